@@ -1,0 +1,210 @@
+"""The key-value store contract shared by the Redis and in-process backends, and the `lock` helper."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from types import TracebackType
+from typing import Protocol
+
+logger = logging.getLogger(__name__)
+
+Value = bytes | str
+"""What a store accepts as a value; bytes are decoded as UTF-8 and every value comes back as str."""
+
+LOCK_KEY_PREFIX = "lock:"
+"""Locks live under ``lock:<name>`` in the store's own namespace."""
+
+
+class KeyTypeError(TypeError):
+    """The key holds the other kind of value: a list operation on a string key, or the reverse."""
+
+
+class LockNotAcquired(RuntimeError):
+    """`lock` gave up: another owner held the lock for the whole wait."""
+
+    def __init__(self, name: str, wait: float) -> None:
+        super().__init__(f"lock {name!r} not acquired within {wait:g} s")
+        self.name = name
+        self.wait = wait
+
+
+class KeyValueStore(Protocol):
+    """Strings, counters, locks and short lists under a per-deployment key prefix.
+
+    Every key is namespaced by the store's prefix, so two stores with different prefixes never see each
+    other's keys. Values are stored as UTF-8 text. A TTL is a positive number of seconds (``ValueError``
+    otherwise); ``None`` means the key never expires. An expired key behaves exactly like a missing one.
+    Each operation is atomic with respect to every other caller of the same backend, other processes
+    included for Redis.
+    """
+
+    async def get(self, key: str) -> str | None:
+        """The value of a string key, or None when it is missing or expired."""
+        ...
+
+    async def set(self, key: str, value: Value, ttl: float | None = None) -> None:
+        """Write a string key, replacing its value and its expiry (``ttl=None`` removes any expiry)."""
+        ...
+
+    async def delete(self, *keys: str) -> int:
+        """Remove keys of any kind; returns how many of them existed."""
+        ...
+
+    async def exists(self, key: str) -> bool:
+        """Whether the key (of any kind) exists and has not expired."""
+        ...
+
+    async def ttl(self, key: str) -> float | None:
+        """Seconds until the key expires; None when it has no expiry or does not exist."""
+        ...
+
+    async def set_if_absent(self, key: str, value: Value, ttl: float | None) -> bool:
+        """Write the key only when it does not exist; True when this call wrote it.
+
+        Of any number of concurrent calls for one key, exactly one returns True (webhook de-duplication).
+        """
+        ...
+
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+        """Add ``amount`` to an integer key (a missing key counts as 0) and return the new value.
+
+        ``ttl`` is applied only when this call creates the key; later calls never extend it, so a counter
+        keyed by user serves as a fixed-window rate limit. Raises ``ValueError`` when the value is not an
+        integer.
+        """
+        ...
+
+    async def acquire_lock(self, name: str, owner: str, ttl: float) -> bool:
+        """Take the lock for ``owner`` for ``ttl`` seconds; False when anyone, ``owner`` too, holds it."""
+        ...
+
+    async def release_lock(self, name: str, owner: str) -> bool:
+        """Release the lock if ``owner`` holds it; False (and nothing changes) otherwise."""
+        ...
+
+    async def extend_lock(self, name: str, owner: str, ttl: float) -> bool:
+        """Reset the lock's expiry to ``ttl`` seconds from now if ``owner`` holds it; False otherwise."""
+        ...
+
+    async def lock_owner(self, name: str) -> str | None:
+        """The current owner of the lock, or None when it is free."""
+        ...
+
+    async def list_push(self, key: str, value: Value, max_length: int, ttl: float | None = None) -> int:
+        """Append to the tail, keep only the last ``max_length`` items and return the new length.
+
+        A given ``ttl`` resets the list's expiry; ``None`` keeps whatever expiry the list had.
+        ``max_length`` must be at least 1.
+        """
+        ...
+
+    async def list_range(self, key: str, start: int = 0, end: int = -1) -> list[str]:
+        """Items ``start`` through ``end`` inclusive, negative indices counting from the tail (LRANGE).
+
+        A missing key is an empty list; out-of-range indices are clipped, never an error.
+        """
+        ...
+
+    async def list_length(self, key: str) -> int:
+        """The number of items in the list; 0 when it is missing."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections; the store must not be used afterwards."""
+        ...
+
+
+def check_ttl(ttl: float | None) -> float | None:
+    """The TTL unchanged, or ``ValueError`` when it is not a positive number of seconds."""
+    if ttl is not None and not ttl > 0:
+        raise ValueError(f"ttl must be a positive number of seconds or None, not {ttl!r}")
+    return ttl
+
+
+def check_max_length(max_length: int) -> int:
+    if max_length < 1:
+        raise ValueError(f"max_length must be at least 1, not {max_length!r}")
+    return max_length
+
+
+def to_text(value: Value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+class Lock:
+    """An owner-checked lock held through an ``async with`` block; build it with `lock`.
+
+    Entering acquires, polling every ``poll_interval`` seconds until ``wait`` seconds have passed, and
+    raises `LockNotAcquired` when that fails. Leaving releases, unless the lock has meanwhile expired and
+    been taken by someone else. Long work inside the block calls `extend` before ``ttl`` runs out.
+    """
+
+    def __init__(
+        self,
+        store: KeyValueStore,
+        name: str,
+        ttl: float,
+        owner: str | None = None,
+        wait: float = 0.0,
+        poll_interval: float = 0.05,
+    ) -> None:
+        check_ttl(ttl)
+        if wait < 0 or poll_interval <= 0:
+            raise ValueError("wait must be >= 0 and poll_interval > 0")
+        self.store = store
+        self.name = name
+        self.ttl = ttl
+        self.owner = owner or uuid.uuid4().hex
+        self.wait = wait
+        self.poll_interval = poll_interval
+
+    async def acquire(self) -> bool:
+        """Try until ``wait`` seconds have passed; True once held."""
+        deadline = time.monotonic() + self.wait
+        while True:
+            if await self.store.acquire_lock(self.name, self.owner, self.ttl):
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            await asyncio.sleep(min(self.poll_interval, remaining))
+
+    async def extend(self, ttl: float | None = None) -> bool:
+        """Push the expiry to ``ttl`` (default: the lock's own ttl) from now; False when no longer held."""
+        return await self.store.extend_lock(self.name, self.owner, ttl or self.ttl)
+
+    async def release(self) -> bool:
+        return await self.store.release_lock(self.name, self.owner)
+
+    async def __aenter__(self) -> Lock:
+        if not await self.acquire():
+            raise LockNotAcquired(self.name, self.wait)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not await self.release():
+            # The work outlived the ttl: someone else may have run it concurrently.
+            logger.warning("lock %r expired before its owner released it", self.name)
+
+
+def lock(
+    store: KeyValueStore,
+    name: str,
+    ttl: float,
+    owner: str | None = None,
+    wait: float = 0.0,
+    poll_interval: float = 0.05,
+) -> Lock:
+    """``async with lock(store, "job:balance-sync", ttl=60) as held: ...``; see `Lock`.
+
+    ``owner`` defaults to a fresh random id, so two `lock` calls never share ownership.
+    """
+    return Lock(store, name, ttl, owner=owner, wait=wait, poll_interval=poll_interval)

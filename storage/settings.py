@@ -1,0 +1,67 @@
+"""Settings sections owned by the storage package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
+
+class DatabaseSettings(BaseModel):
+    """``KKINI_DATABASE__*``: where relational data lives."""
+
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL (sqlite+aiosqlite:///..., postgresql+asyncpg://...); "
+        "unset means a SQLite file in the data dir",
+    )
+    echo: bool = Field(default=False, description="log every SQL statement (debugging only)")
+    pool_size: int = Field(default=10, ge=1, le=200, description="connections kept per process (PostgreSQL)")
+
+    @field_validator("url")
+    @classmethod
+    def _known_driver(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("expected a URL starting with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    def resolved_url(self, data_dir: Path) -> str:
+        return self.url or f"sqlite+aiosqlite:///{data_dir / 'kkini.db'}"
+
+
+class RedisSettings(BaseModel):
+    """``KKINI_REDIS__*``: the key-value store; unset means the in-process store."""
+
+    url: str | None = Field(default=None, description="Redis URL; unset means the in-process store")
+    key_prefix: str = Field(default="kkini:", description="prefix of every key this deployment writes")
+
+    @field_validator("url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("expected a URL starting with redis://, rediss:// or unix://")
+        return value
+
+
+class SampleDataSettings(BaseModel):
+    """``KKINI_SAMPLE__*``: the sample data written on first start."""
+
+    load_on_start: bool = Field(default=True, description="load the sample data when the database is empty")
+    burger_dir: Path = Field(
+        default=Path("../shared/data/burger"),
+        description="folder with the burger chain's products.csv, set_items.csv, menu_categories.csv",
+    )
+    seed: int = Field(default=20251, description="random seed of the generated sample data")
+
+
+class SecuritySettings(BaseModel):
+    """``KKINI_SECURITY__*``: keys for hashing personal identifiers."""
+
+    card_hash_key: SecretStr | None = Field(
+        default=None,
+        description="key of the keyed hash of card numbers; unset means a key generated once in the data dir",
+    )
