@@ -10,8 +10,10 @@ import pytest
 from storage.kv import InProcessStore, KeyTypeError, KeyValueStore, LockNotAcquired, RedisStore, lock
 from storage.kv.factory import create_store
 
-# Redis keeps real time, so TTLs here are short and every wait leaves at least 0.1 s of margin.
-TTL = 0.3
+# Redis keeps real time, so TTLs are short. A real sleep can only overshoot, so a check that a key is
+# still alive leaves TTL / 2 of margin, while a check that it is gone needs only a little.
+TTL = 0.2
+PAST = 0.05
 
 
 class FakeClock:
@@ -100,12 +102,12 @@ async def test_keys_expire_after_their_ttl(store: KeyValueStore, advance: Advanc
     await store.set("short", "x", ttl=TTL)
     await store.set("forever", "y")
     remaining = await store.ttl("short")
-    assert remaining is not None and TTL - 0.1 < remaining <= TTL
+    assert remaining is not None and TTL / 2 < remaining <= TTL + 1e-6
     assert await store.ttl("forever") is None
     assert await store.ttl("missing") is None
     await advance(TTL / 2)
     assert await store.get("short") == "x"
-    await advance(TTL / 2 + 0.1)
+    await advance(TTL / 2 + PAST)
     assert await store.get("short") is None
     assert not await store.exists("short")
     assert await store.ttl("short") is None
@@ -115,7 +117,7 @@ async def test_keys_expire_after_their_ttl(store: KeyValueStore, advance: Advanc
 async def test_set_without_ttl_removes_the_expiry(store: KeyValueStore, advance: Advance) -> None:
     await store.set("k", "1", ttl=TTL)
     await store.set("k", "2")
-    await advance(TTL + 0.1)
+    await advance(TTL + PAST)
     assert await store.get("k") == "2"
     assert await store.ttl("k") is None
 
@@ -136,11 +138,9 @@ async def test_set_if_absent_lets_exactly_one_of_many_concurrent_callers_win(sto
     assert not await store.set_if_absent("delivery:42", "late", ttl=None)
 
 
-async def test_set_if_absent_succeeds_again_once_the_key_expired(
-    store: KeyValueStore, advance: Advance
-) -> None:
+async def test_set_if_absent_succeeds_again_once_the_key_expired(store: KeyValueStore, advance: Advance) -> None:
     assert await store.set_if_absent("seen", "1", ttl=TTL)
-    await advance(TTL + 0.1)
+    await advance(TTL + PAST)
     assert await store.set_if_absent("seen", "2", ttl=TTL)
     assert await store.get("seen") == "2"
 
@@ -157,7 +157,7 @@ async def test_incr_sets_ttl_only_when_it_creates_the_key(store: KeyValueStore, 
     await advance(TTL / 2)
     # A later call inside the window must not push the window's end out.
     assert await store.incr("rate:u1", ttl=TTL) == 2
-    await advance(TTL / 2 + 0.1)
+    await advance(TTL / 2 + PAST)
     assert await store.get("rate:u1") is None
     assert await store.incr("rate:u1", ttl=TTL) == 1
     await store.set("plain", "5")
@@ -192,7 +192,7 @@ async def test_only_the_owner_releases_or_extends_a_lock(store: KeyValueStore) -
 
 async def test_an_expired_lock_goes_to_the_next_owner(store: KeyValueStore, advance: Advance) -> None:
     assert await store.acquire_lock("job", "alice", ttl=TTL)
-    await advance(TTL + 0.1)
+    await advance(TTL + PAST)
     assert await store.lock_owner("job") is None
     assert await store.acquire_lock("job", "bob", ttl=30)
     assert not await store.release_lock("job", "alice")
@@ -202,9 +202,9 @@ async def test_an_expired_lock_goes_to_the_next_owner(store: KeyValueStore, adva
 
 async def test_extend_keeps_a_lock_past_its_first_ttl(store: KeyValueStore, advance: Advance) -> None:
     assert await store.acquire_lock("job", "alice", ttl=TTL)
-    await advance(TTL / 2)
+    await advance(TTL * 0.75)
     assert await store.extend_lock("job", "alice", ttl=TTL)
-    await advance(TTL / 2 + 0.1)
+    await advance(TTL / 2)  # past the first expiry, well before the second
     assert await store.lock_owner("job") == "alice"
 
 
@@ -273,9 +273,7 @@ async def test_list_push_keeps_the_last_items(store: KeyValueStore) -> None:
         (0, -6, []),
     ],
 )
-async def test_list_range_follows_lrange(
-    store: KeyValueStore, start: int, end: int, expected: list[str]
-) -> None:
+async def test_list_range_follows_lrange(store: KeyValueStore, start: int, end: int, expected: list[str]) -> None:
     for item in "abcde":
         await store.list_push("letters", item, max_length=10)
     assert await store.list_range("letters", start, end) == expected
@@ -283,14 +281,14 @@ async def test_list_range_follows_lrange(
 
 async def test_list_push_refreshes_a_given_ttl(store: KeyValueStore, advance: Advance) -> None:
     await store.list_push("session", "1", max_length=5, ttl=TTL)
-    await advance(TTL / 2)
+    await advance(TTL * 0.75)
     await store.list_push("session", "2", max_length=5, ttl=TTL)
-    await advance(TTL / 2 + 0.1)
+    await advance(TTL / 2)  # past the first expiry, well before the second
     assert await store.list_range("session") == ["1", "2"]
     # Without a ttl the current expiry is kept, not removed.
     await store.list_push("session", "3", max_length=5)
     assert await store.ttl("session") is not None
-    await advance(TTL / 2)
+    await advance(TTL / 4 + PAST)
     assert await store.list_length("session") == 0
 
 

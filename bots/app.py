@@ -1,0 +1,69 @@
+"""The composition root: the one place that knows every package and builds kkini from its settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bots.http.health import HealthRoutes
+from bots.settings import Settings
+from storage.database import Database
+from storage.kv import KeyValueStore, create_store
+from storage.migrate import upgrade
+from storage.sample import LoadReport, load_sample_data
+from storage.sample.stats import table_counts
+from storage.security import load_or_create_key
+
+logger = logging.getLogger(__name__)
+
+SERVICES_KEY: web.AppKey[Services] = web.AppKey("services")
+CHANNELS_KEY: web.AppKey[list[str]] = web.AppKey("channels")
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What every entry point shares: settings, the database, the key-value store and keys."""
+
+    settings: Settings
+    db: Database
+    kv: KeyValueStore
+    card_hash_key: bytes
+
+    async def load_sample_data(self) -> LoadReport:
+        return await load_sample_data(self.db, self.settings.sample, self.card_hash_key)
+
+    async def database_is_empty(self) -> bool:
+        counts = await table_counts(self.db)
+        return counts.get("shops", 0) == 0 and counts.get("users", 0) == 0
+
+
+@asynccontextmanager
+async def running_services(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Services]:
+    """Open the database and the key-value store, bring the schema to head, and close both on exit."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_url, echo=settings.database.echo, pool_size=settings.database.pool_size)
+    kv = create_store(settings.redis.url, settings.redis.key_prefix)
+    try:
+        if migrate:
+            await upgrade(db.engine)
+        key = load_or_create_key(
+            settings.security.card_hash_key.get_secret_value() if settings.security.card_hash_key else None,
+            settings.data_dir,
+        )
+        yield Services(settings=settings, db=db, kv=kv, card_hash_key=key)
+    finally:
+        await kv.close()
+        await db.close()
+
+
+def init_application(services: Services) -> web.Application:
+    """The aiohttp application of ``kkini serve``: the routes that exist, wired to the services."""
+    app = web.Application(client_max_size=1024 * 1024)
+    app[SERVICES_KEY] = services
+    app[CHANNELS_KEY] = []  # channel adapters append their names as they mount their routes
+    HealthRoutes(services.db, services.kv).register(app.router)
+    return app

@@ -1,0 +1,63 @@
+"""Liveness and readiness: ``/healthz`` says the process answers, ``/readyz`` that its dependencies do."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+
+from aiohttp import web
+from sqlalchemy import text
+
+from storage.database import Database
+from storage.kv import KeyValueStore
+
+logger = logging.getLogger(__name__)
+
+CHECK_TIMEOUT_S = 2.0
+
+
+class HealthRoutes:
+    def __init__(self, db: Database, kv: KeyValueStore) -> None:
+        self.db = db
+        self.kv = kv
+
+    def register(self, router: web.UrlDispatcher) -> None:
+        router.add_get("/healthz", self.healthz)
+        router.add_get("/readyz", self.readyz)
+
+    async def healthz(self, _request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def readyz(self, _request: web.Request) -> web.Response:
+        checks = {
+            "database": await self._timed(self._check_database()),
+            "kv": await self._timed(self._check_kv()),
+        }
+        ready = all(check["ok"] for check in checks.values())
+        return web.json_response({"ready": ready, "checks": checks}, status=200 if ready else 503)
+
+    async def _check_database(self) -> None:
+        async with self.db.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def _check_kv(self) -> None:
+        key = f"readyz:{uuid.uuid4().hex}"
+        await self.kv.set(key, "1", ttl=10)
+        if await self.kv.get(key) != "1":
+            raise RuntimeError("value written was not read back")
+        await self.kv.delete(key)
+
+    async def _timed(self, check: object) -> dict[str, object]:
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(check, CHECK_TIMEOUT_S)  # type: ignore[arg-type]
+        except Exception as error:  # noqa: BLE001 - any failure makes the instance not ready
+            logger.warning("readiness check failed: %r", error)
+            return {"ok": False, "error": type(error).__name__, "ms": _ms_since(started)}
+        return {"ok": True, "ms": _ms_since(started)}
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

@@ -1,0 +1,15 @@
+"""Repositories: every query kkini runs lives here, behind async methods that take and return models."""
+
+from storage.repositories.cards import CardRepository, CardWithHolder
+from storage.repositories.shops import OpenShopMatch, ShopRepository
+from storage.repositories.users import IdentityConflict, UnknownCard, UserRepository
+
+__all__ = [
+    "CardRepository",
+    "CardWithHolder",
+    "IdentityConflict",
+    "OpenShopMatch",
+    "ShopRepository",
+    "UnknownCard",
+    "UserRepository",
+]
