@@ -47,6 +47,9 @@ BUSINESS_TYPE_CATEGORY: dict[str, str | None] = {
     "농협(기타)": None,
 }
 
+# Registered types that say exactly what a shop is; a name hint never overrides them.
+DEFINITE_CATEGORIES = frozenset({"편의점"})
+
 # Words in a shop's name that say more about what it sells than its registered business type does.
 NAME_HINTS: tuple[tuple[str, str], ...] = (
     ("김밥", "분식"),
@@ -68,7 +71,7 @@ NAME_HINTS: tuple[tuple[str, str], ...] = (
     ("베이커리", "제과점"),
     ("파리바게", "제과점"),
     ("뚜레쥬르", "제과점"),
-    ("CU", "편의점"),
+    ("씨유", "편의점"),
     ("GS25", "편의점"),
     ("세븐일레븐", "편의점"),
     ("이마트24", "편의점"),
@@ -88,8 +91,12 @@ def category_for(business_type: str | None, name: str = "") -> str | None:
     as 한식 is 분식), unless the registered type is not a food business at all.
     """
     business_type = (business_type or "").strip()
-    if business_type in BUSINESS_TYPE_CATEGORY and BUSINESS_TYPE_CATEGORY[business_type] is None:
+    registered = BUSINESS_TYPE_CATEGORY.get(business_type)
+    if business_type in BUSINESS_TYPE_CATEGORY and registered is None:
         return None
+    if registered in DEFINITE_CATEGORIES:
+        # "씨유 OO호반점" is a convenience store, whatever its branch name contains.
+        return registered
     for hint, category in NAME_HINTS:
         if hint in name:
             return category

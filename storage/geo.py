@@ -17,7 +17,11 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def bounding_box(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle; a superset, checked exactly afterwards."""
-    d_lat = math.degrees(radius_m / EARTH_RADIUS_M)
-    d_lon = math.degrees(radius_m / (EARTH_RADIUS_M * max(math.cos(math.radians(lat)), 1e-6)))
+    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle; a superset, checked exactly afterwards.
+
+    A metre of slack keeps a point exactly on the circle inside despite floating-point rounding.
+    """
+    padded = radius_m + 1.0
+    d_lat = math.degrees(padded / EARTH_RADIUS_M)
+    d_lon = math.degrees(padded / (EARTH_RADIUS_M * max(math.cos(math.radians(lat)), 1e-6)))
     return lat - d_lat, lat + d_lat, lon - d_lon, lon + d_lon

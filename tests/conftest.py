@@ -55,7 +55,7 @@ def postgres_server() -> str:
         # Its own loop in its own thread: this fixture may be first requested from inside a running loop.
         with ThreadPoolExecutor(1) as pool:
             pool.submit(asyncio.run, probe()).result()
-    except Exception as error:  # noqa: BLE001 - any failure means the server is not usable
+    except Exception as error:
         _unavailable("PostgreSQL at " + POSTGRES_URL, error)
     return POSTGRES_URL
 
@@ -98,7 +98,7 @@ def redis_server() -> str:
         client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
         client.ping()
         client.close()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         _unavailable("Redis at " + REDIS_URL, error)
     return REDIS_URL
 

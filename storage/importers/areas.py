@@ -61,23 +61,23 @@ def find_sido(name: str) -> Sido | None:
 def area_slug(sido_name: str, sigungu: str) -> str:
     """The ASCII area code of a 시군구: ``chuncheon`` for 춘천시, ``incheon-seogu`` for 인천광역시 서구.
 
-    A district of a metropolitan city carries the city's slug, since 서구 or 중구 exist in several cities; a city or
-    county of a province is named alone, without its 시/군 suffix. Returns "" when neither name is known.
+    A district of a metropolitan city carries the city's slug (서구 and 중구 exist in several cities); a city or
+    county of a province is named alone. The 시/군/구 suffix goes unless the name would be one syllable:
+    ``seoul-gangnam`` for 강남구 but ``incheon-seogu`` for 서구. Returns "" when neither name is known.
     """
     sido = find_sido(sido_name)
     parts = sigungu.split()
     if not parts or (sido is not None and find_sido(parts[0]) is sido):
         return sido.slug if sido is not None else ""
-    if sido is not None and sido.metropolitan:
-        slug = f"{sido.slug}-{romanize(''.join(parts))}"
-    else:
-        first = parts[0]
-        base = first[:-1] if len(first) > 2 and first[-1] in "시군" else first
-        names = [romanize(base), *(romanize(part) for part in parts[1:])]
-        if first in _AMBIGUOUS_SIGUNGU and sido is not None:
-            names.insert(0, sido.slug)
-        slug = "-".join(names)
+    names = [romanize(_without_suffix(part)) for part in parts]
+    if sido is not None and (sido.metropolitan or parts[0] in _AMBIGUOUS_SIGUNGU):
+        names.insert(0, sido.slug)
+    slug = "-".join(names)
     return slug[:AREA_MAX_LENGTH].strip("-")
+
+
+def _without_suffix(name: str) -> str:
+    return name[:-1] if len(name) > 2 and name[-1] in "시군구" else name
 
 
 _INITIALS = ("g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h")

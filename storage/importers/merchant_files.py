@@ -150,9 +150,10 @@ def _delimiter(text: str) -> str:
 
 
 def _read_csv(text: str) -> MerchantFile:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text.lstrip()))
     try:
-        header = [clean_text(cell) for cell in next(reader)]
+        header = [clean_text(cell) for cell in next((cells for cells in reader if any(map(str.strip, cells))), [])]
         columns = _resolve_columns(header)
         rows: list[RawMerchant] = []
         for cells in reader:

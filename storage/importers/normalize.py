@@ -52,11 +52,10 @@ def normalize_address(value: str | None, sigungu: str = "") -> str:
                 remainder = f"{sigungu} {remainder[len(sigungu) :]}"
             text = f"{sido} {remainder}".strip()
             break
-    text = re.sub(r"\s*,\s*", ", ", text)
-    text = re.sub(r"(?<=[^\s(])\(", " (", text)
+    text = re.sub(r"\s*(?:,\s*)+", ", ", text)  # "22 ,1층" and "78, , (우두동)": one comma, one space
     text = re.sub(r"\(\s+", "(", text)
-    text = re.sub(r"\s+\)", ")", text)
-    text = re.sub(r"(?:,\s*)+(?=\))", "", text)
+    text = re.sub(r"[\s,]+\)", ")", text)
+    text = re.sub(r"(?:,\s*|(?<=[^\s(]))\(", " (", text)  # "1층(석사동)" and "78, (우두동)": a space, no comma
     return re.sub(r"[\s.,]+$", "", text)
 
 

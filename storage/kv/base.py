@@ -174,7 +174,7 @@ class Lock:
 
     async def extend(self, ttl: float | None = None) -> bool:
         """Push the expiry to ``ttl`` (default: the lock's own ttl) from now; False when no longer held."""
-        return await self.store.extend_lock(self.name, self.owner, ttl or self.ttl)
+        return await self.store.extend_lock(self.name, self.owner, self.ttl if ttl is None else ttl)
 
     async def release(self) -> bool:
         return await self.store.release_lock(self.name, self.owner)

@@ -207,7 +207,7 @@ class InProcessStore:
     async def list_range(self, key: str, start: int = 0, end: int = -1) -> list[str]:
         items = self._list(key) or []
         size = len(items)
-        start = start + size if start < 0 else start
+        start = max(start + size, 0) if start < 0 else start
         end = min(end + size if end < 0 else end, size - 1)
         return items[start : end + 1] if start <= end else []
 

@@ -139,9 +139,7 @@ class RedisStore:
     async def extend_lock(self, name: str, owner: str, ttl: float) -> bool:
         check_ttl(ttl)
         with _redis_errors(LOCK_KEY_PREFIX + name):
-            extended = await self._extend_lock(
-                keys=[self._key(LOCK_KEY_PREFIX + name)], args=[owner, _millis(ttl)]
-            )
+            extended = await self._extend_lock(keys=[self._key(LOCK_KEY_PREFIX + name)], args=[owner, _millis(ttl)])
         return bool(extended)
 
     async def lock_owner(self, name: str) -> str | None:

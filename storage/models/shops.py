@@ -156,4 +156,3 @@ class Place(SQLModel, table=True):
     kind: str = Field(max_length=20)
     latitude: float
     longitude: float
-

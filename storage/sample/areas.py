@@ -74,7 +74,7 @@ GANGNAM = Area(
     branches=("강남역", "역삼", "선릉", "삼성", "논현", "신사", "대치", "도곡", "개포", "청담", "신논현", "한티"),
     phone_prefixes=("02-55", "02-56", "02-34", "02-50"),
     shop_count=165,
-    price_level=1.08,
+    price_level=1.05,
 )
 
 MAPO = Area(
@@ -174,7 +174,9 @@ PLACES: tuple[PlaceSpec, ...] = (
     # 춘천시
     PlaceSpec("춘천역", CHUNCHEON.code, "station", 37.8849, 127.7168, ("춘천역 앞",)),
     PlaceSpec("남춘천역", CHUNCHEON.code, "station", 37.8640, 127.7238, ("남춘천",)),
-    PlaceSpec("명동(춘천)", CHUNCHEON.code, "neighbourhood", 37.8807, 127.7286, ("춘천 명동", "명동", "명동 닭갈비골목")),
+    PlaceSpec(
+        "명동(춘천)", CHUNCHEON.code, "neighbourhood", 37.8807, 127.7286, ("명동", "춘천 명동", "명동 닭갈비골목")
+    ),
     PlaceSpec("춘천시청", CHUNCHEON.code, "landmark", 37.8813, 127.7298, ("시청",)),
     PlaceSpec("춘천중앙시장", CHUNCHEON.code, "landmark", 37.8815, 127.7260, ("중앙시장", "낭만시장")),
     PlaceSpec("춘천시외버스터미널", CHUNCHEON.code, "landmark", 37.8630, 127.7210, ("시외버스터미널", "터미널")),
@@ -197,6 +199,16 @@ def area_by_code(code: str) -> Area:
         if area.code == code:
             return area
     raise KeyError(code)
+
+
+_BRANCH_KINDS = ("station", "university", "neighbourhood")
+
+
+def nearest_branch(area: Area, lat: float, lon: float) -> str:
+    """The word a chain would name its branch here after: the nearest station or neighbourhood ("역삼", "홍대")."""
+    candidates = [place for place in PLACES if place.area == area.code and place.kind in _BRANCH_KINDS]
+    place = min(candidates, key=lambda p: math.dist((p.lat, p.lon), (lat, lon)))
+    return place.aliases[0] if place.aliases else place.name
 
 
 def place_rows() -> list[dict[str, Any]]:

@@ -207,9 +207,9 @@ MENUS: dict[str, CategoryMenu] = {
         mains=(
             _main("페퍼로니 피자 (L)", 18000, 23000, "pork"),
             _main("불고기 피자 (L)", 19000, 24000, "beef"),
-            _main("포테이토 피자 (L)", 20000, 25000, "pork"),
+            _main("포테이토 피자 (L)", 20000, 23500, "pork"),
             _main("콤비네이션 피자 (L)", 19000, 24000, "pork", "beef"),
-            _main("치즈 피자 (L)", 15000, 19000, "vegetarian"),
+            _main("치즈 피자 (L)", 17000, 20000, "vegetarian"),
             _main("고구마 피자 (L)", 19000, 24000, "vegetarian"),
             _main("1인 페퍼로니 피자", 6000, 8500, "pork"),
             _main("1인 치즈 피자", 5500, 8000, "vegetarian"),
@@ -281,7 +281,7 @@ MENUS: dict[str, CategoryMenu] = {
             _main("나물비빔밥 도시락", 5500, 6500, "vegetarian"),
         ),
         sides=(_side("된장국", 1000, 1500), _side("계란후라이", 800, 1000, "vegetarian"), _side("컵누들", 1500, 2000)),
-        drinks=(_drink("콜라 (캔)", 1500, 2000), _drink("생수", 800, 1000)),
+        drinks=(_drink("콜라 (캔)", 1500, 2000), _drink("생수", 1000, 1000)),
         counts=((5, 7), (1, 2), (1, 2), (0, 0)),
     ),
     "카페/디저트": CategoryMenu(
@@ -353,7 +353,7 @@ MENUS: dict[str, CategoryMenu] = {
         drinks=(
             _drink("바나나우유", 1500, 1900),
             _drink("흰우유", 1200, 1600),
-            _drink("생수 500ml", 800, 1200),
+            _drink("생수 500ml", 1000, 1200),
             _drink("이온음료", 1500, 2200),
         ),
         extras=(

@@ -135,7 +135,9 @@ def test_open_state_agrees_with_a_direct_reading_of_the_hours(
             continue
         minute = moment.hour * 60 + moment.minute + back * 1440
         in_hours = row.opens_at <= minute < row.closes_at
-        in_break = row.break_start is not None and row.break_end is not None and row.break_start <= minute < row.break_end
+        in_break = (
+            row.break_start is not None and row.break_end is not None and row.break_start <= minute < row.break_end
+        )
         expected = expected or (in_hours and not in_break)
     assert state.is_open == expected
     if not state.is_open and state.opens_at is not None:

@@ -15,6 +15,8 @@ from storage.kv.factory import create_store
 TTL = 0.2
 PAST = 0.05
 
+Advance = Callable[[float], Awaitable[None]]
+
 
 class FakeClock:
     def __init__(self) -> None:
@@ -57,7 +59,7 @@ async def peer(request: pytest.FixtureRequest, store: KeyValueStore) -> AsyncIte
 
 
 @pytest.fixture
-def advance(store: KeyValueStore, clock: FakeClock) -> Callable[[float], Awaitable[None]]:
+def advance(store: KeyValueStore, clock: FakeClock) -> Advance:
     """Let time pass: move the fake clock for the in-process store, really sleep for Redis."""
 
     async def advance(seconds: float) -> None:
@@ -67,9 +69,6 @@ def advance(store: KeyValueStore, clock: FakeClock) -> Callable[[float], Awaitab
             await asyncio.sleep(seconds)
 
     return advance
-
-
-Advance = Callable[[float], Awaitable[None]]
 
 
 async def test_set_get_delete_exists(store: KeyValueStore) -> None:

@@ -30,7 +30,13 @@ async def add_card(db: Database, card_id: str, number: str, user_id: int | None 
     async with db.session() as session:
         if await session.get(CardProgram, "seoul-kkumnamu") is None:
             session.add(
-                CardProgram(code="seoul-kkumnamu", name="서울 꿈나무카드", region="서울특별시", meal_amount=9500, daily_limit=28500)
+                CardProgram(
+                    code="seoul-kkumnamu",
+                    name="서울 꿈나무카드",
+                    region="서울특별시",
+                    meal_amount=9500,
+                    daily_limit=28500,
+                )
             )
             await session.flush()
         session.add(
