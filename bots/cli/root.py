@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import click
@@ -37,6 +37,8 @@ def settings_from(ctx: click.Context) -> Settings:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
             stream=sys.stderr,
         )
+        # Every command migrates on start; alembic's per-step INFO lines are noise there.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     settings: Settings = ctx.obj["settings"]
     return settings
 
@@ -47,7 +49,3 @@ def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-
-
-async def awaited(value: Awaitable[T]) -> T:
-    return await value

@@ -6,6 +6,8 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Coroutine
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
@@ -49,10 +51,10 @@ class HealthRoutes:
             raise RuntimeError("value written was not read back")
         await self.kv.delete(key)
 
-    async def _timed(self, check: object) -> dict[str, object]:
+    async def _timed(self, check: Coroutine[Any, Any, None]) -> dict[str, object]:
         started = time.perf_counter()
         try:
-            await asyncio.wait_for(check, CHECK_TIMEOUT_S)  # type: ignore[arg-type]
+            await asyncio.wait_for(check, CHECK_TIMEOUT_S)
         except Exception as error:
             logger.warning("readiness check failed: %r", error)
             return {"ok": False, "error": type(error).__name__, "ms": _ms_since(started)}
