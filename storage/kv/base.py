@@ -195,16 +195,6 @@ class Lock:
             logger.warning("lock %r expired before its owner released it", self.name)
 
 
-def lock(
-    store: KeyValueStore,
-    name: str,
-    ttl: float,
-    owner: str | None = None,
-    wait: float = 0.0,
-    poll_interval: float = 0.05,
-) -> Lock:
-    """``async with lock(store, "job:balance-sync", ttl=60) as held: ...``; see `Lock`.
-
-    ``owner`` defaults to a fresh random id, so two `lock` calls never share ownership.
-    """
-    return Lock(store, name, ttl, owner=owner, wait=wait, poll_interval=poll_interval)
+lock = Lock
+"""``async with lock(store, "job:balance-sync", ttl=60) as held: ...``; the owner defaults to a fresh random id, so
+two `lock` calls never share ownership."""
