@@ -1,0 +1,55 @@
+"""What understanding a message produces: one intent, its confidence, and the entities of ../shared/spec/nlu.md."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+INTENTS: tuple[str, ...] = (
+    "food_request",
+    "budget_inquiry",
+    "location_inquiry",
+    "time_inquiry",
+    "emergency_food",
+    "group_dining",
+    "menu_option",
+    "coupon_inquiry",
+    "balance_inquiry",
+    "order_add",
+    "cart_view",
+    "cart_clear",
+    "checkout",
+    "preference_update",
+    "faq",
+    "general_chat",
+    "out_of_scope",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """The reading of one message (in the light of the user's earlier messages, when given).
+
+    ``entities`` holds exactly the spec's entities in their normal forms (budget: int won, food_type: str,
+    meal_time, location, companions, party_size: int, taste, dietary_restrictions: list[str], urgency,
+    menu_items: list of {"name", "quantity", "options"} for order_add); only what the message states.
+    """
+
+    intent: str
+    confidence: float
+    entities: dict[str, Any] = field(default_factory=dict)
+    food_category: str | None = None
+    """The catalogue category (storage.categories.CATEGORIES) of food_type, when one fits (떡볶이 -> 분식)."""
+    excluded_food: tuple[str, ...] = ()
+    """Foods or categories the user rules out ("치킨 말고" -> ("치킨",))."""
+    reference: str | None = None
+    """"shop" or "item" when the message points back (거기, 그 집, 그거, 아까 그거), else None."""
+    wants_other: bool = False
+    """The user asks for something else than what was shown ("다른 데", "딴 거")."""
+
+
+class Understander(Protocol):
+    def parse(self, text: str, context: Sequence[str] = ()) -> Understanding:
+        """Understand ``text``; ``context`` lists the user's earlier messages, oldest first. Pure and fast."""
+        ...
