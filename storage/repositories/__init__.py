@@ -1,15 +1,20 @@
 """Repositories: every query kkini runs lives here, behind async methods that take and return models."""
 
 from storage.repositories.cards import CardRepository, CardWithHolder
+from storage.repositories.conversations import ConversationRepository
+from storage.repositories.coupons import CouponRepository, WalletCoupon
 from storage.repositories.shops import OpenShopMatch, ShopRepository
 from storage.repositories.users import IdentityConflict, UnknownCard, UserRepository
 
 __all__ = [
     "CardRepository",
     "CardWithHolder",
+    "ConversationRepository",
+    "CouponRepository",
     "IdentityConflict",
     "OpenShopMatch",
     "ShopRepository",
     "UnknownCard",
     "UserRepository",
+    "WalletCoupon",
 ]

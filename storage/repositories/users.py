@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,6 +39,22 @@ class UserRepository:
             .where(ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id)
         )
         return (await self.session.exec(statement)).first()
+
+    async def update_preferences(self, user_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Merge ``changes`` into the user's preferences (a None value removes a key); returns the result."""
+        user = await self.session.get(User, user_id)
+        if user is None:
+            raise LookupError(f"no user {user_id}")
+        merged = {**user.preferences, **changes}
+        user.preferences = {key: value for key, value in merged.items() if value is not None}
+        self.session.add(user)
+        return user.preferences
+
+    async def mark_onboarded(self, user_id: int, at: datetime) -> None:
+        user = await self.session.get(User, user_id)
+        if user is not None and user.onboarded_at is None:
+            user.onboarded_at = at
+            self.session.add(user)
 
     async def identities(self, user_id: int) -> list[ChannelIdentity]:
         statement = select(ChannelIdentity).where(ChannelIdentity.user_id == user_id).order_by(col(ChannelIdentity.id))

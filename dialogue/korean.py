@@ -1,0 +1,41 @@
+"""Small helpers for natural Korean replies."""
+
+from __future__ import annotations
+
+
+def won(amount: int) -> str:
+    """4300 -> "4,300원"."""
+    return f"{amount:,}원"
+
+
+def has_final_consonant(word: str) -> bool:
+    """Whether the last syllable has a 받침 (for choosing 은/는, 이/가, 을/를, 으로/로)."""
+    if not word:
+        return False
+    last = word[-1]
+    if "가" <= last <= "힣":
+        return (ord(last) - 0xAC00) % 28 != 0
+    return last in "013678LMNR"  # digits and letters read with a final consonant (일, 삼, 육, 칠, 팔 ...)
+
+
+def particle(word: str, with_final: str, without_final: str) -> str:
+    """``particle("떡볶이", "은", "는")`` -> "떡볶이는"."""
+    return word + (with_final if has_final_consonant(word) else without_final)
+
+
+def ro(word: str) -> str:
+    """으로/로: "분식으로", "치킨으로", "피자로"; ㄹ 받침 takes 로 ("서울로")."""
+    if word and "가" <= word[-1] <= "힣" and (ord(word[-1]) - 0xAC00) % 28 == 8:
+        return word + "로"
+    return particle(word, "으로", "로")
+
+
+def walking_minutes(distance_m: float) -> int:
+    """Minutes on foot for a child (about 67 m a minute), at least 1."""
+    return max(1, round(distance_m / 67))
+
+
+def hhmm(minutes: int) -> str:
+    """Minutes after midnight (may pass 24:00) -> "21:30", "01:00"."""
+    minutes %= 1440
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -1,0 +1,89 @@
+"""Session memory: the last turns and the slots a conversation has gathered, kept in the key-value store."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from storage.kv import KeyValueStore
+
+logger = logging.getLogger(__name__)
+
+SESSION_TTL_S = 24 * 3600
+MAX_TURNS = 10
+
+
+@dataclass(slots=True)
+class Turn:
+    role: str
+    """user or bot."""
+    text: str
+    intent: str | None = None
+
+
+@dataclass(slots=True)
+class Session:
+    """What one conversation remembers between messages (JSON in the store, 24 h after the last message)."""
+
+    key: str
+    user_id: int | None = None
+    turns: list[Turn] = field(default_factory=list)
+    slots: dict[str, Any] = field(default_factory=dict)
+    """budget, food, food_category, location, party_size, dietary ... carried across turns."""
+    last_shops: list[int] = field(default_factory=list)
+    """Shops shown in the last recommendation, best first ("거기" means the first)."""
+    last_items: list[int] = field(default_factory=list)
+    onboarding: str | None = None
+    """The onboarding question awaiting an answer (area, restrictions, likes), or None."""
+
+    def user_texts(self) -> list[str]:
+        return [turn.text for turn in self.turns if turn.role == "user"]
+
+    def add(self, role: str, text: str, intent: str | None = None) -> None:
+        self.turns.append(Turn(role, text, intent))
+        del self.turns[:-MAX_TURNS]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, key: str, text: str) -> Session:
+        data = json.loads(text)
+        return cls(
+            key=key,
+            user_id=data.get("user_id"),
+            turns=[Turn(**turn) for turn in data.get("turns", [])],
+            slots=dict(data.get("slots", {})),
+            last_shops=list(data.get("last_shops", [])),
+            last_items=list(data.get("last_items", [])),
+            onboarding=data.get("onboarding"),
+        )
+
+
+class SessionStore:
+    def __init__(self, kv: KeyValueStore, ttl_s: float = SESSION_TTL_S) -> None:
+        self.kv = kv
+        self.ttl_s = ttl_s
+
+    @staticmethod
+    def key_for(channel: str, user: str, assistant: str = "meal") -> str:
+        return f"session:{assistant}:{channel}:{user}"
+
+    async def load(self, key: str) -> Session:
+        text = await self.kv.get(key)
+        if text is None:
+            return Session(key=key)
+        try:
+            return Session.from_json(key, text)
+        except (ValueError, TypeError, KeyError) as error:
+            # A session written by an older version, or damaged: start afresh rather than fail the turn.
+            logger.warning("session %s unreadable, starting a new one: %r", key, error)
+            return Session(key=key)
+
+    async def save(self, session: Session) -> None:
+        await self.kv.set(session.key, session.to_json(), ttl=self.ttl_s)
+
+    async def clear(self, key: str) -> None:
+        await self.kv.delete(key)
