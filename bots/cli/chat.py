@@ -1,0 +1,40 @@
+"""``kkini chat``: a conversation in the console on the embedded default (or the configured services)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from bots.app import build_dialogue, running_services
+from bots.cli.root import settings_from
+from bots.console import ConsoleConversation, prompt_lines, run
+from bots.settings import Settings
+
+
+@click.command()
+@click.option("--user", default="demo01", show_default=True, help="console user id (demo01 ... demo60 hold cards)")
+@click.option("--assistant", type=click.Choice(["meal"]), default="meal", show_default=True)
+@click.pass_context
+def chat(ctx: click.Context, user: str, assistant: str) -> None:
+    """Talk to kkini; reads stdin lines when not a terminal and prints one reply block per line."""
+    settings = settings_from(ctx)
+    asyncio.run(_chat(settings, user.strip(), assistant))
+
+
+async def _chat(settings: Settings, user: str, assistant: str) -> None:
+    if not user or len(user) > 128:
+        raise click.BadParameter("expected 1 to 128 characters", param_hint="--user")
+    async with running_services(settings) as services:
+        if settings.sample.load_on_start and await services.database_is_empty():
+            await services.load_sample_data()
+        engine = await build_dialogue(services)
+        conversation = ConsoleConversation(engine, user, assistant)
+        interactive = sys.stdin.isatty()
+        if interactive:
+            click.echo(f"끼니와 대화해요 ({user}). 버튼은 번호로 누를 수 있어요. 끝내려면 /quit")
+            lines = prompt_lines(sys.stdin, "나> ", sys.stdout)
+        else:
+            lines = (line.rstrip("\n") for line in sys.stdin)
+        await run(conversation, lines, sys.stdout, prompt=interactive)

@@ -1,0 +1,90 @@
+"""The console channel: ``kkini chat`` renders reply events as text and reads the user's lines.
+
+Typing the number of a button shown in the last reply presses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol, TextIO
+
+from dialogue.korean import won
+from dialogue.messages import Button, Cards, IncomingMessage, QuickReplies, ReplyEvent, Text
+
+CHANNEL = "console"
+
+
+class Engine(Protocol):
+    def handle(self, message: IncomingMessage) -> AsyncIterator[ReplyEvent]: ...
+
+
+@dataclass(slots=True)
+class ConsoleConversation:
+    """One console user talking to the engine; remembers the buttons of the last reply."""
+
+    engine: Engine
+    user: str
+    assistant: str = "meal"
+    buttons: list[Button] = field(default_factory=list)
+
+    def incoming(self, line: str) -> IncomingMessage:
+        text = line.strip()
+        if text.isdigit() and 1 <= int(text) <= len(self.buttons):
+            button = self.buttons[int(text) - 1]
+            return IncomingMessage(CHANNEL, self.user, text=button.label, payload=button.payload, assistant=self.assistant)
+        return IncomingMessage(CHANNEL, self.user, text=line, assistant=self.assistant)
+
+    async def reply_to(self, line: str) -> str:
+        events = [event async for event in self.engine.handle(self.incoming(line))]
+        block, self.buttons = render(events)
+        return block
+
+
+def render(events: Iterable[ReplyEvent]) -> tuple[str, list[Button]]:
+    """The reply as console text, and the buttons it offers, numbered in the order shown."""
+    lines: list[str] = []
+    buttons: list[Button] = []
+    for event in events:
+        if isinstance(event, Text):
+            lines.append(event.text)
+        elif isinstance(event, Cards):
+            for card in event.cards:
+                price = f" · {won(card.price)}" if card.price is not None else ""
+                lines.append(f"  ▸ {card.title}{price}")
+                lines.extend(f"    {part}" for part in card.description.splitlines())
+                for button in card.buttons:
+                    buttons.append(button)
+                    lines.append(f"    [{len(buttons)}] {button.label}")
+        elif isinstance(event, QuickReplies):
+            labels = []
+            for button in event.buttons:
+                buttons.append(button)
+                labels.append(f"[{len(buttons)}] {button.label}")
+            lines.append("  " + "  ".join(labels))
+    return "\n".join(lines), buttons
+
+
+async def run(conversation: ConsoleConversation, lines: Iterable[str], out: TextIO, *, prompt: bool) -> int:
+    """Answer each line; a block per line, separated by a blank line. Returns the number of turns."""
+    turns = 0
+    for line in lines:
+        if not line.strip() and not prompt:
+            continue
+        block = await conversation.reply_to(line)
+        turns += 1
+        out.write(block + "\n\n")
+        out.flush()
+    return turns
+
+
+def prompt_lines(stream: TextIO, prompt: str, out: TextIO) -> Iterable[str]:
+    """Lines typed at a terminal, with a prompt; ends at EOF or when the user types /quit."""
+    while True:
+        out.write(prompt)
+        out.flush()
+        line = stream.readline()
+        if not line or line.strip() in {"/quit", "/exit"}:
+            return
+        yield line.rstrip("\n")
+

@@ -1,0 +1,210 @@
+"""DialogueEngine: one message in, reply events out. It holds no global state and knows no channel."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import datetime
+
+from dialogue import onboarding
+from dialogue.account import CardView, card_view
+from dialogue.guard import check
+from dialogue.messages import Cards, Final, IncomingMessage, QuickReplies, ReplyEvent, Text
+from dialogue.nlu.types import Understander, Understanding
+from dialogue.privacy import mask_pii
+from dialogue.session import SessionStore
+from dialogue.slots import SLOT_IDLE_S, merge_slots
+from dialogue.turn import Handler, Reply, TurnContext
+from storage.database import Database
+from storage.models import Conversation, RecommendationLog, User, utcnow
+from storage.repositories import CardRepository, ConversationRepository, UserRepository
+
+logger = logging.getLogger(__name__)
+
+SELECT_PREFIX = "select:"
+CONTEXT_TURNS = 4
+"""How many of the user's earlier messages the understanding sees."""
+
+
+class DialogueEngine:
+    """Understands a message in its session, lets the intent's handler answer, stores the turn, yields events.
+
+    ``handlers`` maps intents to handlers (filled where the application is assembled); an intent without one
+    goes to ``fallback``. ``on_select`` answers a press of a recommendation's "여기로 갈래요" button.
+    """
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        sessions: SessionStore,
+        nlu: Understander,
+        handlers: Mapping[str, Handler],
+        fallback: Handler,
+        on_select: Handler | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.sessions = sessions
+        self.nlu = nlu
+        self.handlers = dict(handlers)
+        self.fallback = fallback
+        self.on_select = on_select
+        self.clock = clock
+
+    async def handle(self, message: IncomingMessage) -> AsyncIterator[ReplyEvent]:
+        """Answer one message: the reply's text, cards and quick replies, then `Final`."""
+        timings: dict[str, float] = {}
+        started = stage = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal stage
+            now = time.perf_counter()
+            timings[name] = round((now - stage) * 1000, 3)
+            stage = now
+
+        now = message.received_at or self.clock()
+        turn_id = uuid.uuid4().hex
+        checked = check(message.payload if message.payload and not message.text else message.text)
+        lap("guard")
+        user, first_contact, card = await self._user_and_card(message, now)
+        session = await self.sessions.load(SessionStore.key_for(message.channel, message.user, message.assistant))
+        if session.turns and now.timestamp() - float(session.slots.get("_at", 0)) > SLOT_IDLE_S:
+            session.slots = {}
+        session.user_id = user.id
+        lap("session")
+
+        understanding = Understanding(intent="", confidence=0.0)
+        if checked.refusal is not None and not message.payload:
+            reply = Reply(checked.refusal)
+        else:
+            if not (message.payload and message.payload.startswith((onboarding.PREFIX, SELECT_PREFIX))):
+                understanding = self.nlu.parse(checked.text, session.user_texts()[-CONTEXT_TURNS:])
+            lap("nlu")
+            ctx = TurnContext(message, checked.text, now, turn_id, user, session, understanding, card, first_contact)
+            reply = await self._answer(ctx)
+        lap("handler")
+
+        intent = understanding.intent or None
+        session.add("user", checked.text, intent)
+        session.add("bot", reply.text)
+        session.slots["_at"] = now.timestamp()
+        if reply.shown:
+            session.last_shops = [item.shop_id for item in reply.shown]
+            session.last_items = [item.item_id for item in reply.shown]
+        await self.sessions.save(session)
+        lap("session_save")
+        await self._record(message, user, turn_id, checked.text, reply, understanding, timings, now)
+        lap("store")
+        timings["total"] = round((time.perf_counter() - started) * 1000, 3)
+
+        yield Text(reply.text)
+        if reply.cards:
+            yield Cards(reply.cards)
+        if reply.quick_replies:
+            yield QuickReplies(reply.quick_replies)
+        yield Final(
+            reply.text,
+            intent=intent,
+            turn_id=turn_id,
+            meta={"confidence": understanding.confidence, "entities": understanding.entities, "timings_ms": timings},
+        )
+
+    async def _answer(self, ctx: TurnContext) -> Reply:
+        payload = ctx.message.payload or ""
+        answer = onboarding.parse_payload(payload) if payload else None
+        if answer is not None:
+            return await self._onboarding_answer(ctx, *answer)
+        if payload.startswith(SELECT_PREFIX) and self.on_select is not None:
+            return await self.on_select.handle(ctx)
+        pending = ctx.session.onboarding
+        if pending is not None:
+            typed = onboarding.answer_from_text(pending, ctx.understanding)
+            if typed is not None:
+                return await self._onboarding_answer(ctx, pending, typed)
+        handler = self.handlers.get(ctx.understanding.intent, self.fallback)
+        ctx.session.slots = merge_slots(ctx.session.slots, ctx.understanding)
+        reply = await handler.handle(ctx)
+        if ctx.user.onboarded_at is None and ctx.session.onboarding is None:
+            reply = self._ask_first_question(ctx, reply)
+        return reply
+
+    def _ask_first_question(self, ctx: TurnContext, reply: Reply) -> Reply:
+        """Serve the request first; then, once per session, the first onboarding question."""
+        question = onboarding.first_question()
+        ctx.session.onboarding = question.step
+        opener = "처음 오셨네요! " if ctx.first_contact else ""
+        text = f"{reply.text}\n\n{opener}{question.text} 알려 주시면 더 잘 맞게 추천할게요."
+        return Reply(text, reply.cards, question.buttons, reply.shown, reply.notes)
+
+    async def _onboarding_answer(self, ctx: TurnContext, step: str, value: str) -> Reply:
+        changes = onboarding.preference_changes(step, value, ctx.user.preferences)
+        upcoming = onboarding.next_question(step)
+        async with self.db.session() as session:
+            users = UserRepository(session)
+            if changes:
+                ctx.user.preferences = await users.update_preferences(ctx.user_id, changes)
+            if upcoming is None:
+                await users.mark_onboarded(ctx.user_id, ctx.now)
+                ctx.user.onboarded_at = ctx.now
+        ctx.session.onboarding = upcoming.step if upcoming else None
+        thanks = "좋아요!" if changes else "알겠어요."
+        if upcoming is None:
+            return Reply(f"{thanks} 이제 준비 끝! 배고프면 예산이나 먹고 싶은 걸 말해 주세요. 예: \"5천원으로 뭐 먹지?\"")
+        return Reply(f"{thanks} {upcoming.text}", quick_replies=upcoming.buttons)
+
+    async def _user_and_card(self, message: IncomingMessage, now: datetime) -> tuple[User, bool, CardView | None]:
+        """The kkini user behind the channel identity (created on first contact) and their card."""
+        async with self.db.session() as session:
+            users = UserRepository(session)
+            user = await users.by_identity(message.channel, message.user)
+            first_contact = user is None
+            if user is None:
+                user = (await users.add_identity(message.channel, message.user)).user
+            assert user.id is not None
+            found = await CardRepository(session).for_user(user.id)
+        return user, first_contact, card_view(*found, now) if found else None
+
+    async def _record(
+        self,
+        message: IncomingMessage,
+        user: User,
+        turn_id: str,
+        text: str,
+        reply: Reply,
+        understanding: Understanding,
+        timings: dict[str, float],
+        now: datetime,
+    ) -> None:
+        """Store the turn with personal data masked, and the recommendations it showed."""
+        conversation = Conversation(
+            turn_id=turn_id,
+            user_id=user.id,
+            channel=message.channel,
+            assistant=message.assistant,
+            input_text=mask_pii(text),
+            reply_text=mask_pii(reply.text),
+            intent=understanding.intent or None,
+            confidence=understanding.confidence if understanding.intent else None,
+            entities=understanding.entities,
+            timings_ms=timings,
+            provider="offline",
+            created_at=now,
+        )
+        shown = [
+            RecommendationLog(
+                turn_id=turn_id,
+                user_id=user.id,
+                shop_id=item.shop_id,
+                menu_item_id=item.item_id,
+                rank=rank,
+                score=round(item.score, 4),
+                reasons=list(item.reasons),
+                shown_at=now,
+            )
+            for rank, item in enumerate(reply.shown, start=1)
+        ]
+        async with self.db.session() as session:
+            await ConversationRepository(session).record(conversation, shown)
