@@ -6,11 +6,24 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
 from bots.http.health import HealthRoutes
 from bots.settings import Settings
+from dialogue.engine import DialogueEngine
+from dialogue.handlers.account import BalanceHandler, CouponHandler
+from dialogue.handlers.chat import NotServedHandler, OutOfScopeHandler, SmallTalkHandler
+from dialogue.handlers.profile import PreferenceHandler
+from dialogue.handlers.recommend import RecommendHandler
+from dialogue.handlers.select import SelectHandler
+from dialogue.places import PlaceDirectory
+from dialogue.recommend.catalogue import Catalogue
+from dialogue.recommend.personal import PersonalCache
+from dialogue.recommend.recommender import Recommender
+from dialogue.session import SessionStore
+from dialogue.turn import Handler
 from storage.database import Database
 from storage.kv import KeyValueStore, create_store
 from storage.migrate import upgrade
@@ -67,3 +80,56 @@ def init_application(services: Services) -> web.Application:
     app[CHANNELS_KEY] = []  # channel adapters append their names as they mount their routes
     HealthRoutes(services.db, services.kv).register(app.router)
     return app
+
+
+# Intents the recommender answers: each narrows or widens the same search.
+RECOMMEND_INTENTS = (
+    "food_request",
+    "budget_inquiry",
+    "location_inquiry",
+    "time_inquiry",
+    "emergency_food",
+    "group_dining",
+    "menu_option",
+)
+
+
+@asynccontextmanager
+async def running_dialogue(services: Services, *, nlu: Any = None) -> AsyncIterator[DialogueEngine]:
+    """The dialogue engine on the offline path, with every handler registered here and nowhere else."""
+    if nlu is None:
+        from dialogue.nlu.understander import OfflineNLU
+
+        nlu = OfflineNLU()
+    db = services.db
+    catalogue = Catalogue(db)
+    personal = PersonalCache(db)
+    recommend = RecommendHandler(Recommender(catalogue, personal), await PlaceDirectory.load(db))
+    handlers: dict[str, Handler] = dict.fromkeys(RECOMMEND_INTENTS, recommend)
+    handlers.update(
+        {
+            "balance_inquiry": BalanceHandler(),
+            "coupon_inquiry": CouponHandler(db),
+            "preference_update": PreferenceHandler(db, on_change=personal.forget),
+            "general_chat": SmallTalkHandler(),
+            "out_of_scope": OutOfScopeHandler(),
+            "order_add": NotServedHandler("주문"),
+            "cart_view": NotServedHandler("장바구니"),
+            "cart_clear": NotServedHandler("주문 취소"),
+            "checkout": NotServedHandler("주문"),
+            "faq": NotServedHandler("자주 묻는 질문 답변"),
+        }
+    )
+    engine = DialogueEngine(
+        db=db,
+        sessions=SessionStore(services.kv),
+        nlu=nlu,
+        handlers=handlers,
+        fallback=SmallTalkHandler(),
+        on_select=SelectHandler(db, on_change=personal.forget),
+        on_user_changed=personal.forget,
+    )
+    try:
+        yield engine
+    finally:
+        await catalogue.aclose()

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
-from dialogue.korean import won
 from dialogue.messages import Button, Cards, IncomingMessage, QuickReplies, ReplyEvent, Text
 
 CHANNEL = "console"
@@ -49,13 +48,13 @@ def render(events: Iterable[ReplyEvent]) -> tuple[str, list[Button]]:
         if isinstance(event, Text):
             lines.append(event.text)
         elif isinstance(event, Cards):
+            # The text already lists what the cards show; the console only needs their buttons.
+            labels = []
             for card in event.cards:
-                price = f" · {won(card.price)}" if card.price is not None else ""
-                lines.append(f"  ▸ {card.title}{price}")
-                lines.extend(f"    {part}" for part in card.description.splitlines())
                 for button in card.buttons:
                     buttons.append(button)
-                    lines.append(f"    [{len(buttons)}] {button.label}")
+                    labels.append(f"[{len(buttons)}] {card.title}: {button.label}")
+            lines.append("  " + "\n  ".join(labels))
         elif isinstance(event, QuickReplies):
             labels = []
             for button in event.buttons:

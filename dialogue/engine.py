@@ -44,6 +44,7 @@ class DialogueEngine:
         handlers: Mapping[str, Handler],
         fallback: Handler,
         on_select: Handler | None = None,
+        on_user_changed: Callable[[int], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
@@ -52,6 +53,7 @@ class DialogueEngine:
         self.handlers = dict(handlers)
         self.fallback = fallback
         self.on_select = on_select
+        self.on_user_changed = on_user_changed
         self.clock = clock
 
     async def handle(self, message: IncomingMessage) -> AsyncIterator[ReplyEvent]:
@@ -149,6 +151,8 @@ class DialogueEngine:
             if upcoming is None:
                 await users.mark_onboarded(ctx.user_id, ctx.now)
                 ctx.user.onboarded_at = ctx.now
+        if changes and self.on_user_changed is not None:
+            self.on_user_changed(ctx.user_id)
         ctx.session.onboarding = upcoming.step if upcoming else None
         thanks = "좋아요!" if changes else "알겠어요."
         if upcoming is None:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from bots.app import build_dialogue, running_services
+from bots.app import running_dialogue, running_services
 from bots.cli.root import settings_from
 from bots.console import ConsoleConversation, prompt_lines, run
 from bots.settings import Settings
@@ -29,12 +29,12 @@ async def _chat(settings: Settings, user: str, assistant: str) -> None:
     async with running_services(settings) as services:
         if settings.sample.load_on_start and await services.database_is_empty():
             await services.load_sample_data()
-        engine = await build_dialogue(services)
-        conversation = ConsoleConversation(engine, user, assistant)
-        interactive = sys.stdin.isatty()
-        if interactive:
-            click.echo(f"끼니와 대화해요 ({user}). 버튼은 번호로 누를 수 있어요. 끝내려면 /quit")
-            lines = prompt_lines(sys.stdin, "나> ", sys.stdout)
-        else:
-            lines = (line.rstrip("\n") for line in sys.stdin)
-        await run(conversation, lines, sys.stdout, prompt=interactive)
+        async with running_dialogue(services) as engine:
+            conversation = ConsoleConversation(engine, user, assistant)
+            interactive = sys.stdin.isatty()
+            if interactive:
+                click.echo(f"끼니와 대화해요 ({user}). 버튼은 번호로 누를 수 있어요. 끝내려면 /quit")
+                lines = prompt_lines(sys.stdin, "나> ", sys.stdout)
+            else:
+                lines = (line.rstrip("\n") for line in sys.stdin)
+            await run(conversation, lines, sys.stdout, prompt=interactive)

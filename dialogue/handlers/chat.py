@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from dialogue.korean import particle
 from dialogue.messages import Button
 from dialogue.turn import Reply, TurnContext
 
@@ -13,7 +14,7 @@ HINT_BUTTONS = (
     Button("쿠폰 보기", "쓸 수 있는 쿠폰 있어?"),
 )
 
-CAN_DO = "지금 영업 중이고 급식카드 되는 가게 찾기, 예산에 맞는 메뉴 추천, 카드 잔액 확인, 쿠폰 확인"
+CAN_DO = "지금 영업 중이고 급식카드 되는 가게 찾기, 예산에 맞는 메뉴 추천, 카드 잔액과 쿠폰 확인"
 
 _GREETING = re.compile(r"안녕|하이|ㅎㅇ|반가|hello|hi\b|헬로|좋은 ?아침", re.IGNORECASE)
 _THANKS = re.compile(r"고마|감사|땡큐|ㄱㅅ|thank", re.IGNORECASE)
@@ -40,7 +41,7 @@ class SmallTalkHandler:
 class OutOfScopeHandler:
     async def handle(self, ctx: TurnContext) -> Reply:
         return Reply(
-            f'그건 제가 도와드리기 어려워요. 저는 {CAN_DO}를 할 수 있어요. 예: "5천원으로 뭐 먹지?"',
+            f"그건 제가 도와드리기 어려워요. 저는 {particle(CAN_DO, '을', '를')} 할 수 있어요. 예: \"5천원으로 뭐 먹지?\"",
             quick_replies=HINT_BUTTONS,
         )
 
@@ -53,6 +54,6 @@ class NotServedHandler:
 
     async def handle(self, ctx: TurnContext) -> Reply:
         return Reply(
-            f"{self.what}은 아직 끼니에서 할 수 없어요. 대신 {CAN_DO}는 바로 도와드릴 수 있어요.",
+            f"{particle(self.what, '은', '는')} 아직 끼니에서 할 수 없어요. 대신 {particle(CAN_DO, '은', '는')} 바로 도와드릴 수 있어요.",
             quick_replies=HINT_BUTTONS,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dialogue.korean import particle
@@ -24,8 +25,9 @@ def restriction_text(value: str) -> str:
 
 
 class PreferenceHandler:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, on_change: Callable[[int], None] | None = None) -> None:
         self.db = db
+        self.on_change = on_change
 
     async def handle(self, ctx: TurnContext) -> Reply:
         understanding = ctx.understanding
@@ -56,4 +58,6 @@ class PreferenceHandler:
             return Reply('어떤 걸 기억하면 될까요? 예: "나 매운 거 못 먹어", "난 분식 좋아해", "땅콩 알레르기 있어"')
         async with self.db.session() as session:
             ctx.user.preferences = await UserRepository(session).update_preferences(ctx.user_id, changes)
+        if self.on_change is not None:
+            self.on_change(ctx.user_id)
         return Reply("알겠어요! " + ". ".join(said) + ".")

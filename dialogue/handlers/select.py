@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dialogue.korean import ro
 from dialogue.turn import Reply, TurnContext
 from storage.database import Database
@@ -10,8 +12,9 @@ from storage.repositories import ConversationRepository
 
 
 class SelectHandler:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, on_change: Callable[[int], None] | None = None) -> None:
         self.db = db
+        self.on_change = on_change
 
     async def handle(self, ctx: TurnContext) -> Reply:
         payload = ctx.message.payload or ""
@@ -23,6 +26,8 @@ class SelectHandler:
             if shop is None:
                 return Reply("그 가게는 이제 찾을 수 없어요. 다른 곳을 추천해 드릴까요?")
             await ConversationRepository(session).mark_selected(ctx.user_id, int(shop_id), ctx.now)
+        if self.on_change is not None:
+            self.on_change(ctx.user_id)
         ctx.session.last_shops = [int(shop_id), *[s for s in ctx.session.last_shops if s != int(shop_id)]]
         card_note = " 급식카드로 결제할 수 있어요." if shop.card_acceptance in ("Y", "P") else ""
         phone = f" 전화: {shop.phone}." if shop.phone else ""

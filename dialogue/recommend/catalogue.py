@@ -20,7 +20,7 @@ from storage.database import Database
 from storage.geo import bounding_box, distance_m
 from storage.hours import SEOUL, local_time
 from storage.models import ShopHours, utcnow
-from storage.repositories.catalogue import CatalogueRepository
+from storage.repositories.catalogue import COUPON_COLUMNS, SHOP_COLUMNS, CatalogueRepository
 
 logger = logging.getLogger(__name__)
 
@@ -177,30 +177,14 @@ async def load(
         items[shop_id].append(CatalogueItem(item_id, shop_id, name, price, kind, frozenset(tags or ()), description))
     shops = [
         CatalogueShop(
-            **row._asdict(),
+            **dict(zip(SHOP_COLUMNS, row, strict=True)),
             hours=tuple(hours.get(row[0], ())),
             closures=frozenset(closures.get(row[0], ())),
             items=tuple(items.get(row[0], ())),
         )
         for row in shop_rows
     ]
-    coupons = [
-        CatalogueCoupon(
-            id=coupon.id or 0,
-            title=coupon.title,
-            discount_type=coupon.discount_type,
-            amount=coupon.amount,
-            valid_from=coupon.valid_from,
-            valid_until=coupon.valid_until,
-            max_discount=coupon.max_discount,
-            min_order=coupon.min_order,
-            scope=coupon.scope,
-            shop_id=coupon.shop_id,
-            category=coupon.category,
-            active=coupon.active,
-        )
-        for coupon in coupon_rows
-    ]
+    coupons = [CatalogueCoupon(**dict(zip(COUPON_COLUMNS, row, strict=True))) for row in coupon_rows]
     return CatalogueSnapshot(shops, coupons, first_day=first_day, last_day=last_day)
 
 

@@ -1,7 +1,7 @@
 """Catalogue queries: everything the recommender keeps in memory, and the small per-user read it adds per turn.
 
-The catalogue is read in a handful of plain column queries (no ORM identity map for thousands of menu rows), so
-that a full reload stays in the tens of milliseconds on SQLite and PostgreSQL alike.
+The catalogue is read with plain column queries on the tables (no ORM entities or identity map for thousands of
+rows), so that a full reload stays in the tens of milliseconds on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, select, union_all
-from sqlmodel import col
+from sqlalchemy import Select, Table, select, union_all
+from sqlmodel import SQLModel
+from sqlmodel import select as sqlmodel_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import (
@@ -29,6 +30,46 @@ from storage.models import (
 )
 
 _NOT_EATEN = (OrderStatus.REJECTED.value, OrderStatus.CANCELLED.value)
+
+SHOP_COLUMNS = (
+    "id",
+    "name",
+    "category",
+    "area",
+    "address",
+    "latitude",
+    "longitude",
+    "card_acceptance",
+    "good_influence",
+    "hours_known",
+    "status_override",
+    "override_until",
+    "popularity",
+)
+ITEM_COLUMNS = ("id", "shop_id", "name", "price", "kind", "description", "tags")
+COUPON_COLUMNS = (
+    "id",
+    "title",
+    "discount_type",
+    "amount",
+    "valid_from",
+    "valid_until",
+    "max_discount",
+    "min_order",
+    "scope",
+    "shop_id",
+    "category",
+    "active",
+)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
+def _columns(model: type[SQLModel], names: tuple[str, ...]) -> Select[Any]:
+    table = _table(model)
+    return select(*(table.c[name] for name in names))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,80 +92,51 @@ class CatalogueRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def shops(self) -> list[Row[Any]]:
-        """Every shop as a row of the columns the recommender reads."""
-        statement = select(
-            col(Shop.id),
-            col(Shop.name),
-            col(Shop.category),
-            col(Shop.area),
-            col(Shop.address),
-            col(Shop.latitude),
-            col(Shop.longitude),
-            col(Shop.card_acceptance),
-            col(Shop.good_influence),
-            col(Shop.hours_known),
-            col(Shop.status_override),
-            col(Shop.override_until),
-            col(Shop.popularity),
-        )
-        return list((await self.session.execute(statement)).all())
+    async def _rows(self, statement: Any) -> list[tuple[Any, ...]]:
+        connection = await self.session.connection()
+        return [tuple(row) for row in (await connection.execute(statement)).all()]
+
+    async def shops(self) -> list[tuple[Any, ...]]:
+        """Every shop, as rows of ``SHOP_COLUMNS``."""
+        return await self._rows(_columns(Shop, SHOP_COLUMNS))
 
     async def hours(self) -> list[ShopHours]:
-        return list((await self.session.exec(select(ShopHours))).all())
+        """Every shop's weekly hours, as the models ``storage.hours.open_state`` reads."""
+        return list((await self.session.exec(sqlmodel_select(ShopHours))).all())
 
-    async def closures(self, first_day: date, last_day: date) -> list[Row[Any]]:
+    async def closures(self, first_day: date, last_day: date) -> list[tuple[Any, ...]]:
         """(shop_id, day) of the closures from ``first_day`` through ``last_day``."""
-        statement = select(col(ShopClosure.shop_id), col(ShopClosure.day)).where(
-            col(ShopClosure.day).between(first_day, last_day)
-        )
-        return list((await self.session.execute(statement)).all())
+        table = _table(ShopClosure)
+        return await self._rows(select(table.c.shop_id, table.c.day).where(table.c.day.between(first_day, last_day)))
 
-    async def available_items(self) -> list[Row[Any]]:
-        """Menu items that are not sold out, cheapest first within each shop."""
-        statement = (
-            select(
-                col(MenuItem.id),
-                col(MenuItem.shop_id),
-                col(MenuItem.name),
-                col(MenuItem.price),
-                col(MenuItem.kind),
-                col(MenuItem.description),
-                col(MenuItem.tags),
+    async def available_items(self) -> list[tuple[Any, ...]]:
+        """Menu items that are not sold out, as rows of ``ITEM_COLUMNS``."""
+        table = _table(MenuItem)
+        return await self._rows(_columns(MenuItem, ITEM_COLUMNS).where(table.c.sold_out.is_(False)))
+
+    async def coupons(self, valid_after: datetime, valid_before: datetime) -> list[tuple[Any, ...]]:
+        """Active coupons whose validity overlaps (valid_after, valid_before), as rows of ``COUPON_COLUMNS``."""
+        table = _table(Coupon)
+        return await self._rows(
+            _columns(Coupon, COUPON_COLUMNS).where(
+                table.c.active.is_(True), table.c.valid_until > valid_after, table.c.valid_from < valid_before
             )
-            .where(col(MenuItem.sold_out).is_(False))
-            .order_by(col(MenuItem.shop_id), col(MenuItem.price), col(MenuItem.id))
         )
-        return list((await self.session.execute(statement)).all())
-
-    async def coupons(self, valid_after: datetime, valid_before: datetime) -> list[Coupon]:
-        """Active coupons whose validity overlaps [valid_after, valid_before]."""
-        statement = select(Coupon).where(
-            col(Coupon.active).is_(True),
-            col(Coupon.valid_until) > valid_after,
-            col(Coupon.valid_from) < valid_before,
-        )
-        return list((await self.session.exec(statement)).all())
 
     async def user_history(self, user_id: int) -> UserHistory | None:
         """The user's stored preferences, unused wallet coupons and the shops they chose before; None when unknown."""
-        preferences = (await self.session.execute(select(col(User.preferences)).where(User.id == user_id))).first()
-        if preferences is None:
+        users, wallet, log, orders = _table(User), _table(UserCoupon), _table(RecommendationLog), _table(Order)
+        found = await self._rows(select(users.c.preferences).where(users.c.id == user_id))
+        if not found:
             return None
-        wallet = await self.session.execute(
-            select(col(UserCoupon.id), col(UserCoupon.coupon_id)).where(
-                UserCoupon.user_id == user_id, col(UserCoupon.used_at).is_(None)
-            )
+        entries = await self._rows(
+            select(wallet.c.id, wallet.c.coupon_id).where(wallet.c.user_id == user_id, wallet.c.used_at.is_(None))
         )
-        picked = select(col(RecommendationLog.shop_id).label("shop_id")).where(
-            RecommendationLog.user_id == user_id, col(RecommendationLog.selected_at).is_not(None)
-        )
-        ordered = select(col(Order.shop_id).label("shop_id")).where(
-            Order.user_id == user_id, col(Order.status).not_in(_NOT_EATEN)
-        )
-        visits = Counter(int(row[0]) for row in (await self.session.execute(union_all(picked, ordered))).all())
+        picked = select(log.c.shop_id).where(log.c.user_id == user_id, log.c.selected_at.is_not(None))
+        ordered = select(orders.c.shop_id).where(orders.c.user_id == user_id, orders.c.status.not_in(_NOT_EATEN))
+        visits = Counter(int(row[0]) for row in await self._rows(union_all(picked, ordered)))
         return UserHistory(
-            preferences=dict(preferences[0] or {}),
-            wallet=tuple(WalletEntry(int(row[0]), int(row[1])) for row in wallet.all()),
+            preferences=dict(found[0][0] or {}),
+            wallet=tuple(WalletEntry(int(row[0]), int(row[1])) for row in entries),
             shop_visits=dict(visits),
         )

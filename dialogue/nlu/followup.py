@@ -1,0 +1,92 @@
+"""Messages that lean on earlier ones: a bare "3명", "그럼 중식은?", "딴 데는 없어?", "아 그리고 치즈스틱도".
+
+``leans_on_context`` says whether a message is such a follow-up: once entities, back-references ("거기", "그거"),
+"something else" ("딴 데") and fillers (connectives, particles, question endings) are taken away, nothing is left.
+``follow`` then picks its intent from the previous messages' intents and from what the new message states: the
+same question when it only changes a slot that question takes ("그럼 맘스터치는?" after opening hours), otherwise
+the intent that the stated entity asks for ("3명" -> group_dining).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from dialogue.nlu.analysis import Analysis
+
+SEARCH_SLOTS = frozenset(
+    {"budget", "food_type", "meal_time", "location", "companions", "party_size", "taste", "dietary_restrictions"}
+)
+# The entity types a follow-up may change while the question stays the same.
+_CORE_SLOTS: dict[str, frozenset[str]] = {
+    "food_request": frozenset({"food_type", "taste", "meal_time", "location"}),
+    "budget_inquiry": frozenset({"budget", "meal_time"}),
+    "location_inquiry": frozenset({"location"}),
+    "time_inquiry": frozenset({"food_type", "location", "meal_time"}),
+    "emergency_food": frozenset({"location", "meal_time"}),
+    "group_dining": frozenset({"party_size", "companions", "location"}),
+    "coupon_inquiry": frozenset({"food_type", "location"}),
+    "menu_option": frozenset({"taste", "dietary_restrictions"}),
+    "preference_update": frozenset({"taste", "dietary_restrictions"}),
+    "order_add": frozenset({"food_type"}),
+}
+# What a message that states only this entity asks for, when the previous question does not take it.
+_ENTITY_INTENT = (
+    ("party_size", "group_dining"),
+    ("companions", "group_dining"),
+    ("food_type", "food_request"),
+    ("budget", "budget_inquiry"),
+    ("location", "location_inquiry"),
+    ("dietary_restrictions", "menu_option"),
+    ("taste", "menu_option"),
+    ("meal_time", "food_request"),
+)
+_FILLER = re.compile(
+    r"^(?:아|어|앗|음+|흠+|오|엥|헐|그럼|그러면|그름|글면|그면|아님|아니면|그리고|또|근데|그래서|혹시|그렇다면|그냥|"
+    r"그럼은|아 ?그리고|아 ?그럼)(?![가-힣])|"
+    r"아까|방금|거기서?|그 ?집|그 ?가게|그 ?식당|그곳|저기|그거|그걸|그것|그 ?메뉴|이거|이걸|"
+    r"(?:다른|딴) ?(?:데|곳|거|것|집|가게|식당|메뉴|건|걸)|말고|빼고|대신|"
+    r"\d+ ?명|[ⓂⒻⓁ]|(?:우리 ?)?(?:둘|셋|넷|다섯|여섯)(?:이서|이)|"
+    r"(?:으로는|로는|이면|면|정도면|쯤이면|으론|론|으로|로|에서|에는|은요|는요|이요|은|는|도|이|가|요|랑|이랑|하고|만)(?![가-힣])|"
+    r"(?:어때|어떄|어떰|어떻게 ?돼|어떨까|어떰|괜찮아|돼|되나|됨|있어|없어|있나|없나|있음|없음|있을까|없을까|는\?|추가|하나 ?더|더)"
+    r"(?![가-힣])|[?!.~,ㅋㅎㅠㅜ ]"
+)
+
+
+def residue(analysis: Analysis) -> str:
+    """What is left of the message once entities, references and fillers are removed."""
+    text = analysis.extraction.delexicalised
+    previous = None
+    while previous != text:
+        previous = text
+        text = _FILLER.sub("", text.strip())
+    return text
+
+
+def stated(analysis: Analysis) -> list[str]:
+    """The search slots the message states, in extraction order."""
+    return [name for name in analysis.extraction.entities if name in SEARCH_SLOTS]
+
+
+def leans_on_context(analysis: Analysis) -> bool:
+    """True when the message means little without the messages before it."""
+    extraction = analysis.extraction
+    if residue(analysis):
+        return False
+    return bool(stated(analysis) or extraction.wants_other or extraction.reference or extraction.foods)
+
+
+def follow(analysis: Analysis, own_intent: str, earlier: Sequence[str]) -> tuple[str, float]:
+    """The intent of a follow-up, given the intents of the earlier messages (most recent last)."""
+    said = stated(analysis)
+    if analysis.extraction.foods and "order_add" in earlier[-2:]:
+        return "order_add", 0.75
+    previous = earlier[-1] if earlier else ""
+    if previous in _CORE_SLOTS and (not said or all(name in _CORE_SLOTS[previous] for name in said)):
+        return previous, 0.8
+    for name, intent in _ENTITY_INTENT:
+        if name in said:
+            return intent, 0.75
+    if previous in _CORE_SLOTS:
+        return previous, 0.7
+    return own_intent, 0.5

@@ -1,0 +1,94 @@
+"""What an order message puts in the cart: [{"name", "quantity", "options"}], names and options as said.
+
+"불고기버거 세트 하나 주세요, 감자는 양념감자로 변경" -> [{"name": "불고기버거 세트", "quantity": 1,
+"options": ["감자 양념감자로 변경"]}]. Matching the names against the catalogue is the ordering tool's job; this
+only cuts the message into items, counts and option phrases.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_NATIVE_COUNTS = {"한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6,
+                  "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
+_COUNTERS = r"(?:개|잔|세트|그릇|인분|판|마리|조각|캔|병|줄|봉지|접시|명분)"
+_QUANTITY = re.compile(
+    rf"(?<![가-힣\d])(?:(?P<digits>\d{{1,2}}) ?{_COUNTERS}?|(?P<native>한|두|세|네|다섯|여섯|일곱|여덟|아홉|열) ?{_COUNTERS}|"
+    rf"(?P<word>하나|둘|셋|넷))(?=$|[^가-힣]|씩|만|요|랑|이랑|하고|에|더|로|를|을|만요)"
+)
+_OPTION_PATTERNS = (
+    re.compile(r"(?P<opt>(?:[가-힣a-z0-9]+(?:은|는)? )?[가-힣a-z0-9]+ ?(?:으로|로) ?(?:변경|바꿔|바꾸|교체)[가-힣]*)"),
+    re.compile(r"(?P<opt>[가-힣a-z0-9]+ 대신(?: 에)? [가-힣a-z0-9]+(?:으로|로)?)"),
+    re.compile(r"(?P<opt>[가-힣a-z0-9]+(?:은|는) [가-힣a-z0-9]+(?:으로|로))(?= |$)"),
+    re.compile(r"(?P<opt>[가-힣a-z0-9]+ ?(?:빼고|빼서|빼주세요|빼 ?줘|없이|추가로|많이|적게|따로))"),
+    re.compile(r"(?P<opt>(?:음료|감자|사이드|소스)(?:는|은)? ?[가-힣a-z0-9]+(?:으로|로))"),
+    re.compile(r"(?P<opt>(?:라지|미디움|곱빼기|사이즈 ?업|큰 ?걸)(?:으로|로)?)"),
+)
+_REQUEST_TAIL = re.compile(
+    r"\s*(?:(?:을|를|도|은|는)\s*)?(?:주문할게요|주문할게|주문할래|주문해\s*줘|주문|주세요|주시겠어요|줘요|줘|주라|할게요|할게|할래요|할래|"
+    r"담아\s*주세요|담아\s*줘|담아|넣어\s*주세요|넣어\s*줘|넣어|추가해\s*주세요|추가해\s*줘|추가요|추가|시킬게요|시킬게|"
+    r"부탁해요|부탁해|포장이요|포장|요|더)\s*[.!?~]*$"
+)
+_JOINERS = re.compile(r"\s*(?:,|\+|&|그리고|(?<=[가-힣])(?:이랑|랑|하고|과|와)(?= ))\s*")
+_PARTICLE = re.compile(r"(?:을|를|은|는|도|으로|로|이요|요)$")
+
+
+def _count(match: re.Match[str]) -> int:
+    if match.group("digits"):
+        return int(match.group("digits"))
+    word = match.group("native") or match.group("word")
+    return _NATIVE_COUNTS.get(word, 1)
+
+
+def _strip_tail(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        text = _REQUEST_TAIL.sub("", text).strip()
+    return text
+
+
+def menu_items(text: str) -> list[dict[str, Any]]:
+    """The items an order message names, in order; empty when it names none ("그걸로 주세요")."""
+    options: list[tuple[int, str]] = []
+    rest = text
+    for pattern in _OPTION_PATTERNS:
+        for match in pattern.finditer(rest):
+            options.append((match.start(), " ".join(match.group("opt").replace("은 ", " ").replace("는 ", " ").split())))
+        rest = pattern.sub(lambda m: " " * len(m.group(0)), rest)
+    items: list[dict[str, Any]] = []
+    starts: list[int] = []
+    position = 0
+    for chunk in _JOINERS.split(rest):
+        offset = rest.find(chunk, position)
+        position = max(offset, position) + len(chunk)
+        for piece, piece_start in _pieces(chunk, max(offset, 0)):
+            name = _strip_tail(piece)
+            quantity = 1
+            found = _QUANTITY.search(name)
+            if found:
+                quantity = _count(found)
+                name = (name[: found.start()] + name[found.end() :]).strip()
+            name = _PARTICLE.sub("", _strip_tail(name)).strip()
+            if len(name.replace(" ", "")) < 2 or name in {"이거", "그거", "이걸", "그걸", "저거", "같은 걸", "아까 그거"}:
+                continue
+            items.append({"name": " ".join(name.split()), "quantity": quantity, "options": []})
+            starts.append(piece_start)
+    for at, option in options:
+        owner = max((i for i, start in enumerate(starts) if start <= at), default=len(items) - 1)
+        if items:
+            items[owner]["options"].append(option)
+    return items
+
+
+def _pieces(chunk: str, offset: int) -> list[tuple[str, int]]:
+    """Cut "짜장면 하나 짬뽕 하나" after each quantity into one piece per item."""
+    pieces: list[tuple[str, int]] = []
+    start = 0
+    for match in _QUANTITY.finditer(chunk):
+        if chunk[match.end() :].strip() and _strip_tail(chunk[match.end() :]).strip():
+            pieces.append((chunk[start : match.end()], offset + start))
+            start = match.end()
+    pieces.append((chunk[start:], offset + start))
+    return [(piece.strip(), at) for piece, at in pieces if piece.strip()]

@@ -1,0 +1,49 @@
+"""kkini's own labelled examples for the intent model, written for this project (one message per line).
+
+They are written the way card holders, shop staff and sellers type: banmal and polite forms, slang (ㄱㄱ, 땡긴다),
+typos and missing spaces. ``examples()`` gives them all; ``split(holdout_every)`` keeps every n-th example of each
+intent aside to measure how the model does on sentences it was not trained on.
+"""
+
+from __future__ import annotations
+
+from dialogue.nlu.training import ordering, preferences, search, talk
+
+_BLOCKS: dict[str, str] = {
+    "food_request": search.FOOD_REQUEST,
+    "budget_inquiry": search.BUDGET_INQUIRY,
+    "location_inquiry": search.LOCATION_INQUIRY,
+    "time_inquiry": search.TIME_INQUIRY,
+    "emergency_food": search.EMERGENCY_FOOD,
+    "group_dining": search.GROUP_DINING,
+    "menu_option": preferences.MENU_OPTION,
+    "preference_update": preferences.PREFERENCE_UPDATE,
+    "coupon_inquiry": preferences.COUPON_INQUIRY,
+    "balance_inquiry": preferences.BALANCE_INQUIRY,
+    "order_add": ordering.ORDER_ADD,
+    "cart_view": ordering.CART_VIEW,
+    "cart_clear": ordering.CART_CLEAR,
+    "checkout": ordering.CHECKOUT,
+    "faq": talk.FAQ,
+    "general_chat": talk.GENERAL_CHAT,
+    "out_of_scope": talk.OUT_OF_SCOPE,
+}
+
+
+def examples() -> list[tuple[str, str]]:
+    """Every (text, intent) pair, in a fixed order."""
+    pairs: list[tuple[str, str]] = []
+    for intent, block in _BLOCKS.items():
+        pairs.extend((line.strip(), intent) for line in block.splitlines() if line.strip())
+    return pairs
+
+
+def split(holdout_every: int = 5) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(train, held_out): every ``holdout_every``-th example of each intent is held out."""
+    train: list[tuple[str, str]] = []
+    held: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for text, intent in examples():
+        seen[intent] = seen.get(intent, 0) + 1
+        (held if seen[intent] % holdout_every == 0 else train).append((text, intent))
+    return train, held

@@ -1,0 +1,144 @@
+"""The hard-rule pipeline: from the shops in reach to the shops with at least one item a child may order now.
+
+Rules run in a fixed order and each counts the shops it removed: reach (area or radius), shops the user asked to
+replace, card acceptance, open now, a menu at all, food rules, price. The order is also the cost order: cheap
+index and field checks first, ``open_state`` and the menu scan only for what is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dialogue.recommend import coupons
+from dialogue.recommend.catalogue import CatalogueItem, CatalogueShop, CatalogueSnapshot
+from dialogue.recommend.coupons import WalletCoupon
+from dialogue.recommend.rules import CARD_PAYABLE, MenuRules, OpenWindow, open_window
+
+RULES = ("reach", "excluded", "card", "closed", "menu", "food", "price")
+"""The hard rules in the order they run; ``considered`` counts the shops each removed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Constraints:
+    at: datetime
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_m: float = 1200.0
+    area: str | None = None
+    """Used when there is no point; with neither, every shop is in reach."""
+    pay_by_card: bool = True
+    cap: int | None = None
+    """Final prices must not exceed this; None when nothing bounds them."""
+    exclude_shop_ids: frozenset[int] = frozenset()
+    menu: MenuRules = field(default_factory=MenuRules)
+    wallet: tuple[WalletCoupon, ...] = ()
+    """Coupons usable at ``at`` for this payment."""
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """An item the child can pay for, with the best coupon for it."""
+
+    item: CatalogueItem
+    final_price: int
+    coupon: WalletCoupon | None = None
+    discount: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    shop: CatalogueShop
+    distance_m: float | None
+    window: OpenWindow
+    offers: tuple[Offer, ...]
+    """Every payable item that passes the food rules, cheapest first."""
+
+
+@dataclass(slots=True)
+class Screening:
+    candidates: list[Candidate]
+    removed: dict[str, int]
+    pool: int
+    """Shops in the catalogue the rules started from."""
+    closed: list[tuple[CatalogueShop, float | None]] = field(default_factory=list)
+    """Shops removed only for being closed, kept for "opens at" suggestions when asked for."""
+    over_price: list[tuple[CatalogueShop, float | None, CatalogueItem]] = field(default_factory=list)
+    """Open shops whose cheapest allowed item is over the cap, with that item."""
+
+
+def reach(snapshot: CatalogueSnapshot, constraints: Constraints) -> list[tuple[CatalogueShop, float | None]]:
+    """The shops within the radius of the point, else in the area, else all of them."""
+    if constraints.latitude is not None and constraints.longitude is not None:
+        found = snapshot.near(constraints.latitude, constraints.longitude, constraints.radius_m)
+        return [(shop, metres) for shop, metres in found]
+    shops = snapshot.in_area(constraints.area) if constraints.area else tuple(snapshot.shops.values())
+    return [(shop, None) for shop in shops]
+
+
+def screen(snapshot: CatalogueSnapshot, constraints: Constraints, *, keep_rejects: bool = False) -> Screening:
+    """Apply every hard rule. With ``keep_rejects``, also keep what was closed or over the cap (for alternatives)."""
+    removed = dict.fromkeys(RULES, 0)
+    in_reach = reach(snapshot, constraints)
+    removed["reach"] = len(snapshot.shops) - len(in_reach)
+    result = Screening([], removed, len(snapshot.shops))
+    menu, cap, at = constraints.menu, constraints.cap, constraints.at
+    for shop, metres in in_reach:
+        if shop.id in constraints.exclude_shop_ids:
+            removed["excluded"] += 1
+            continue
+        if constraints.pay_by_card and shop.card_acceptance not in CARD_PAYABLE:
+            removed["card"] += 1
+            continue
+        window = open_window(shop, at)
+        if window is None:
+            removed["closed"] += 1
+            if keep_rejects:
+                result.closed.append((shop, metres))
+            continue
+        verdict, offers, cheapest = _offers(shop, menu, cap, constraints.wallet)
+        if verdict:
+            removed[verdict] += 1
+            if keep_rejects and verdict == "price" and cheapest is not None:
+                result.over_price.append((shop, metres, cheapest))
+            continue
+        result.candidates.append(Candidate(shop, metres, window, offers))
+    return result
+
+
+def _offers(
+    shop: CatalogueShop, menu: MenuRules, cap: int | None, wallet: tuple[WalletCoupon, ...]
+) -> tuple[str | None, tuple[Offer, ...], CatalogueItem | None]:
+    """(the rule that removes the shop or None, its payable offers, its cheapest allowed item)."""
+    if menu.excludes_shop(shop):
+        return "food", (), None
+    shop_wallet = coupons.for_shop(wallet, shop) if wallet else ()
+    bound = coupons.saving_bound(shop_wallet)
+    offers: list[Offer] = []
+    any_item = False
+    cheapest: CatalogueItem | None = None
+    for item in shop.items:
+        if not menu.offerable(item, shop):
+            continue
+        any_item = True
+        if not menu.allows(item, shop):
+            continue
+        if cheapest is None:
+            cheapest = item
+        if cap is not None:
+            most = bound if bound is not None else coupons.most_off(shop_wallet, item.price)
+            if item.price - most > cap:
+                break  # items are sorted by price and the lowest possible final price grows with it
+        coupon, saving = coupons.best(shop_wallet, item.price) if shop_wallet else (None, 0)
+        final = item.price - saving
+        if cap is None or final <= cap:
+            offers.append(Offer(item, final, coupon, saving))
+    if offers:
+        return None, tuple(offers), cheapest
+    if not any_item:
+        return "menu", (), None
+    return ("price" if cheapest is not None else "food"), (), cheapest
