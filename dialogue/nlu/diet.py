@@ -28,6 +28,8 @@ _TASTES = (
     ("salty", re.compile(r"짠 ?(?:거|것|음식|맛)|짭짤|짭조름|짜게|짠맛|간이 ?센|짜고|짭잘")),
     ("sweet", re.compile(r"(?<![가-힣])단 ?(?:거|것|게|음식|맛)|달달|달콤|달게|단맛|달다구리|달았으면|달아야|달고")),
 )
+_LESS = re.compile(r"(?:덜|안|너무 ?안) ?$")
+_NOT_AFTER = re.compile(r"^[가-힣]? ?(?:지 ?않|지 ?말|지 ?마|ㄴ ?거 ?말고)")
 _VEGETARIAN = re.compile(
     r"채식|비건|베지|베지테리언|(?<![가-힣])고기 ?(?:를|는|은|류는)? ?(?:안 ?먹|못 ?먹|빼고|없는|없이|전혀)|육식 ?안|풀만"
 )
@@ -86,9 +88,12 @@ def taste_and_diet(text: str, nouns: Sequence[tuple[str, int]] = ()) -> tuple[st
     elif not no_spicy:
         best: tuple[int, str] | None = None
         for label, pattern in _TASTES:
-            match = pattern.search(text)
-            if match and (best is None or match.start() < best[0]):
-                best = (match.start(), label)
+            for match in pattern.finditer(text):
+                if _LESS.search(text[: match.start()]) or _NOT_AFTER.match(text[match.end() :]):
+                    continue  # "덜 달게", "달지 않은": the taste is wanted less, not asked for
+                if best is None or match.start() < best[0]:
+                    best = (match.start(), label)
+                break
         taste = best[1] if best else None
     elif _TASTES[2][1].search(text):
         taste = "sweet"

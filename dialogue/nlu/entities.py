@@ -89,6 +89,11 @@ def party_size(text: str) -> int | None:
 
     "나 포함 5명" -> 5, "친구 셋이랑 나까지" -> 4, "나랑 친구 두 명" -> 3, "나 빼고 3명" -> 4.
     """
+    found = _headcount(text)
+    return found[0] if found else None
+
+
+def _headcount(text: str) -> tuple[int, int, int] | None:
     match = _HEADCOUNT.search(text) or _TOGETHER.search(text)
     if not match:
         return None
@@ -101,7 +106,7 @@ def party_size(text: str) -> int | None:
         how = speaker.group("how").strip()
         if how in {"빼고", "말고", "제외", "랑", "하고"} or speaker.start() >= match.end():
             size += 1
-    return size
+    return size, match.start(), match.end()
 
 
 def companions(text: str, size: int | None = None) -> str | None:
@@ -163,9 +168,11 @@ class EntityExtractor:
             entities["location"] = place[0]
             spans.append((place[1], place[2], "Ⓛ"))
             signals.add("location_near" if place[0] in {"근처", "주변"} else "location")
-        size = party_size(text)
-        if size is not None:
-            entities["party_size"] = size
+        headcount = _headcount(text)
+        size = headcount[0] if headcount else None
+        if headcount is not None:
+            entities["party_size"] = headcount[0]
+            spans.append((headcount[1], headcount[2], "Ⓝ"))
             signals.add("party")
         company = companions(text, size)
         if company is not None:

@@ -40,7 +40,7 @@ def features(analysis: Analysis) -> list[str]:
     out.extend("Q:" + c for c in analysis.cues)
     if len(compact) <= 6:
         out.append("LEN:short")
-    if not words or all(w[0] in "ⓂⓁⒻ" for w in words if w):
+    if not words or all(w[0] in "ⓂⓁⒻⓃ" for w in words if w):
         out.append("ONLY:entities")
     return out
 

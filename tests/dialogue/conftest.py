@@ -1,0 +1,74 @@
+"""A loaded sample database and a dialogue engine over it, with a scripted or the real understanding."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bots.app import Services, running_dialogue
+from bots.settings import Settings
+from dialogue.engine import DialogueEngine
+from dialogue.messages import Final, IncomingMessage, ReplyEvent
+from dialogue.nlu.types import Understanding
+from storage.database import Database
+from storage.kv import InProcessStore
+from storage.migrate import upgrade
+from storage.sample import load_sample_data
+from storage.settings import SampleDataSettings
+
+KEY = b"dialogue-test-key"
+
+
+class ScriptedNLU:
+    """Understands exactly the messages it was given, so engine tests do not depend on the classifier."""
+
+    def __init__(self, script: dict[str, Understanding]) -> None:
+        self.script = script
+        self.contexts: list[Sequence[str]] = []
+
+    def parse(self, text: str, context: Sequence[str] = ()) -> Understanding:
+        self.contexts.append(tuple(context))
+        return self.script.get(text, Understanding("general_chat", 0.5))
+
+
+@pytest.fixture
+async def sample_services(tmp_path: Path, shared_dir: Path) -> AsyncIterator[Services]:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}")
+    await upgrade(db.engine)
+    await load_sample_data(db, SampleDataSettings(burger_dir=shared_dir / "data" / "burger"), KEY)
+    kv = InProcessStore("test:")
+    try:
+        yield Services(settings=Settings(data_dir=tmp_path), db=db, kv=kv, card_hash_key=KEY)
+    finally:
+        await kv.close()
+        await db.close()
+
+
+async def collect(engine: DialogueEngine, message: IncomingMessage) -> list[ReplyEvent]:
+    return [event async for event in engine.handle(message)]
+
+
+def final(events: list[ReplyEvent]) -> Final:
+    last = events[-1]
+    assert isinstance(last, Final)
+    return last
+
+
+def console(user: str, text: str = "", payload: str | None = None, at: datetime | None = None) -> IncomingMessage:
+    return IncomingMessage("console", user, text=text, payload=payload, received_at=at)
+
+
+@pytest.fixture
+async def script() -> dict[str, Understanding]:
+    """What the scripted understanding answers; tests add their messages to it."""
+    return {}
+
+
+@pytest.fixture
+async def engine(sample_services: Services, script: dict[str, Understanding]) -> AsyncIterator[DialogueEngine]:
+    """The engine as the application assembles it, over the sample database, with a scripted understanding."""
+    async with running_dialogue(sample_services, nlu=ScriptedNLU(script)) as dialogue:
+        yield dialogue
