@@ -133,7 +133,9 @@ def find_amounts(text: str) -> list[Amount]:
         value = parse_won(number)
         if value is None or not _is_money(text, match, value):
             continue
-        found.append(Amount(value, match.start(), match.end(), match.group(0), bool(match.group("won") or match.group("each"))))
+        found.append(
+            Amount(value, match.start(), match.end(), match.group(0), bool(match.group("won") or match.group("each")))
+        )
     return found
 
 

@@ -29,7 +29,9 @@ class TrainingOptions:
 class LinearModel:
     """Softmax regression; ``predict`` maps a bag of feature names to a probability per label."""
 
-    def __init__(self, labels: Sequence[str], vocabulary: dict[str, int], weights: FloatArray, bias: FloatArray) -> None:
+    def __init__(
+        self, labels: Sequence[str], vocabulary: dict[str, int], weights: FloatArray, bias: FloatArray
+    ) -> None:
         self.labels = tuple(labels)
         self.vocabulary = vocabulary
         self.weights = weights
@@ -68,7 +70,10 @@ class LinearModel:
             grad_w[present] = np.add.reduceat(error[rows[order]] * values[order, None], starts)
             grad_w += options.l2 * weights
             grad_b = error.sum(axis=0)
-            for param, grad, m, v in ((weights, grad_w, moments[0], moments[1]), (bias, grad_b, moments[2], moments[3])):
+            for param, grad, m, v in (
+                (weights, grad_w, moments[0], moments[1]),
+                (bias, grad_b, moments[2], moments[3]),
+            ):
                 m *= beta1
                 m += (1 - beta1) * grad
                 v *= beta2

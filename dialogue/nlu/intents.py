@@ -83,7 +83,9 @@ def _top(probabilities: dict[str, float], among: Sequence[str]) -> str:
     return max(among, key=lambda name: probabilities.get(name, 0.0))
 
 
-_ENTITY_SIGNALS = frozenset({"money", "party", "location", "location_near", "taste", "diet", "other", "ref_shop", "ref_item"})
+_ENTITY_SIGNALS = frozenset(
+    {"money", "party", "location", "location_near", "taste", "diet", "other", "ref_shop", "ref_item"}
+)
 
 
 def in_domain(analysis: Analysis) -> bool:
@@ -107,10 +109,16 @@ def decide_by_rule(analysis: Analysis, probabilities: dict[str, float]) -> str |
         return "emergency_food"
     if best in _SEARCH_INTENTS | {"emergency_food"} and "open_hours" in cues and not ordering and not urgent_need:
         return "time_inquiry"
-    has_food = any(s.startswith("food_") and s != "food_excluded" for s in signals)
+    has_food = any(s in {"food_dish", "food_category"} for s in signals)
     if has_food and "money" in signals and best not in {"food_request", "budget_inquiry"}:
         if best in _SEARCH_INTENTS or best == "emergency_food":
             return _top(probabilities, ("food_request", "budget_inquiry"))
+    searched = "location" in signals or "location_near" in signals or has_food
+    if best == "faq" and searched and "find" in cues and "faq_seller" not in cues:
+        # "급식카드 되는 식당 근처에 있어?" looks for places; a FAQ asks how the card works.
+        return _top(
+            probabilities, ("food_request", "location_inquiry", "time_inquiry", "coupon_inquiry", "group_dining")
+        )
     if best not in {"general_chat", "out_of_scope"} and probabilities[best] < 0.6 and not in_domain(analysis):
         return "out_of_scope"
     return None

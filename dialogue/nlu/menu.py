@@ -10,8 +10,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_NATIVE_COUNTS = {"한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6,
-                  "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
+_NATIVE_COUNTS = {
+    "한": 1,
+    "하나": 1,
+    "두": 2,
+    "둘": 2,
+    "세": 3,
+    "셋": 3,
+    "네": 4,
+    "넷": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+    "아홉": 9,
+    "열": 10,
+}
 _COUNTERS = r"(?:개|잔|세트|그릇|인분|판|마리|조각|캔|병|줄|봉지|접시|명분)"
 _QUANTITY = re.compile(
     rf"(?<![가-힣\d])(?:(?P<digits>\d{{1,2}}) ?{_COUNTERS}?|(?P<native>한|두|세|네|다섯|여섯|일곱|여덟|아홉|열) ?{_COUNTERS}|"
@@ -55,7 +69,9 @@ def menu_items(text: str) -> list[dict[str, Any]]:
     rest = text
     for pattern in _OPTION_PATTERNS:
         for match in pattern.finditer(rest):
-            options.append((match.start(), " ".join(match.group("opt").replace("은 ", " ").replace("는 ", " ").split())))
+            options.append(
+                (match.start(), " ".join(match.group("opt").replace("은 ", " ").replace("는 ", " ").split()))
+            )
         rest = pattern.sub(lambda m: " " * len(m.group(0)), rest)
     items: list[dict[str, Any]] = []
     starts: list[int] = []
@@ -71,7 +87,15 @@ def menu_items(text: str) -> list[dict[str, Any]]:
                 quantity = _count(found)
                 name = (name[: found.start()] + name[found.end() :]).strip()
             name = _PARTICLE.sub("", _strip_tail(name)).strip()
-            if len(name.replace(" ", "")) < 2 or name in {"이거", "그거", "이걸", "그걸", "저거", "같은 걸", "아까 그거"}:
+            if len(name.replace(" ", "")) < 2 or name in {
+                "이거",
+                "그거",
+                "이걸",
+                "그걸",
+                "저거",
+                "같은 걸",
+                "아까 그거",
+            }:
                 continue
             items.append({"name": " ".join(name.split()), "quantity": quantity, "options": []})
             starts.append(piece_start)

@@ -151,10 +151,11 @@ def _cell(latitude: float, longitude: float) -> tuple[int, int]:
 
 
 async def load(
-    db: Database, *, around: datetime | None = None, days_before: int = 1, days_after: int = 8
+    db: Database, *, around: datetime | None = None, days_before: int = 1, days_after: int = 14
 ) -> CatalogueSnapshot:
-    """Read the catalogue in five queries: shops, weekly hours, closures and coupons in a window of days around
-    ``around`` (default now), and the menu items that are not sold out."""
+    """Read the catalogue in five queries: shops, weekly hours, the menu items that are not sold out, and the
+    closures and coupons of the days around ``around`` (default now). The default window covers moments from today
+    to a week ahead (``covers``), so a question about tomorrow's lunch does not force a reload."""
     today = local_time(around or utcnow()).date()
     first_day, last_day = today - timedelta(days=days_before), today + timedelta(days=days_after)
     window_start = datetime(first_day.year, first_day.month, first_day.day, tzinfo=SEOUL)
@@ -209,7 +210,7 @@ class Catalogue:
         clock: Callable[[], float] = time.monotonic,
         loader: Loader | None = None,
         days_before: int = 1,
-        days_after: int = 8,
+        days_after: int = 14,
     ) -> None:
         if loader is None:
             if db is None:

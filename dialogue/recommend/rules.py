@@ -16,7 +16,7 @@ from storage.models import ShopHours
 
 CARD_PAYABLE = frozenset({"Y", "P"})
 MEAL_KINDS = frozenset({"main", "set"})
-TOPPING = "topping"
+NEVER_ALONE = frozenset({"topping", "drink"})
 CARD_MEALS_ONLY = frozenset({"편의점"})
 """Categories where the card pays for a meal, not a snack or a drink alone (Seoul's convenience-store rule)."""
 
@@ -115,9 +115,10 @@ class MenuRules:
         return all(word not in item.text for word in self.allergy_words)
 
     def offerable(self, item: CatalogueItem, shop: CatalogueShop) -> bool:
-        """Whether ``item`` can be bought on its own: never a topping, and with the card at a convenience store
-        only a meal (snacks and drinks are payable only alongside one)."""
-        if item.kind == TOPPING:
+        """Whether ``item`` can be suggested as what to eat: never a topping or a drink alone (a hungry child
+        needs food, not a cola), and with the card at a convenience store only a meal (snacks are payable only
+        alongside one)."""
+        if item.kind in NEVER_ALONE:
             return False
         return not (self.pay_by_card and shop.category in CARD_MEALS_ONLY and item.kind not in MEAL_KINDS)
 
@@ -136,10 +137,8 @@ class OpenWindow:
 def open_window(shop: CatalogueShop, at: datetime) -> OpenWindow | None:
     """The open window of ``shop`` at ``at``, or None when it is not open (``storage.hours.open_state`` decides).
 
-    Imported shops whose hours are unknown are never open, whatever an override says.
+    Imported shops whose hours are unknown are never open, unless staff have set an "open" override.
     """
-    if not shop.hours_known:
-        return None
     state = open_state(
         shop.hours,
         at,

@@ -75,7 +75,7 @@ def test_partial_card_acceptance_counts_as_payable() -> None:
         ("20:00", week(), {"status_override": "closed", "override_until": at("19:00")}, True),
         ("08:00", week(), {"status_override": "open", "override_until": at("09:00")}, True),
         ("20:00", week(), {"hours_known": False}, False),
-        ("20:00", week(), {"hours_known": False, "status_override": "open"}, False),
+        ("20:00", week(), {"hours_known": False, "status_override": "open"}, True),  # staff said open
     ],
 )
 def test_only_open_shops_are_offered(
