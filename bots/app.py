@@ -27,6 +27,7 @@ from dialogue.turn import Handler
 from storage.database import Database
 from storage.kv import KeyValueStore, create_store
 from storage.migrate import upgrade
+from storage.models import utcnow
 from storage.sample import LoadReport, load_sample_data
 from storage.sample.stats import table_counts
 from storage.security import load_or_create_key
@@ -103,6 +104,7 @@ async def running_dialogue(services: Services, *, nlu: Any = None) -> AsyncItera
         nlu = OfflineNLU()
     db = services.db
     catalogue = Catalogue(db)
+    await catalogue.get(utcnow())  # the first turn should not wait for the catalogue to load
     personal = PersonalCache(db)
     recommend = RecommendHandler(Recommender(catalogue, personal), await PlaceDirectory.load(db))
     handlers: dict[str, Handler] = dict.fromkeys(RECOMMEND_INTENTS, recommend)

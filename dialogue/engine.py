@@ -19,7 +19,7 @@ from dialogue.slots import SLOT_IDLE_S, merge_slots
 from dialogue.turn import Handler, Reply, TurnContext
 from storage.database import Database
 from storage.models import Conversation, RecommendationLog, User, utcnow
-from storage.repositories import CardRepository, ConversationRepository, UserRepository
+from storage.repositories import ConversationRepository, UserRepository
 
 logger = logging.getLogger(__name__)
 
@@ -163,13 +163,12 @@ class DialogueEngine:
         """The kkini user behind the channel identity (created on first contact) and their card."""
         async with self.db.session() as session:
             users = UserRepository(session)
-            user = await users.by_identity(message.channel, message.user)
-            first_contact = user is None
-            if user is None:
+            found = await users.profile(message.channel, message.user)
+            if found is None:
                 user = (await users.add_identity(message.channel, message.user)).user
-            assert user.id is not None
-            found = await CardRepository(session).for_user(user.id)
-        return user, first_contact, card_view(*found, now) if found else None
+                return user, True, None
+        user, card, program = found
+        return user, False, card_view(card, program, now) if card is not None and program is not None else None
 
     async def _record(
         self,

@@ -6,15 +6,51 @@ so a shop open 18:00-02:00 on Friday is open at 01:00 on Saturday.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from storage.models import ShopHours, StatusOverride
+from storage.models import StatusOverride
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MINUTES_PER_DAY = 1440
+
+
+class HoursLike(Protocol):
+    """One weekday's hours: a `storage.models.ShopHours` row or a `DayHours`."""
+
+    @property
+    def weekday(self) -> int: ...
+    @property
+    def opens_at(self) -> int: ...
+    @property
+    def closes_at(self) -> int: ...
+    @property
+    def break_start(self) -> int | None: ...
+    @property
+    def break_end(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DayHours:
+    """A plain copy of one weekday's hours, cheap to read in hot loops (ORM attributes are not)."""
+
+    weekday: int
+    opens_at: int
+    closes_at: int
+    break_start: int | None = None
+    break_end: int | None = None
+
+    @classmethod
+    def of(cls, row: HoursLike) -> DayHours:
+        return cls(row.weekday, row.opens_at, row.closes_at, row.break_start, row.break_end)
+
+
+def week_of(rows: Iterable[HoursLike]) -> dict[int, DayHours]:
+    """Weekday -> hours, ready to pass to `open_state` many times."""
+    return {row.weekday: DayHours.of(row) for row in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +69,7 @@ def local_time(moment: datetime) -> datetime:
 
 
 def open_state(
-    hours: Iterable[ShopHours],
+    hours: Iterable[HoursLike] | Mapping[int, HoursLike],
     at: datetime,
     *,
     closures: Collection[date] = (),
@@ -41,7 +77,10 @@ def open_state(
     override_until: datetime | None = None,
     hours_known: bool = True,
 ) -> OpenState:
-    """The shop's state at ``at``; an unexpired staff override wins over the weekly pattern."""
+    """The shop's state at ``at``; an unexpired staff override wins over the weekly pattern.
+
+    ``hours`` is the week's rows, or a weekday -> hours mapping (`week_of`) when asked many times.
+    """
     now = local_time(at)
     if status_override and (override_until is None or override_until > at):
         if status_override == StatusOverride.OPEN:
@@ -49,7 +88,7 @@ def open_state(
         return OpenState(False, "override")
     if not hours_known:
         return OpenState(False, "hours_unknown")
-    by_day = {row.weekday: row for row in hours}
+    by_day: Mapping[int, HoursLike] = hours if isinstance(hours, Mapping) else {row.weekday: row for row in hours}
     minute = now.hour * 60 + now.minute
     today = now.date()
     yesterday = today - timedelta(days=1)
@@ -73,14 +112,14 @@ def open_state(
     return _inside_day(row, minute, today)
 
 
-def _inside_day(row: ShopHours, minute: int, business_day: date) -> OpenState:
+def _inside_day(row: HoursLike, minute: int, business_day: date) -> OpenState:
     if row.break_start is not None and row.break_end is not None and row.break_start <= minute < row.break_end:
         return OpenState(False, "break", _at(business_day, row.break_end))
     return OpenState(True, "open")
 
 
 def _next_opening(
-    by_day: dict[int, ShopHours], closures: Collection[date], today: date, minute: int
+    by_day: Mapping[int, HoursLike], closures: Collection[date], today: date, minute: int
 ) -> datetime | None:
     for offset in range(0, 8):
         day = today + timedelta(days=offset)

@@ -20,7 +20,7 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
 _GROUP = rf"(?:(?:{_NUMBER}) ?[{_UNITS}]{{0,3}}|[{_HD}]?[{_UNITS}]{{1,3}})"
 _SPAN = re.compile(
     rf"(?:(?<![가-힣])(?=[{_HD}{_UNITS}])|(?<![\d.,])(?=\d))"
-    rf"(?P<num>{_GROUP}(?:(?<=[{_UNITS}]) ?{_GROUP})*(?:(?<=[{_UNITS}])[{_HD}](?= ?원))?)(?P<won> ?원)?(?P<each> ?짜리)?"
+    rf"(?P<num>{_GROUP}(?:(?<=[{_UNITS}]) ?{_GROUP})*(?:(?<=[{_UNITS}]) ?[{_HD}](?= ?원))?)(?P<won> ?원)?(?P<each> ?짜리)?"
 )
 # What follows a number when it counts people, things, time or distance rather than money.
 _COUNTER = re.compile(

@@ -139,7 +139,7 @@ def _opens_later(screening: Screening, constraints: Constraints, *, meals_only: 
     options: list[tuple[datetime, float, str, str, int, bool]] = []
     for shop, metres in screening.closed:
         state = open_state(
-            shop.hours,
+            shop.by_day,
             at,
             closures=shop.closures,
             status_override=shop.status_override,

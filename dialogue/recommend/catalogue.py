@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from storage.database import Database
 from storage.geo import bounding_box, distance_m
-from storage.hours import SEOUL, local_time
+from storage.hours import SEOUL, DayHours, local_time, week_of
 from storage.models import ShopHours, utcnow
 from storage.repositories.catalogue import COUPON_COLUMNS, SHOP_COLUMNS, CatalogueRepository
 
@@ -61,15 +61,15 @@ class CatalogueShop:
     status_override: str | None = None
     override_until: datetime | None = None
     popularity: float = 0.0
-    hours: tuple[ShopHours, ...] = ()
+    hours: tuple[DayHours, ...] = ()
     closures: frozenset[date] = frozenset()
     items: tuple[CatalogueItem, ...] = ()
     """Available items, cheapest first."""
-    by_day: dict[int, ShopHours] = field(init=False, repr=False, compare=False)
+    by_day: dict[int, DayHours] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", tuple(sorted(self.items, key=lambda item: (item.price, item.id))))
-        object.__setattr__(self, "by_day", {row.weekday: row for row in self.hours})
+        object.__setattr__(self, "by_day", week_of(self.hours))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +179,7 @@ async def load(
     shops = [
         CatalogueShop(
             **dict(zip(SHOP_COLUMNS, row, strict=True)),
-            hours=tuple(hours.get(row[0], ())),
+            hours=tuple(DayHours.of(hour) for hour in hours.get(row[0], ())),
             closures=frozenset(closures.get(row[0], ())),
             items=tuple(items.get(row[0], ())),
         )

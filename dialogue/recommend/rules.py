@@ -11,8 +11,7 @@ from datetime import date, datetime, timedelta
 
 from dialogue.recommend.catalogue import CatalogueItem, CatalogueShop
 from dialogue.recommend.types import RecommendationQuery
-from storage.hours import MINUTES_PER_DAY, local_time, open_state
-from storage.models import ShopHours
+from storage.hours import MINUTES_PER_DAY, HoursLike, local_time, open_state
 
 CARD_PAYABLE = frozenset({"Y", "P"})
 MEAL_KINDS = frozenset({"main", "set"})
@@ -140,7 +139,7 @@ def open_window(shop: CatalogueShop, at: datetime) -> OpenWindow | None:
     Imported shops whose hours are unknown are never open, unless staff have set an "open" override.
     """
     state = open_state(
-        shop.hours,
+        shop.by_day,
         at,
         closures=shop.closures,
         status_override=shop.status_override,
@@ -184,7 +183,7 @@ def _stretch_end(shop: CatalogueShop, today: date, minute: int) -> int:
     return end
 
 
-def _row_end(row: ShopHours, minute: int) -> int:
+def _row_end(row: HoursLike, minute: int) -> int:
     if row.break_start is not None and row.break_end is not None and minute < row.break_start < row.closes_at:
         return row.break_start
     return row.closes_at

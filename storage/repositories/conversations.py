@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,9 +16,11 @@ class ConversationRepository:
         self.session = session
 
     async def record(self, conversation: Conversation, shown: list[RecommendationLog]) -> None:
-        """Store one turn and what it showed, in the caller's transaction."""
-        self.session.add(conversation)
-        self.session.add_all(shown)
+        """Store one turn and what it showed, in the caller's transaction (Core inserts: this is on every turn)."""
+        connection = await self.session.connection()
+        await connection.execute(insert(Conversation), [conversation.model_dump(exclude={"id"})])
+        if shown:
+            await connection.execute(insert(RecommendationLog), [row.model_dump(exclude={"id"}) for row in shown])
 
     async def mark_selected(self, user_id: int, shop_id: int, at: datetime, turn_id: str | None = None) -> bool:
         """Mark the latest showing of ``shop_id`` to the user (in ``turn_id`` when given) as selected."""

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ChannelIdentity, MealCard, User
+from storage.models import CardProgram, ChannelIdentity, MealCard, User
 
 
 class UnknownCard(LookupError):
@@ -55,6 +55,21 @@ class UserRepository:
         if user is not None and user.onboarded_at is None:
             user.onboarded_at = at
             self.session.add(user)
+
+    async def profile(self, channel: str, external_id: str) -> tuple[User, MealCard | None, CardProgram | None] | None:
+        """The user behind an identity with their card (an active one first) and its programme, in one query."""
+        statement = (
+            select(User, MealCard, CardProgram)
+            .select_from(ChannelIdentity)
+            .join(User, col(User.id) == col(ChannelIdentity.user_id))
+            .outerjoin(MealCard, col(MealCard.user_id) == col(User.id))
+            .outerjoin(CardProgram, col(CardProgram.code) == col(MealCard.program_code))
+            .where(ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id)
+            .order_by(col(MealCard.status) != "ACTIVE", col(MealCard.card_id))
+            .limit(1)
+        )
+        row = (await self.session.exec(statement)).first()
+        return (row[0], row[1], row[2]) if row else None
 
     async def identities(self, user_id: int) -> list[ChannelIdentity]:
         statement = select(ChannelIdentity).where(ChannelIdentity.user_id == user_id).order_by(col(ChannelIdentity.id))

@@ -7,15 +7,15 @@ intent aside to measure how the model does on sentences it was not trained on.
 
 from __future__ import annotations
 
-from dialogue.nlu.training import ordering, preferences, search, talk
+from dialogue.nlu.training import ordering, preferences, search, situations, talk
 
 _BLOCKS: dict[str, str] = {
     "food_request": search.FOOD_REQUEST,
     "budget_inquiry": search.BUDGET_INQUIRY,
     "location_inquiry": search.LOCATION_INQUIRY,
-    "time_inquiry": search.TIME_INQUIRY,
-    "emergency_food": search.EMERGENCY_FOOD,
-    "group_dining": search.GROUP_DINING,
+    "time_inquiry": situations.TIME_INQUIRY,
+    "emergency_food": situations.EMERGENCY_FOOD,
+    "group_dining": situations.GROUP_DINING,
     "menu_option": preferences.MENU_OPTION,
     "preference_update": preferences.PREFERENCE_UPDATE,
     "coupon_inquiry": preferences.COUPON_INQUIRY,
