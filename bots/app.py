@@ -106,7 +106,7 @@ async def running_dialogue(services: Services, *, nlu: Any = None) -> AsyncItera
     catalogue = Catalogue(db)
     await catalogue.get(utcnow())  # the first turn should not wait for the catalogue to load
     personal = PersonalCache(db)
-    recommend = RecommendHandler(Recommender(catalogue, personal), await PlaceDirectory.load(db))
+    recommend = RecommendHandler(Recommender(catalogue, personal), await PlaceDirectory.load(db), catalogue)
     handlers: dict[str, Handler] = dict.fromkeys(RECOMMEND_INTENTS, recommend)
     handlers.update(
         {

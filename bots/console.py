@@ -31,7 +31,9 @@ class ConsoleConversation:
         text = line.strip()
         if text.isdigit() and 1 <= int(text) <= len(self.buttons):
             button = self.buttons[int(text) - 1]
-            return IncomingMessage(CHANNEL, self.user, text=button.label, payload=button.payload, assistant=self.assistant)
+            return IncomingMessage(
+                CHANNEL, self.user, text=button.label, payload=button.payload, assistant=self.assistant
+            )
         return IncomingMessage(CHANNEL, self.user, text=line, assistant=self.assistant)
 
     async def reply_to(self, line: str) -> str:
@@ -86,4 +88,3 @@ def prompt_lines(stream: TextIO, prompt: str, out: TextIO) -> Iterable[str]:
         if not line or line.strip() in {"/quit", "/exit"}:
             return
         yield line.rstrip("\n")
-

@@ -14,6 +14,7 @@ class CardView:
     card_id: str
     number_masked: str
     program: str
+    program_code: str
     status: str
     balance: int
     daily_limit: int
@@ -21,6 +22,11 @@ class CardView:
     monthly_limit: int
     meal_amount: int
     next_top_up: date | None
+
+    @property
+    def region(self) -> str:
+        """The area prefix of the programme's region: seoul-kkumnamu -> "seoul" (areas seoul-gangnam, seoul-mapo ...)."""
+        return self.program_code.split("-", 1)[0]
 
     @property
     def active(self) -> bool:
@@ -43,6 +49,7 @@ def card_view(card: MealCard, program: CardProgram, now: datetime) -> CardView:
         card_id=card.card_id,
         number_masked=card.number_masked,
         program=program.name,
+        program_code=program.code,
         status=card.status,
         balance=card.balance,
         daily_limit=card.daily_limit,

@@ -156,7 +156,7 @@ class DialogueEngine:
         ctx.session.onboarding = upcoming.step if upcoming else None
         thanks = "좋아요!" if changes else "알겠어요."
         if upcoming is None:
-            return Reply(f"{thanks} 이제 준비 끝! 배고프면 예산이나 먹고 싶은 걸 말해 주세요. 예: \"5천원으로 뭐 먹지?\"")
+            return Reply(f'{thanks} 이제 준비 끝! 배고프면 예산이나 먹고 싶은 걸 말해 주세요. 예: "5천원으로 뭐 먹지?"')
         return Reply(f"{thanks} {upcoming.text}", quick_replies=upcoming.buttons)
 
     async def _user_and_card(self, message: IncomingMessage, now: datetime) -> tuple[User, bool, CardView | None]:

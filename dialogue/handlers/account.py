@@ -38,7 +38,7 @@ class BalanceHandler:
             lines.append(f"다음 충전일은 {card.next_top_up.month}월 {card.next_top_up.day}일이에요.")
         buttons: tuple[Button, ...] = ()
         if card.spendable_today > 0:
-            buttons = (Button(f"{won(card.spendable_today)}으로 먹을 곳", "지금 먹을 수 있는 곳 알려줘"),)
+            buttons = (Button(f"{won(card.spendable_today)}으로 먹을 곳", f"{won(card.spendable_today)}으로 뭐 먹지?"),)
         return Reply(" ".join(lines), quick_replies=buttons)
 
 

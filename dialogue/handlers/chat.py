@@ -9,7 +9,7 @@ from dialogue.messages import Button
 from dialogue.turn import Reply, TurnContext
 
 HINT_BUTTONS = (
-    Button("지금 먹을 곳", "지금 먹을 수 있는 곳 알려줘"),
+    Button("지금 먹을 곳", "근처에 지금 열린 곳 알려줘"),
     Button("잔액 확인", "카드 잔액 얼마야?"),
     Button("쿠폰 보기", "쓸 수 있는 쿠폰 있어?"),
 )
@@ -41,7 +41,7 @@ class SmallTalkHandler:
 class OutOfScopeHandler:
     async def handle(self, ctx: TurnContext) -> Reply:
         return Reply(
-            f"그건 제가 도와드리기 어려워요. 저는 {particle(CAN_DO, '을', '를')} 할 수 있어요. 예: \"5천원으로 뭐 먹지?\"",
+            f'그건 제가 도와드리기 어려워요. 저는 {particle(CAN_DO, "을", "를")} 할 수 있어요. 예: "5천원으로 뭐 먹지?"',
             quick_replies=HINT_BUTTONS,
         )
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from dialogue.handlers.shop_hours import hours_reply, named_shop
 from dialogue.korean import particle, won
 from dialogue.messages import Button, Card
 from dialogue.places import PlaceDirectory, Spot, is_nearby_word, is_school_word
+from dialogue.recommend.catalogue import Catalogue, CatalogueShop
 from dialogue.recommend.types import Recommendation, RecommendationQuery, RecommendationResult
 from dialogue.turn import Reply, TurnContext
 from storage.hours import SEOUL, local_time
@@ -16,7 +19,7 @@ from storage.hours import SEOUL, local_time
 # When a meal time is named, recommend for this local time (the next one to come).
 MEAL_TIMES = {"breakfast": (8, 0), "lunch": (12, 30), "dinner": (18, 30), "late_night": (22, 30)}
 MEAL_WORDS = {"breakfast": "아침", "lunch": "점심", "dinner": "저녁", "late_night": "야식"}
-PROGRAM_AREAS = {"춘천시 아동급식카드": "chuncheon"}
+_CHEAPER = re.compile(r"더\s?싼|더\s?저렴|싼\s?(?:거|걸|데|곳)|저렴한")
 FOLLOW_UPS = (
     Button("다른 데 보여줘", "다른 데 보여줘"),
     Button("더 싼 거", "더 싼 거 없어?"),
@@ -31,22 +34,32 @@ class Recommends(Protocol):
 class RecommendHandler:
     """Serves food, budget, place, open-now, urgent, group and option requests with the same recommender."""
 
-    def __init__(self, recommender: Recommends, places: PlaceDirectory) -> None:
+    def __init__(self, recommender: Recommends, places: PlaceDirectory, catalogue: Catalogue) -> None:
         self.recommender = recommender
         self.places = places
+        self.catalogue = catalogue
 
     async def handle(self, ctx: TurnContext) -> Reply:
+        if ctx.understanding.intent == "time_inquiry":
+            shop = await self._shop_asked_about(ctx)
+            if shop is not None:
+                return hours_reply(shop, ctx)
+        if _CHEAPER.search(ctx.text) and ctx.session.slots.get("last_prices"):
+            # "더 싼 거": cheaper than the cheapest just shown, elsewhere.
+            ctx.session.slots["budget"] = max(0, (min(ctx.session.slots["last_prices"]) - 1) // 100 * 100)
+            ctx.understanding = replace(ctx.understanding, wants_other=True)
         query, where = self.query_for(ctx)
         result = await self.recommender.recommend(query)
+        ctx.session.slots["last_prices"] = [item.final_price for item in result.items]
         food = ctx.session.slots.get("food")
-        category = ctx.session.slots.get("food_category")
-        substituted = None
-        if not result.items and food and category and category != food:
-            # Nobody sells that dish here and now: the dish's category is the nearest alternative.
-            broader = await self.recommender.recommend(replace(query, food=(category,)))
-            if broader.items:
-                result, substituted = broader, (food, category)
-        return self.render(ctx, query, result, where, substituted)
+        notice = _food_notice(result.items, str(food), ctx.session.slots.get("food_category")) if food else None
+        return self.render(ctx, query, result, where, notice)
+
+    async def _shop_asked_about(self, ctx: TurnContext) -> CatalogueShop | None:
+        snapshot = await self.catalogue.get(ctx.now)
+        if ctx.understanding.reference == "shop" and ctx.session.last_shops:
+            return snapshot.shops.get(ctx.session.last_shops[0])
+        return named_shop(snapshot, ctx.text, ctx.user.preferences.get("home_area"))
 
     def query_for(self, ctx: TurnContext) -> tuple[RecommendationQuery, str | None]:
         slots = ctx.session.slots
@@ -83,7 +96,7 @@ class RecommendHandler:
         """The point the user means, or else the area to search."""
         home_area = preferences.get("home_area")
         if home_area is None and ctx.card is not None:
-            home_area = PROGRAM_AREAS.get(ctx.card.program)
+            home_area = ctx.card.region
         if said:
             if is_school_word(said) and preferences.get("school"):
                 said = str(preferences["school"])
@@ -102,7 +115,7 @@ class RecommendHandler:
         query: RecommendationQuery,
         result: RecommendationResult,
         where: str | None,
-        substituted: tuple[str, str] | None,
+        notice: str | None,
     ) -> Reply:
         notes: list[str] = []
         if ctx.card is not None and not ctx.card.active:
@@ -113,17 +126,28 @@ class RecommendHandler:
                 text += "\n" + "\n".join(f"• {alternative}" for alternative in result.alternatives)
             return Reply(" ".join([*notes, text]), quick_replies=FOLLOW_UPS[1:])
         header = _header(query, result, where, ctx)
-        if substituted:
-            header = f"{particle(substituted[0], '을', '를')} 파는 곳은 못 찾았지만 {substituted[1]} 가게는 있어요. " + header
+        if notice:
+            header = f"{notice} {header}"
         lines = [" ".join([*notes, header])]
         for rank, item in enumerate(result.items, start=1):
-            lines.append(f"{rank}. {item.shop_name} — {item.item_name} {won(item.final_price)} ({' · '.join(item.reasons)})")
+            lines.append(
+                f"{rank}. {item.shop_name} — {item.item_name} {won(item.final_price)} ({' · '.join(item.reasons)})"
+            )
         return Reply(
             "\n".join(lines),
             cards=tuple(_card(item) for item in result.items),
             quick_replies=FOLLOW_UPS,
             shown=result.items,
         )
+
+
+def _food_notice(items: tuple[Recommendation, ...], food: str, category: str | None) -> str | None:
+    """Say so when what was shown is not the food asked for (the wish ranks shops; it does not filter them)."""
+    if any(food in item.item_name or item.category == food for item in items):
+        return None
+    if category and category != food and any(item.category == category for item in items):
+        return f"{particle(food, '을', '를')} 파는 곳은 못 찾았지만 {category} 가게는 있어요."
+    return f"지금 {particle(food, '을', '를')} 파는 곳은 찾지 못했어요. 대신"
 
 
 def _header(query: RecommendationQuery, result: RecommendationResult, where: str | None, ctx: TurnContext) -> str:

@@ -124,8 +124,11 @@ class CatalogueSnapshot:
         return self.first_day + timedelta(days=1) <= day <= self.last_day - timedelta(days=7)
 
     def in_area(self, area: str) -> tuple[CatalogueShop, ...]:
-        """The area's shops, those without coordinates included."""
-        return self.by_area.get(area, ())
+        """The area's shops, those without coordinates included; a region ("seoul") takes all its areas."""
+        if area in self.by_area:
+            return self.by_area[area]
+        prefix = area + "-"
+        return tuple(shop for code, shops in self.by_area.items() if code.startswith(prefix) for shop in shops)
 
     def in_category(self, category: str) -> tuple[CatalogueShop, ...]:
         return self.by_category.get(category, ())

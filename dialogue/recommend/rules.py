@@ -16,6 +16,8 @@ from storage.hours import MINUTES_PER_DAY, HoursLike, local_time, open_state
 CARD_PAYABLE = frozenset({"Y", "P"})
 MEAL_KINDS = frozenset({"main", "set"})
 NEVER_ALONE = frozenset({"topping", "drink"})
+DESSERT_MEALS = frozenset({"제과점", "카페/디저트"})
+"""Where bread or a dessert is what one eats; elsewhere a dessert, like a side, is never suggested alone."""
 CARD_MEALS_ONLY = frozenset({"편의점"})
 """Categories where the card pays for a meal, not a snack or a drink alone (Seoul's convenience-store rule)."""
 
@@ -114,10 +116,12 @@ class MenuRules:
         return all(word not in item.text for word in self.allergy_words)
 
     def offerable(self, item: CatalogueItem, shop: CatalogueShop) -> bool:
-        """Whether ``item`` can be suggested as what to eat: never a topping or a drink alone (a hungry child
-        needs food, not a cola), and with the card at a convenience store only a meal (snacks are payable only
+        """Whether ``item`` can be suggested as what to eat: never a topping, a drink or a side alone (a hungry
+        child needs a meal, not a cola or a bowl of rice), desserts only at bakeries and cafes, and with the card at a convenience store only a meal (snacks are payable only
         alongside one)."""
         if item.kind in NEVER_ALONE:
+            return False
+        if item.kind == "side" or (item.kind == "dessert" and shop.category not in DESSERT_MEALS):
             return False
         return not (self.pay_by_card and shop.category in CARD_MEALS_ONLY and item.kind not in MEAL_KINDS)
 

@@ -145,3 +145,30 @@ async def test_suspended_card_is_not_offered_as_a_way_to_pay(
     assert "정지" in final(balance).text or "유효기간" in final(balance).text
     food = await collect(engine, console(identity.external_id, "뭐 먹지", at=LUNCH))
     assert "카드를 지금 쓸 수 없어서" in final(food).text
+
+
+async def test_cheaper_asks_below_the_cheapest_shown_and_hours_of_the_shop_just_shown(
+    engine: DialogueEngine, script: dict[str, Understanding]
+) -> None:
+    script["8천원으로 뭐 먹지"] = Understanding("budget_inquiry", 0.9, {"budget": 8000})
+    script["더 싼 거 없어?"] = Understanding("budget_inquiry", 0.9, {})
+    script["거기 몇 시까지 해?"] = Understanding("time_inquiry", 0.9, {}, reference="shop")
+    first = await collect(engine, console("demo07", "8천원으로 뭐 먹지", at=LUNCH))
+    shown = next(event for event in first if isinstance(event, Cards)).cards
+    cheapest = min(card.price for card in shown if card.price is not None)
+    cheaper = await collect(engine, console("demo07", "더 싼 거 없어?", at=LUNCH))
+    cheaper_cards = next(event for event in cheaper if isinstance(event, Cards)).cards
+    assert all(card.price is not None and card.price < cheapest for card in cheaper_cards)
+    assert not {card.ref for card in cheaper_cards} & {card.ref for card in shown}
+    hours = await collect(engine, console("demo07", "거기 몇 시까지 해?", at=LUNCH))
+    assert final(hours).text.startswith(cheaper_cards[0].title)
+    assert "영업" in final(hours).text
+
+
+async def test_a_seoul_card_holder_is_shown_seoul_shops_only(
+    engine: DialogueEngine, script: dict[str, Understanding]
+) -> None:
+    script["만원으로 뭐 먹지"] = Understanding("budget_inquiry", 0.9, {"budget": 10000})
+    events = await collect(engine, console("demo05", "만원으로 뭐 먹지", at=LUNCH))
+    cards = next(event for event in events if isinstance(event, Cards)).cards
+    assert cards and all("서울특별시" in card.description and "춘천" not in card.description for card in cards)

@@ -174,7 +174,7 @@ def assert_hard_rules(world: World, query: RecommendationQuery, result: Recommen
             assert shop.card_acceptance in ("Y", "P")
         item = world.items[rec.item_id]
         assert item.shop_id == shop.id and not item.sold_out and item.price == rec.price
-        assert item.kind not in ("topping", "drink")
+        assert item.kind not in ("topping", "drink", "side")
         if query.pay_by_card and shop.category == "편의점":
             assert item.kind in ("main", "set")
         discount = 0
