@@ -7,7 +7,7 @@ import re
 from dialogue.korean import hhmm, particle
 from dialogue.recommend.catalogue import CatalogueShop, CatalogueSnapshot
 from dialogue.turn import Reply, TurnContext
-from storage.hours import local_time, open_state
+from storage.hours import local_time
 
 WEEKDAYS = "월화수목금토일"
 _BRANCH = re.compile(r"\s*[가-힣A-Za-z0-9]+점$")
@@ -30,14 +30,7 @@ def named_shop(snapshot: CatalogueSnapshot, text: str, area: str | None = None) 
 
 def hours_reply(shop: CatalogueShop, ctx: TurnContext) -> Reply:
     now = local_time(ctx.now)
-    state = open_state(
-        shop.by_day,
-        ctx.now,
-        closures=shop.closures,
-        status_override=shop.status_override,
-        override_until=shop.override_until,
-        hours_known=shop.hours_known,
-    )
+    state = shop.state_at(ctx.now)
     name = particle(shop.name, "은", "는")
     today = shop.by_day.get(now.weekday())
     if not shop.hours_known and state.reason != "override":

@@ -17,37 +17,12 @@ from typing import Any
 from dialogue.nlu.amounts import find_amounts
 from dialogue.nlu.diet import taste_and_diet
 from dialogue.nlu.foods import FoodMatcher, FoodMention, chosen_food
+from dialogue.nlu.lexicon import NATIVE_NUMBERS
 from dialogue.nlu.places import find_location
 
-_NATIVE = {
-    "한": 1,
-    "하나": 1,
-    "두": 2,
-    "둘": 2,
-    "세": 3,
-    "셋": 3,
-    "석": 3,
-    "네": 4,
-    "넷": 4,
-    "다섯": 5,
-    "여섯": 6,
-    "일곱": 7,
-    "여덟": 8,
-    "아홉": 9,
-    "열": 10,
-    "열한": 11,
-    "열하나": 11,
-    "열두": 12,
-    "열둘": 12,
-    "열세": 13,
-    "열네": 14,
-    "열다섯": 15,
-    "스무": 20,
-    "스물": 20,
-}
-_NATIVE_ALT = "|".join(sorted(_NATIVE, key=len, reverse=True))
+NATIVE_NUMBERS_ALT = "|".join(sorted(NATIVE_NUMBERS, key=len, reverse=True))
 _HEADCOUNT = re.compile(
-    rf"(?<![가-힣\d])(?P<n>\d{{1,3}}|{_NATIVE_ALT}) ?(?:명|사람|인(?!분|기|데|지|가|터|생|형|정|간|증))"
+    rf"(?<![가-힣\d])(?P<n>\d{{1,3}}|{NATIVE_NUMBERS_ALT}) ?(?:명|사람|인(?!분|기|데|지|가|터|생|형|정|간|증))"
 )
 _TOGETHER = re.compile(
     r"(?<![가-힣])(?:우리 ?)?(?P<n>둘|셋|넷|다섯|여섯|일곱|여덟|아홉|열)(?:이서|이 ?(?=서|랑|먹|갈|가|$| )|명)"
@@ -157,7 +132,7 @@ def _headcount(text: str) -> tuple[int, int, int] | None:
     if not match:
         return None
     raw = match.group("n")
-    size = int(raw) if raw.isdigit() else _NATIVE[raw]
+    size = int(raw) if raw.isdigit() else NATIVE_NUMBERS[raw]
     if size <= 0 or size > 200:
         return None
     speaker = _SPEAKER.search(text)

@@ -10,22 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_NATIVE_COUNTS = {
-    "한": 1,
-    "하나": 1,
-    "두": 2,
-    "둘": 2,
-    "세": 3,
-    "셋": 3,
-    "네": 4,
-    "넷": 4,
-    "다섯": 5,
-    "여섯": 6,
-    "일곱": 7,
-    "여덟": 8,
-    "아홉": 9,
-    "열": 10,
-}
+from dialogue.nlu.lexicon import NATIVE_NUMBERS
+
 _COUNTERS = r"(?:개|잔|세트|그릇|인분|판|마리|조각|캔|병|줄|봉지|접시|명분)"
 _QUANTITY = re.compile(
     rf"(?<![가-힣\d])(?:(?P<digits>\d{{1,2}}) ?{_COUNTERS}?|(?P<native>한|두|세|네|다섯|여섯|일곱|여덟|아홉|열) ?{_COUNTERS}|"
@@ -52,7 +38,7 @@ def _count(match: re.Match[str]) -> int:
     if match.group("digits"):
         return int(match.group("digits"))
     word = match.group("native") or match.group("word")
-    return _NATIVE_COUNTS.get(word, 1)
+    return NATIVE_NUMBERS.get(word, 1)
 
 
 def _strip_tail(text: str) -> str:

@@ -15,7 +15,7 @@ from dialogue.recommend.candidates import RULES, Candidate, Constraints, Screeni
 from dialogue.recommend.catalogue import CatalogueItem, CatalogueSnapshot
 from dialogue.recommend.reasons import distance_text, if_it_is, topic, won
 from dialogue.recommend.rules import MEAL_KINDS
-from storage.hours import local_time, open_state
+from storage.hours import local_time
 
 MAX_ALTERNATIVES = 3
 LATER_WITHIN = timedelta(hours=18)
@@ -138,14 +138,7 @@ def _opens_later(screening: Screening, constraints: Constraints, *, meals_only: 
     at = constraints.at
     options: list[tuple[datetime, float, str, str, int, bool]] = []
     for shop, metres in screening.closed:
-        state = open_state(
-            shop.by_day,
-            at,
-            closures=shop.closures,
-            status_override=shop.status_override,
-            override_until=shop.override_until,
-            hours_known=shop.hours_known,
-        )
+        state = shop.state_at(at)
         if state.opens_at is None or state.opens_at - at > LATER_WITHIN or not shop.hours_known:
             continue
         menu, cap = constraints.menu, constraints.cap

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from storage.database import Database
 from storage.geo import bounding_box, distance_m
-from storage.hours import SEOUL, DayHours, local_time, week_of
+from storage.hours import SEOUL, DayHours, OpenState, local_time, open_state, week_of
 from storage.models import ShopHours, utcnow
 from storage.repositories.catalogue import COUPON_COLUMNS, SHOP_COLUMNS, CatalogueRepository
 
@@ -70,6 +70,17 @@ class CatalogueShop:
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", tuple(sorted(self.items, key=lambda item: (item.price, item.id))))
         object.__setattr__(self, "by_day", week_of(self.hours))
+
+    def state_at(self, at: datetime) -> OpenState:
+        """Open or closed at ``at``, and why (`storage.hours.open_state` over this shop's hours and overrides)."""
+        return open_state(
+            self.by_day,
+            at,
+            closures=self.closures,
+            status_override=self.status_override,
+            override_until=self.override_until,
+            hours_known=self.hours_known,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from dialogue.recommend.catalogue import CatalogueItem, CatalogueShop
 from dialogue.recommend.types import RecommendationQuery
-from storage.hours import MINUTES_PER_DAY, HoursLike, local_time, open_state
+from storage.hours import MINUTES_PER_DAY, HoursLike, local_time
 
 CARD_PAYABLE = frozenset({"Y", "P"})
 MEAL_KINDS = frozenset({"main", "set"})
@@ -142,14 +142,7 @@ def open_window(shop: CatalogueShop, at: datetime) -> OpenWindow | None:
 
     Imported shops whose hours are unknown are never open, unless staff have set an "open" override.
     """
-    state = open_state(
-        shop.by_day,
-        at,
-        closures=shop.closures,
-        status_override=shop.status_override,
-        override_until=shop.override_until,
-        hours_known=shop.hours_known,
-    )
+    state = shop.state_at(at)
     if not state.is_open:
         return None
     if state.reason == "override":
