@@ -23,7 +23,7 @@ from dialogue.recommend.catalogue import Catalogue
 from dialogue.recommend.personal import PersonalCache
 from dialogue.recommend.recommender import Recommender
 from dialogue.session import SessionStore
-from dialogue.turn import Handler
+from dialogue.turn import Assistant, Handler
 from storage.database import Database
 from storage.kv import KeyValueStore, create_store
 from storage.migrate import upgrade
@@ -126,8 +126,7 @@ async def running_dialogue(services: Services, *, nlu: Any = None) -> AsyncItera
         db=db,
         sessions=SessionStore(services.kv),
         nlu=nlu,
-        handlers=handlers,
-        fallback=SmallTalkHandler(),
+        assistants={"meal": Assistant("meal", handlers, fallback=SmallTalkHandler())},
         on_select=SelectHandler(db, on_change=personal.forget),
         on_user_changed=personal.forget,
     )

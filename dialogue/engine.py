@@ -11,12 +11,13 @@ from datetime import datetime
 from dialogue import onboarding
 from dialogue.account import CardView, card_view
 from dialogue.guard import check
-from dialogue.messages import Cards, Final, IncomingMessage, QuickReplies, ReplyEvent, Text
+from dialogue.korean import text_parts
+from dialogue.messages import Cards, Final, IncomingMessage, QuickReplies, ReplyEvent, Text, TextDelta
 from dialogue.nlu.types import Understander, Understanding
 from dialogue.privacy import mask_pii
 from dialogue.session import SessionStore
 from dialogue.slots import SLOT_IDLE_S, merge_slots
-from dialogue.turn import Handler, Reply, TurnContext
+from dialogue.turn import Assistant, Handler, Reply, TurnContext
 from storage.database import Database
 from storage.models import Conversation, RecommendationLog, User, utcnow
 from storage.repositories import ConversationRepository, UserRepository
@@ -28,11 +29,15 @@ CONTEXT_TURNS = 4
 """How many of the user's earlier messages the understanding sees."""
 
 
+class UnknownAssistant(LookupError):
+    """The message names an assistant this deployment does not have."""
+
+
 class DialogueEngine:
     """Understands a message in its session, lets the intent's handler answer, stores the turn, yields events.
 
-    ``handlers`` maps intents to handlers (filled where the application is assembled); an intent without one
-    goes to ``fallback``. ``on_select`` answers a press of a recommendation's "여기로 갈래요" button.
+    ``assistants`` (filled where the application is assembled) map each assistant's intents to handlers; the
+    message's ``assistant`` picks one. ``on_select`` answers a press of a recommendation's "여기로 갈래요" button.
     """
 
     def __init__(
@@ -41,8 +46,7 @@ class DialogueEngine:
         db: Database,
         sessions: SessionStore,
         nlu: Understander,
-        handlers: Mapping[str, Handler],
-        fallback: Handler,
+        assistants: Mapping[str, Assistant],
         on_select: Handler | None = None,
         on_user_changed: Callable[[int], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
@@ -50,8 +54,7 @@ class DialogueEngine:
         self.db = db
         self.sessions = sessions
         self.nlu = nlu
-        self.handlers = dict(handlers)
-        self.fallback = fallback
+        self.assistants = dict(assistants)
         self.on_select = on_select
         self.on_user_changed = on_user_changed
         self.clock = clock
@@ -67,6 +70,9 @@ class DialogueEngine:
             timings[name] = round((now - stage) * 1000, 3)
             stage = now
 
+        assistant = self.assistants.get(message.assistant)
+        if assistant is None:
+            raise UnknownAssistant(message.assistant)
         now = message.received_at or self.clock()
         turn_id = uuid.uuid4().hex
         checked = check(message.payload if message.payload and not message.text else message.text)
@@ -82,11 +88,13 @@ class DialogueEngine:
         if checked.refusal is not None and not message.payload:
             reply = Reply(checked.refusal)
         else:
-            if not (message.payload and message.payload.startswith((onboarding.PREFIX, SELECT_PREFIX))):
+            if assistant.understands and not (
+                message.payload and message.payload.startswith((onboarding.PREFIX, SELECT_PREFIX))
+            ):
                 understanding = self.nlu.parse(checked.text, session.user_texts()[-CONTEXT_TURNS:])
             lap("nlu")
             ctx = TurnContext(message, checked.text, now, turn_id, user, session, understanding, card, first_contact)
-            reply = await self._answer(ctx)
+            reply = await self._answer(ctx, assistant)
         lap("handler")
 
         intent = understanding.intent or None
@@ -102,6 +110,9 @@ class DialogueEngine:
         lap("store")
         timings["total"] = round((time.perf_counter() - started) * 1000, 3)
 
+        if reply.notes.get("stream"):
+            for part in text_parts(reply.text):
+                yield TextDelta(part)
         yield Text(reply.text)
         if reply.cards:
             yield Cards(reply.cards)
@@ -114,7 +125,7 @@ class DialogueEngine:
             meta={"confidence": understanding.confidence, "entities": understanding.entities, "timings_ms": timings},
         )
 
-    async def _answer(self, ctx: TurnContext) -> Reply:
+    async def _answer(self, ctx: TurnContext, assistant: Assistant) -> Reply:
         payload = ctx.message.payload or ""
         answer = onboarding.parse_payload(payload) if payload else None
         if answer is not None:
@@ -126,10 +137,10 @@ class DialogueEngine:
             typed = onboarding.answer_from_text(pending, ctx.understanding)
             if typed is not None:
                 return await self._onboarding_answer(ctx, pending, typed)
-        handler = self.handlers.get(ctx.understanding.intent, self.fallback)
+        handler = assistant.handlers.get(ctx.understanding.intent, assistant.fallback)
         ctx.session.slots = merge_slots(ctx.session.slots, ctx.understanding)
         reply = await handler.handle(ctx)
-        if ctx.user.onboarded_at is None and ctx.session.onboarding is None:
+        if assistant.onboarding and ctx.user.onboarded_at is None and ctx.session.onboarding is None:
             reply = self._ask_first_question(ctx, reply)
         return reply
 

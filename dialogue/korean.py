@@ -39,3 +39,17 @@ def hhmm(minutes: int) -> str:
     """Minutes after midnight (may pass 24:00) -> "21:30", "01:00"."""
     minutes %= 1440
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def text_parts(text: str, size: int = 60) -> list[str]:
+    """The text in parts of about ``size`` characters, broken after spaces where possible, for streaming."""
+    parts: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            space = text.rfind(" ", start + size // 2, end)
+            end = space + 1 if space != -1 else end
+        parts.append(text[start:end])
+        start = end
+    return parts

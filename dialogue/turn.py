@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -47,3 +48,18 @@ class Handler(Protocol):
     async def handle(self, ctx: TurnContext) -> Reply:
         """Answer one understood message. Facts (prices, balances, hours) come from storage, never invented."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Assistant:
+    """What one assistant offers: its handlers by intent, and what answers the rest.
+
+    ``understands`` runs the intent and entity reading; an assistant without it (``seller``, FAQ only) sends every
+    message to ``fallback``. ``onboarding`` asks a new user's first questions.
+    """
+
+    name: str
+    handlers: Mapping[str, Handler]
+    fallback: Handler
+    understands: bool = True
+    onboarding: bool = True

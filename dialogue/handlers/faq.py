@@ -1,0 +1,76 @@
+"""FAQ answers: search the assistant's collection (with the conversation's earlier questions), answer from the best
+entry, offer two follow-ups, or refuse politely when the question is not for this assistant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from dialogue.messages import Button
+from dialogue.turn import Reply, TurnContext
+from knowledge.answers import compose_answer
+from knowledge.followups import suggest
+from knowledge.types import FaqEntry, Searcher
+
+PAYLOAD_PREFIX = "faq:"
+HISTORY_TURNS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FaqSource:
+    """One assistant's collection: its searcher and its entries by id."""
+
+    searcher: Searcher
+    entries: Mapping[str, FaqEntry]
+
+
+class FaqHandler:
+    """Answers from one collection. ``refuse(query, suggestion)`` words the out-of-scope reply of the assistant."""
+
+    def __init__(
+        self,
+        source: FaqSource,
+        refuse: Callable[[str, str | None], str],
+        *,
+        limit: int = 1000,
+        faq_turns_only: bool = False,
+    ) -> None:
+        self.source = source
+        self.refuse = refuse
+        self.limit = limit
+        self.faq_turns_only = faq_turns_only
+
+    async def handle(self, ctx: TurnContext) -> Reply:
+        payload = ctx.message.payload or ""
+        if payload.startswith(PAYLOAD_PREFIX) and payload.removeprefix(PAYLOAD_PREFIX) in self.source.entries:
+            return self.answer(self.source.entries[payload.removeprefix(PAYLOAD_PREFIX)], ctx)
+        history = self._history(ctx)
+        result = self.source.searcher.search(ctx.text, k=5, history=history)
+        ctx.session.slots["faq_query"] = result.query
+        if not result.in_scope or not result.hits:
+            suggestion = result.hits[0].question if result.hits else None
+            buttons = ()
+            if result.hits and result.hits[0].entry_id in self.source.entries:
+                buttons = (Button(_short(result.hits[0].question), PAYLOAD_PREFIX + result.hits[0].entry_id),)
+            return Reply(self.refuse(ctx.text, suggestion), quick_replies=buttons, notes={"in_scope": False})
+        return self.answer(self.source.entries[result.hits[0].entry_id], ctx)
+
+    def answer(self, entry: FaqEntry, ctx: TurnContext) -> Reply:
+        answer = compose_answer(entry, limit=self.limit)
+        follow = suggest(entry, self.source.entries, k=2)
+        ctx.session.slots["faq_entry"] = entry.id
+        return Reply(
+            f"{answer.title}\n\n{answer.text}",
+            quick_replies=tuple(Button(_short(item.label), PAYLOAD_PREFIX + item.question_id) for item in follow),
+            notes={"source": entry.id, "stream": True},
+        )
+
+    def _history(self, ctx: TurnContext) -> list[str]:
+        turns = [turn for turn in ctx.session.turns if turn.role == "user"]
+        if self.faq_turns_only:
+            turns = [turn for turn in turns if turn.intent == "faq"]
+        return [turn.text for turn in turns][-HISTORY_TURNS:]
+
+
+def _short(label: str, limit: int = 40) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
