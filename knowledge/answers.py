@@ -1,0 +1,126 @@
+"""Extractive answers: the best entry's title, then its answer cut to what the channel can show.
+
+Nothing is generated: the text is the entry's own answer, cut after the last whole sentence that fits the channel's
+limit, with "…" and a note that there is more. ``stream_parts`` splits the same text into small parts for channels
+that stream (Telegram drafts, Slack chat streams, SSE); offline it is plain chunking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from knowledge.types import FaqEntry
+
+KAKAO_SIMPLE_TEXT_LIMIT = 1000
+"""Kakao i open builder: a simpleText bubble holds at most 1,000 characters."""
+TELEGRAM_MESSAGE_LIMIT = 4096
+"""Telegram Bot API: a message text holds at most 4,096 characters."""
+SLACK_SECTION_LIMIT = 3000
+"""Slack Block Kit: a section's text holds at most 3,000 characters."""
+
+ELLIPSIS = "…"
+MORE_NOTE = "(답변이 길어 앞부분만 보여 드렸어요. 궁금한 부분을 더 자세히 물어봐 주세요.)"
+_TITLE_GAP = "\n\n"
+_CUT_GAP = "\n\n"
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
+_TAGS = re.compile(r"^[\s★☆]*(?:\[[^\]]*\]\s*)+")
+# A sentence ends at a line end; after ! ? … or 》 followed by white space; after a full stop followed by white
+# space behind a syllable or a closing mark (so not the "1." or "I." of a numbered list); and after a mark glued to
+# the next sentence ("합니다.사업자") behind a syllable (so not in "1.5" or "www.naver.com").
+_SENTENCE_END = re.compile(r"(?<=[가-힣)\]\"'”’])\.(?=\s)|[!?…》](?=\s)|(?<=[가-힣])[.!?](?=[^\s.!?])|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What is shown for one entry: ``render()`` = title, a blank line, text."""
+
+    title: str
+    """The entry's question without its tags."""
+    text: str
+    """The answer, cut with "…" and the more-note when ``truncated``."""
+    source_id: str
+    """The entry's id (its original question)."""
+    truncated: bool
+
+    def render(self) -> str:
+        """The whole reply as one string (never longer than the limit it was composed for)."""
+        return f"{self.title}{_TITLE_GAP}{self.text}" if self.text else self.title
+
+
+def tidy(text: str) -> str:
+    """No invisible characters or no-break spaces, single spaces, no blank-line runs, stripped."""
+    text = _INVISIBLE.sub("", text).replace("\xa0", " ")
+    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Positions just after each sentence of ``text`` (the last is ``len(text)``)."""
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    if not ends or ends[-1] != len(text):
+        ends.append(len(text))
+    return ends
+
+
+def compose_answer(entry: FaqEntry, *, limit: int, note: str = MORE_NOTE) -> Answer:
+    """The answer to show for ``entry`` in at most ``limit`` characters (``render()`` included).
+
+    The body keeps whole sentences; when it is cut it ends with "…" and ``note``. A first sentence longer than the
+    room left is cut at a space. With very little room the note goes first, then the body, then the title is cut.
+    """
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    title = tidy(entry.question) or tidy(_TAGS.sub("", entry.id))
+    body = tidy(entry.answer)
+    if len(title) >= limit:
+        return Answer(_cut_title(title, limit), "", entry.id, truncated=bool(body) or len(title) > limit)
+    room = limit - len(title) - len(_TITLE_GAP)
+    if len(body) <= room:
+        return Answer(title, body, entry.id, truncated=False)
+    for tail in (f" {ELLIPSIS}{_CUT_GAP}{note}", f" {ELLIPSIS}", ELLIPSIS):
+        kept = _keep(body, room - len(tail))
+        if kept:
+            return Answer(title, kept + tail, entry.id, truncated=True)
+    return Answer(title, "", entry.id, truncated=True)
+
+
+def _keep(body: str, room: int) -> str:
+    """The longest run of whole sentences of ``body`` within ``room`` characters; else words; else characters."""
+    if room <= 0:
+        return ""
+    fitting = [end for end in sentence_ends(body) if len(body[:end].rstrip()) <= room]
+    if fitting:
+        return body[: fitting[-1]].rstrip()
+    window = body[: room + 1]
+    space = max(window.rfind(" "), window.rfind("\n"))
+    if space > 0:
+        return body[:space].rstrip()
+    return body[:room]
+
+
+def _cut_title(title: str, limit: int) -> str:
+    if len(title) <= limit:
+        return title
+    return title[: limit - 1] + ELLIPSIS if limit > 1 else ELLIPSIS
+
+
+def stream_parts(answer: Answer, size: int) -> Iterator[str]:
+    """``answer.render()`` in parts of at most ``size`` characters, breaking after a space or line end when one
+    lies in the second half of a part; the parts joined give the rendered answer back exactly."""
+    if size < 1:
+        raise ValueError("size must be positive")
+    text = answer.render()
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            window = text[start:end]
+            space = max(window.rfind(" "), window.rfind("\n"))
+            if space >= size // 2:
+                end = start + space + 1
+        yield text[start:end]
+        start = end

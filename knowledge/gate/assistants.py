@@ -1,0 +1,89 @@
+"""The two assistants' gates: what each one's examples, cues, rule and calibration are."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from knowledge.corpus.meal_faq import meal_faq
+from knowledge.gate.examples import meal_examples, seller_examples
+from knowledge.gate.marketplaces import about_other_marketplace
+from knowledge.gate.scope import Calibration, ScopeGate
+from knowledge.types import FaqEntry
+
+ASSISTANTS = ("seller", "meal")
+
+# Found by `python -m knowledge.gate.calibration` with the hybrid retriever's hits (offline embedder); the
+# numbers it printed are in knowledge/gate/__init__.py.
+SELLER_CALIBRATION = Calibration(
+    text_threshold=0.4837,
+    hits_threshold=0.5057,
+    coverage_weight=1.2699,
+    coverage_centre=0.2540,
+    similarity_weight=2.3351,
+    similarity_centre=0.4457,
+)
+MEAL_CALIBRATION = Calibration(
+    text_threshold=0.3460,
+    hits_threshold=0.3144,
+    coverage_weight=2.1267,
+    coverage_centre=0.1281,
+    similarity_weight=0.9262,
+    similarity_centre=0.3989,
+)
+
+MEAL_CUES: dict[str, tuple[str, ...]] = {
+    "food": tuple(
+        "떡볶이 김밥 라면 햄버거 버거 치킨 피자 돈까스 돈가스 짜장 짬뽕 국밥 덮밥 도시락 샌드위치 빵 우동 초밥 만두 "
+        "냉면 순대 닭강정 제육 비빔밥 쌀국수 마라탕 탕수육 찌개 분식 한식 중식 일식 양식 국수 과자 음료 아이스크림 "
+        "우유 컵라면 감자튀김 콜라 사이다 메뉴 식당 밥집 맛집 음식 반찬 간식 야식 점심 저녁 아침밥 끼니 한끼 배고 먹".split()
+    ),
+    "card": tuple("급식카드 급카 꿈나무 드림카드 아동급식 잔액 한도 가맹점 충전 결제".split()),
+    "cooking": tuple("레시피 만드는법 끓이는법 굽는법 요리법 만들어먹".split()),
+}
+"""Cue groups of the meal gate: a food or card word the examples never used still reads as such."""
+
+
+def example_pairs(assistant: str, held_out: bool | None = None) -> list[tuple[str, bool]]:
+    """``assistant``'s written examples as (text, in_scope): the training part (False), the held-out part (True)
+    or all of them (None)."""
+    examples = seller_examples() if assistant == "seller" else meal_examples()
+    return [(e.text, e.in_scope) for e in examples if held_out is None or e.held_out == held_out]
+
+
+def build_gate(
+    assistant: str,
+    entries: Sequence[FaqEntry],
+    calibration: Calibration,
+    examples: Sequence[tuple[str, bool]],
+) -> ScopeGate:
+    """``assistant``'s gate trained on ``examples`` and its collection ``entries``.
+
+    seller: meal-card FAQ questions train as out of scope and the marketplace rule applies. meal: food and card cue
+    groups. Raises ValueError for an unknown assistant.
+    """
+    questions = [entry.question for entry in entries]
+    if assistant == "seller":
+        foreign = [entry.question for entry in meal_faq()]
+        return ScopeGate(
+            assistant, examples, calibration, collection=questions, foreign=foreign, rule=about_other_marketplace
+        )
+    if assistant == "meal":
+        return ScopeGate(assistant, examples, calibration, collection=questions, cues=MEAL_CUES)
+    raise ValueError(f"unknown assistant {assistant!r}; expected one of {ASSISTANTS}")
+
+
+def seller_gate(
+    entries: Sequence[FaqEntry] = (), *, calibration: Calibration = SELLER_CALIBRATION, with_held_out: bool = True
+) -> ScopeGate:
+    """The SmartStore seller gate; ``entries`` are the SmartStore FAQ entries (their questions train it too).
+
+    ``with_held_out=False`` leaves the calibration split out of training (for calibrating and testing the gate).
+    """
+    return build_gate("seller", entries, calibration, example_pairs("seller", None if with_held_out else False))
+
+
+def meal_gate(
+    entries: Sequence[FaqEntry] = (), *, calibration: Calibration = MEAL_CALIBRATION, with_held_out: bool = True
+) -> ScopeGate:
+    """The meal-card gate (the card and kkini itself); ``entries`` are the meal FAQ entries (``meal_faq()``)."""
+    return build_gate("meal", entries, calibration, example_pairs("meal", None if with_held_out else False))
