@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from aiohttp import web
+from kiwipiepy import Kiwi
 
 from bots.http.health import HealthRoutes
 from bots.settings import Settings
 from dialogue.engine import DialogueEngine
 from dialogue.handlers.account import BalanceHandler, CouponHandler
 from dialogue.handlers.chat import NotServedHandler, OutOfScopeHandler, SmallTalkHandler
+from dialogue.handlers.faq import FaqHandler, FaqSource
 from dialogue.handlers.profile import PreferenceHandler
 from dialogue.handlers.recommend import RecommendHandler
 from dialogue.handlers.select import SelectHandler
@@ -24,6 +28,11 @@ from dialogue.recommend.personal import PersonalCache
 from dialogue.recommend.recommender import Recommender
 from dialogue.session import SessionStore
 from dialogue.turn import Assistant, Handler
+from knowledge.assistants import SELLER_COLLECTION, ensure_meal, ensure_seller, open_gated
+from knowledge.corpus.meal_faq import MEAL_COLLECTION
+from knowledge.gate.refusal import meal_suggester, refusal, seller_suggester
+from knowledge.index.registry import KnowledgeBase
+from knowledge.index.tokens import Analyzer
 from storage.database import Database
 from storage.kv import KeyValueStore, create_store
 from storage.migrate import upgrade
@@ -96,13 +105,27 @@ RECOMMEND_INTENTS = (
 
 
 @asynccontextmanager
-async def running_dialogue(services: Services, *, nlu: Any = None) -> AsyncIterator[DialogueEngine]:
-    """The dialogue engine on the offline path, with every handler registered here and nowhere else."""
+async def running_dialogue(
+    services: Services, *, nlu: Any = None, kiwi: Kiwi | None = None, assistants: Sequence[str] = ("meal",)
+) -> AsyncIterator[DialogueEngine]:
+    """The dialogue engine on the offline path, with every assistant and handler registered here and nowhere else.
+
+    ``assistants`` names the assistants to serve (meal, seller); their FAQ collections are built when missing.
+    """
+    kiwi = kiwi or await asyncio.to_thread(Kiwi)  # one per process: the NLU and the knowledge base share it
     if nlu is None:
         from dialogue.nlu.understander import OfflineNLU
 
-        nlu = OfflineNLU()
+        nlu = await asyncio.to_thread(OfflineNLU, kiwi=kiwi)
     db = services.db
+    knowledge = KnowledgeBase(
+        services.settings.knowledge,
+        data_dir=services.settings.data_dir,
+        openai=services.settings.openai,
+        analyzer=Analyzer(kiwi),
+    )
+    await asyncio.to_thread(ensure_meal, knowledge)
+    meal_faq = await asyncio.to_thread(_faq_source, knowledge, MEAL_COLLECTION)
     catalogue = Catalogue(db)
     await catalogue.get(utcnow())  # the first turn should not wait for the catalogue to load
     personal = PersonalCache(db)
@@ -119,14 +142,20 @@ async def running_dialogue(services: Services, *, nlu: Any = None) -> AsyncItera
             "cart_view": NotServedHandler("장바구니"),
             "cart_clear": NotServedHandler("주문 취소"),
             "checkout": NotServedHandler("주문"),
-            "faq": NotServedHandler("자주 묻는 질문 답변"),
+            "faq": FaqHandler(meal_faq, partial(refusal, "meal"), faq_turns_only=True),
         }
     )
+    served = {"meal": Assistant("meal", handlers, fallback=SmallTalkHandler())}
+    if "seller" in assistants:
+        await asyncio.to_thread(ensure_seller, knowledge, services.settings.knowledge.seller_faq_path)
+        seller_faq = await asyncio.to_thread(_faq_source, knowledge, SELLER_COLLECTION)
+        seller = FaqHandler(seller_faq, partial(refusal, "seller"))
+        served["seller"] = Assistant("seller", {}, fallback=seller, understands=False, onboarding=False)
     engine = DialogueEngine(
         db=db,
         sessions=SessionStore(services.kv),
         nlu=nlu,
-        assistants={"meal": Assistant("meal", handlers, fallback=SmallTalkHandler())},
+        assistants=served,
         on_select=SelectHandler(db, on_change=personal.forget),
         on_user_changed=personal.forget,
     )
@@ -134,3 +163,10 @@ async def running_dialogue(services: Services, *, nlu: Any = None) -> AsyncItera
         yield engine
     finally:
         await catalogue.aclose()
+
+
+def _faq_source(knowledge: KnowledgeBase, collection: str) -> FaqSource:
+    searcher = open_gated(knowledge, collection)
+    entries = [item.entry for item in searcher.entries]
+    suggester = seller_suggester(entries) if collection == SELLER_COLLECTION else meal_suggester(entries)
+    return FaqSource(searcher, {entry.id: entry for entry in entries}, suggester)

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogue.settings import AnthropicSettings, GeminiSettings, OpenAISettings, RouterSettings
 from jobs.settings import CardIssuerSettings, NotifySettings
+from knowledge.settings import KnowledgeSettings
 from storage.settings import DatabaseSettings, RedisSettings, SampleDataSettings, SecuritySettings
 
 ENV_PREFIX = "KKINI_"
@@ -97,6 +98,7 @@ class Settings(BaseSettings):
     anthropic: AnthropicSettings = AnthropicSettings()
     gemini: GeminiSettings = GeminiSettings()
     router: RouterSettings = RouterSettings()
+    knowledge: KnowledgeSettings = KnowledgeSettings()
     card_issuer: CardIssuerSettings = CardIssuerSettings()
     notify: NotifySettings = NotifySettings()
 

@@ -25,6 +25,7 @@ from storage.repositories import ConversationRepository, UserRepository
 logger = logging.getLogger(__name__)
 
 SELECT_PREFIX = "select:"
+FAQ_PREFIX = "faq:"
 CONTEXT_TURNS = 4
 """How many of the user's earlier messages the understanding sees."""
 
@@ -89,7 +90,7 @@ class DialogueEngine:
             reply = Reply(checked.refusal)
         else:
             if assistant.understands and not (
-                message.payload and message.payload.startswith((onboarding.PREFIX, SELECT_PREFIX))
+                message.payload and message.payload.startswith((onboarding.PREFIX, SELECT_PREFIX, FAQ_PREFIX))
             ):
                 understanding = self.nlu.parse(checked.text, session.user_texts()[-CONTEXT_TURNS:])
             lap("nlu")
@@ -132,6 +133,9 @@ class DialogueEngine:
             return await self._onboarding_answer(ctx, *answer)
         if payload.startswith(SELECT_PREFIX) and self.on_select is not None:
             return await self.on_select.handle(ctx)
+        if payload.startswith(FAQ_PREFIX):
+            # A follow-up question pressed under an answer: the assistant's FAQ handler answers that entry.
+            return await assistant.handlers.get("faq", assistant.fallback).handle(ctx)
         pending = ctx.session.onboarding
         if pending is not None:
             typed = onboarding.answer_from_text(pending, ctx.understanding)

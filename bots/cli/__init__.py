@@ -3,11 +3,13 @@
 from bots.cli.admin import cards, config, db, users
 from bots.cli.chat import chat
 from bots.cli.data import data
+from bots.cli.knowledge import faq_eval, knowledge
 from bots.cli.nlu import eval_group, nlu
 from bots.cli.root import main
 from bots.cli.serve import serve
 
-for command in (serve, chat, config, db, data, cards, users, nlu, eval_group):
+eval_group.add_command(faq_eval, name="faq")
+for command in (serve, chat, config, db, data, cards, users, nlu, eval_group, knowledge):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -15,7 +15,7 @@ from bots.settings import Settings
 
 @click.command()
 @click.option("--user", default="demo01", show_default=True, help="console user id (demo01 ... demo60 hold cards)")
-@click.option("--assistant", type=click.Choice(["meal"]), default="meal", show_default=True)
+@click.option("--assistant", type=click.Choice(["meal", "seller"]), default="meal", show_default=True)
 @click.pass_context
 def chat(ctx: click.Context, user: str, assistant: str) -> None:
     """Talk to kkini; reads stdin lines when not a terminal and prints one reply block per line."""
@@ -29,7 +29,7 @@ async def _chat(settings: Settings, user: str, assistant: str) -> None:
     async with running_services(settings) as services:
         if settings.sample.load_on_start and await services.database_is_empty():
             await services.load_sample_data()
-        async with running_dialogue(services) as engine:
+        async with running_dialogue(services, assistants=(assistant,)) as engine:
             conversation = ConsoleConversation(engine, user, assistant)
             interactive = sys.stdin.isatty()
             if interactive:

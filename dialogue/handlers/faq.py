@@ -3,25 +3,33 @@ entry, offer two follow-ups, or refuse politely when the question is not for thi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from dialogue.messages import Button
 from dialogue.turn import Reply, TurnContext
 from knowledge.answers import compose_answer
 from knowledge.followups import suggest
-from knowledge.types import FaqEntry, Searcher
+from knowledge.types import FaqEntry, Hit, Searcher
 
 PAYLOAD_PREFIX = "faq:"
+"""Buttons that ask an entry by its id; the engine routes them here (dialogue.engine.FAQ_PREFIX)."""
 HISTORY_TURNS = 3
+
+
+class Suggests(Protocol):
+    def suggest(self, query: str, hits: Sequence[Hit] = ()) -> FaqEntry: ...
 
 
 @dataclass(frozen=True, slots=True)
 class FaqSource:
-    """One assistant's collection: its searcher and its entries by id."""
+    """One assistant's collection: its searcher, its entries by id, and what to suggest instead of a refused
+    question (a real entry near what was asked)."""
 
     searcher: Searcher
     entries: Mapping[str, FaqEntry]
+    suggester: Suggests
 
 
 class FaqHandler:
@@ -46,13 +54,19 @@ class FaqHandler:
             return self.answer(self.source.entries[payload.removeprefix(PAYLOAD_PREFIX)], ctx)
         history = self._history(ctx)
         result = self.source.searcher.search(ctx.text, k=5, history=history)
+        follow_up = result.query != ctx.text and ctx.session.slots.get("faq_entry") is not None
         ctx.session.slots["faq_query"] = result.query
+        if result.hits and not result.in_scope and follow_up:
+            # "다른 방법은 없어?" right after an answered question belongs to that question's topic.
+            return self.answer(self.source.entries[result.hits[0].entry_id], ctx)
+        ctx.session.slots.pop("faq_entry", None)
         if not result.in_scope or not result.hits:
-            suggestion = result.hits[0].question if result.hits else None
-            buttons = ()
-            if result.hits and result.hits[0].entry_id in self.source.entries:
-                buttons = (Button(_short(result.hits[0].question), PAYLOAD_PREFIX + result.hits[0].entry_id),)
-            return Reply(self.refuse(ctx.text, suggestion), quick_replies=buttons, notes={"in_scope": False})
+            suggestion = self.source.suggester.suggest(ctx.text, result.hits)
+            return Reply(
+                self.refuse(ctx.text, suggestion.question),
+                quick_replies=(Button(_short(suggestion.question), PAYLOAD_PREFIX + suggestion.id),),
+                notes={"in_scope": False},
+            )
         return self.answer(self.source.entries[result.hits[0].entry_id], ctx)
 
     def answer(self, entry: FaqEntry, ctx: TurnContext) -> Reply:

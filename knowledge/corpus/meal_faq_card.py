@@ -84,6 +84,15 @@ CARD_ITEMS: tuple[MealFaqItem, ...] = (
         ("convenience-store", "where-seoul"),
     ),
     MealFaqItem(
+        "convenience-store-meal",
+        "편의점에서도 급식카드를 쓸 수 있어요?",
+        "네, 급식카드 가맹점으로 등록된 편의점이라면 쓸 수 있어요. 도시락, 김밥, 샌드위치처럼 끼니가 되는 음식을 "
+        "살 수 있고, 과자나 음료는 식사와 함께일 때만 살 수 있어요. 규칙은 지역마다 다를 수 있으니 주민센터에 확인해 "
+        '주세요. 끼니에게 "근처 편의점 알려줘"라고 물어보면 지금 갈 수 있는 곳을 찾아 줄게요.',
+        ("사용처",),
+        ("convenience-store", "blocked-items", "find-shop"),
+    ),
+    MealFaqItem(
         "convenience-store",
         "편의점에서 과자만 사도 돼요?",
         "서울에서는 과자 같은 간식만 따로 살 수는 없어요. 4,000원 이상인 도시락이나 김밥 같은 식사를 살 때 "

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from kiwipiepy import Kiwi
 
 from bots.app import Services, running_dialogue
 from bots.settings import Settings
@@ -34,14 +35,26 @@ class ScriptedNLU:
         return self.script.get(text, Understanding("general_chat", 0.5))
 
 
+@pytest.fixture(scope="session")
+def kiwi() -> Kiwi:
+    """One morpheme analyser for the session: loading one takes about a second."""
+    return Kiwi()
+
+
+@pytest.fixture(scope="session")
+def knowledge_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir shared by the session's engines, so the meal FAQ collection is built once."""
+    return tmp_path_factory.mktemp("knowledge")
+
+
 @pytest.fixture
-async def sample_services(tmp_path: Path, shared_dir: Path) -> AsyncIterator[Services]:
+async def sample_services(tmp_path: Path, shared_dir: Path, knowledge_dir: Path) -> AsyncIterator[Services]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}")
     await upgrade(db.engine)
     await load_sample_data(db, SampleDataSettings(burger_dir=shared_dir / "data" / "burger"), KEY)
     kv = InProcessStore("test:")
     try:
-        yield Services(settings=Settings(data_dir=tmp_path), db=db, kv=kv, card_hash_key=KEY)
+        yield Services(settings=Settings(data_dir=knowledge_dir), db=db, kv=kv, card_hash_key=KEY)
     finally:
         await kv.close()
         await db.close()
@@ -68,7 +81,9 @@ async def script() -> dict[str, Understanding]:
 
 
 @pytest.fixture
-async def engine(sample_services: Services, script: dict[str, Understanding]) -> AsyncIterator[DialogueEngine]:
+async def engine(
+    sample_services: Services, script: dict[str, Understanding], kiwi: Kiwi
+) -> AsyncIterator[DialogueEngine]:
     """The engine as the application assembles it, over the sample database, with a scripted understanding."""
-    async with running_dialogue(sample_services, nlu=ScriptedNLU(script)) as dialogue:
+    async with running_dialogue(sample_services, nlu=ScriptedNLU(script), kiwi=kiwi) as dialogue:
         yield dialogue

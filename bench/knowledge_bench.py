@@ -1,0 +1,176 @@
+"""Knowledge benchmark: ingest the SmartStore FAQ into a fresh chromadb folder (first time, then an incremental
+no-op), open it, and time ``HybridSearcher.search`` over perturbed corpus questions; prints tables.
+
+    uv run python -m bench.knowledge_bench [--queries 1000] [--shared ../shared] [--seed 7]
+
+The queries are the corpus's own questions made harder the way users write: spaces removed, a word swapped for a
+user's synonym, a typo, eojeol order shuffled, the tail cut, or a follow-up leaning on the previous question.
+Each query remembers the entry it came from, so the table also shows how often that entry is still found (for a
+follow-up, the entry of the question it follows; "다른 방법은 없어?" deliberately answers with another one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections import defaultdict
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from kiwipiepy import Kiwi
+
+from bench.common import median, percentile, print_table
+from dialogue.settings import OpenAISettings
+from knowledge.corpus.files import load_faq
+from knowledge.index.registry import KnowledgeBase
+from knowledge.index.tokens import Analyzer
+from knowledge.retrieval.synonyms import SYNONYM_GROUPS
+from knowledge.settings import KnowledgeSettings
+from knowledge.types import FaqEntry
+
+FAQ = Path("data/smartstore_faq/final_result.pkl")
+FOLLOWUPS = ("다른 방법은 없어?", "그건 얼마나 걸려?", "그럼 수수료는?", "그거 취소도 돼?")
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    """Change the vowel of one Hangul syllable (스토어 -> 스토워)."""
+    positions = [i for i, ch in enumerate(text) if "가" <= ch <= "힣"]
+    if not positions:
+        return text
+    i = rng.choice(positions)
+    code = ord(text[i]) - 0xAC00
+    lead, vowel, tail = code // 588, (code % 588) // 28, code % 28
+    vowel = (vowel + rng.choice((1, 2, 20))) % 21
+    return text[:i] + chr(0xAC00 + lead * 588 + vowel * 28 + tail) + text[i + 1 :]
+
+
+def _synonym(text: str, rng: random.Random) -> str:
+    groups = [group for group in SYNONYM_GROUPS if group[0] in text]
+    if not groups:
+        return text
+    group = rng.choice(groups)
+    return text.replace(group[0], rng.choice(group[1:]), 1)
+
+
+def perturb(question: str, rng: random.Random) -> tuple[str, str]:
+    """(kind, query) for one corpus question."""
+    words = question.split()
+    kind = rng.choice(("nospace", "synonym", "typo", "order", "cut"))
+    if kind == "nospace":
+        return kind, question.replace(" ", "")
+    if kind == "synonym":
+        swapped = _synonym(question, rng)
+        return ("synonym", swapped) if swapped != question else ("typo", _typo(question, rng))
+    if kind == "typo":
+        return kind, _typo(question, rng)
+    if kind == "order" and len(words) > 2:
+        rng.shuffle(words)
+        return kind, " ".join(words)
+    return "cut", " ".join(words[: max(2, len(words) * 2 // 3)])
+
+
+def make_queries(
+    entries: list[FaqEntry], count: int, rng: random.Random
+) -> list[tuple[str, str, tuple[str, ...], str]]:
+    """(kind, query, history, source entry id); one in ten is a follow-up with its source as history."""
+    queries: list[tuple[str, str, tuple[str, ...], str]] = []
+    for _ in range(count):
+        entry = rng.choice(entries)
+        if rng.random() < 0.1:
+            queries.append(("followup", rng.choice(FOLLOWUPS), (entry.question,), entry.id))
+            continue
+        kind, text = perturb(entry.question, rng)
+        queries.append((kind, text, (), entry.id))
+    return queries
+
+
+def folder_size(path: Path) -> int:
+    return sum(item.stat().st_size for item in path.rglob("*") if item.is_file()) if path.exists() else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    started = time.perf_counter()
+    analyzer = Analyzer(Kiwi())
+    analyzer.morphemes("정산은 언제 되나요")
+    kiwi_s = time.perf_counter() - started
+    entries = load_faq(args.shared / FAQ, "seller")
+
+    with TemporaryDirectory() as folder:
+        data_dir = Path(folder)
+        settings = KnowledgeSettings()
+        base = KnowledgeBase(settings, data_dir=data_dir, openai=OpenAISettings(), analyzer=analyzer)
+        first = base.ingest("seller", entries)
+        fresh = Analyzer(analyzer.kiwi)  # an empty morpheme cache, as in a new process
+        again = KnowledgeBase(settings, data_dir=data_dir, openai=OpenAISettings(), analyzer=fresh)
+        noop = again.ingest("seller", entries)
+        opened = time.perf_counter()
+        searcher = again.open("seller")
+        open_s = time.perf_counter() - opened
+        chroma_bytes = folder_size(settings.chroma_path(data_dir))
+        state_bytes = folder_size(settings.state_dir(data_dir))
+
+        queries = make_queries(entries, args.queries, rng)
+        for _, text, history, _ in queries[:20]:
+            searcher.search(text, history=history)
+        fresh._cache.clear()  # time the queries with their morphological analysis
+        timings: dict[str, list[float]] = defaultdict(list)
+        found: dict[str, list[int]] = defaultdict(list)
+        for kind, text, history, source in queries:
+            begin = time.perf_counter()
+            result = searcher.search(text, k=5, history=history)
+            elapsed = (time.perf_counter() - begin) * 1000
+            for key in (kind, "all"):
+                timings[key].append(elapsed)
+                ids = [hit.entry_id for hit in result.hits]
+                found[key].append(1 if ids[:1] == [source] else 5 if source in ids else 0)
+
+    print_table(
+        f"Ingest of {len(entries):,} entries (kiwi load {kiwi_s:.1f} s, not included)",
+        ("run", "seconds", "added", "unchanged", "embedded"),
+        [
+            ("first (fit + embed + write)", round(first.seconds, 2), first.added, first.unchanged, first.embedded),
+            ("again, nothing changed", round(noop.seconds, 2), noop.added, noop.unchanged, noop.embedded),
+        ],
+    )
+    print_table(
+        "Index",
+        ("what", "value"),
+        [
+            ("open (read chromadb, build lexical indexes)", f"{open_s:.2f} s"),
+            ("chromadb folder", f"{chroma_bytes / 2**20:.1f} MiB"),
+            ("offline embedder state", f"{state_bytes / 2**20:.1f} MiB"),
+            ("embedder", first.embedder),
+        ],
+    )
+    rows = []
+    for kind in sorted(timings, key=lambda k: (k == "all", k)):
+        values, hits = timings[kind], found[kind]
+        rows.append(
+            (
+                kind,
+                len(values),
+                round(median(values), 2),
+                round(percentile(values, 95), 2),
+                round(percentile(values, 99), 2),
+                round(max(values), 2),
+                f"{sum(h == 1 for h in hits) / len(hits):.0%}",
+                f"{sum(h > 0 for h in hits) / len(hits):.0%}",
+            )
+        )
+    print_table(
+        "Search latency (ms) and the source entry found (first / in top 5)",
+        ("queries", "n", "p50", "p95", "p99", "max", "top-1", "top-5"),
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    main()

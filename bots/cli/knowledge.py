@@ -1,0 +1,168 @@
+"""``kkini knowledge ingest|search`` and ``kkini eval faq``: FAQ collections from the command line.
+
+None of them needs the database; they read the data dir, the chromadb URL and the embedding settings. Kiwi and
+chromadb are imported inside the commands so that ``kkini --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from bots.cli.root import echo_json, settings_from
+from bots.settings import Settings
+
+if TYPE_CHECKING:
+    from knowledge.index.registry import KnowledgeBase
+    from knowledge.retrieval.hybrid import HybridSearcher
+    from knowledge.types import FaqEntry
+
+BUILTIN_MEAL = "builtin:meal"
+
+
+def knowledge_base(ctx: click.Context) -> KnowledgeBase:
+    """A knowledge base over the settings' data dir and chromadb, with the invocation's one Kiwi (``ctx.obj["kiwi"]``,
+    created on first use; loading one takes seconds)."""
+    from kiwipiepy import Kiwi
+
+    from knowledge.index.registry import KnowledgeBase
+    from knowledge.index.tokens import Analyzer
+
+    settings: Settings = settings_from(ctx)
+    if "kiwi" not in ctx.obj:
+        ctx.obj["kiwi"] = Kiwi()
+    return KnowledgeBase(
+        settings.knowledge, data_dir=settings.data_dir, openai=settings.openai, analyzer=Analyzer(ctx.obj["kiwi"])
+    )
+
+
+def load_entries(path: str, collection: str) -> list[FaqEntry]:
+    """The entries of a FAQ file (pickle, JSONL or CSV), or of kkini's own meal FAQ for ``builtin:meal``."""
+    if path == BUILTIN_MEAL:
+        from knowledge.corpus.meal_faq import meal_faq
+
+        return [replace(entry, collection=collection) for entry in meal_faq()]
+    from knowledge.corpus.files import load_faq
+
+    if not Path(path).is_file():
+        raise click.BadParameter(f"{path} is not a file (or use {BUILTIN_MEAL})", param_hint="PATH")
+    return load_faq(Path(path), collection)
+
+
+def open_searcher(ctx: click.Context, collection: str, *, use_gate: bool) -> HybridSearcher:
+    from knowledge.index.embeddings import EmbeddingMismatch, EmbeddingUnavailable
+    from knowledge.index.registry import CollectionMissing
+
+    try:
+        searcher = knowledge_base(ctx).open(collection)
+    except (CollectionMissing, EmbeddingMismatch, EmbeddingUnavailable, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    if use_gate:
+        from knowledge.assistants import gate_for
+
+        searcher.gate = gate_for(collection, searcher)
+    return searcher
+
+
+@click.group()
+def knowledge() -> None:
+    """FAQ collections: build them from files, search them."""
+
+
+@knowledge.command("ingest")
+@click.option("--collection", required=True, help="collection name (seller, meal ...)")
+@click.option("--rebuild", is_flag=True, help="drop the collection first (refits the offline embedder)")
+@click.argument("path")
+@click.pass_context
+def knowledge_ingest(ctx: click.Context, collection: str, path: str, rebuild: bool) -> None:
+    """Build or update a collection from PATH (FAQ pickle, JSONL or CSV; builtin:meal for kkini's meal FAQ).
+
+    Re-ingesting is incremental: unchanged entries are kept, changed ones re-embedded, missing ones removed.
+    """
+    from knowledge.corpus.errors import FaqFormatError
+    from knowledge.index.embeddings import EmbeddingMismatch, EmbeddingUnavailable
+
+    try:
+        entries = load_entries(path, collection)
+        report = knowledge_base(ctx).ingest(collection, entries, rebuild=rebuild)
+    except (FaqFormatError, EmbeddingMismatch, EmbeddingUnavailable, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    summary = report.as_dict()
+    summary["seconds"] = round(report.seconds, 2)
+    echo_json(summary)
+
+
+def _requests(stream: io.TextIOBase | Any) -> Iterator[tuple[str, tuple[str, ...]] | str]:
+    """Each non-blank line as (query, history), or an error message for a malformed one."""
+    for line in stream:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield f"invalid JSON: {error}"
+            continue
+        if not isinstance(request, dict) or not isinstance(request.get("query"), str):
+            yield 'expected an object with a string "query"'
+            continue
+        history = request.get("history") or []
+        if not isinstance(history, list) or not all(isinstance(turn, str) for turn in history):
+            yield '"history" must be a list of strings'
+            continue
+        yield request["query"], tuple(history)
+
+
+@knowledge.command("search")
+@click.option("--collection", required=True, help="collection to search")
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50), help="results per query")
+@click.option("--no-gate", is_flag=True, help="skip the scope gate: in_scope is always true")
+@click.pass_context
+def knowledge_search(ctx: click.Context, collection: str, k: int, no_gate: bool) -> None:
+    """Read JSON lines {"query", "history"?} on stdin; print {"in_scope", "results": [{"question", "score"}]} per
+    line, in order ("question" is the entry's original question). A malformed line prints {"error"}."""
+    searcher = open_searcher(ctx, collection, use_gate=not no_gate)
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
+    for request in _requests(sys.stdin):
+        if isinstance(request, str):
+            reply: dict[str, Any] = {"error": request}
+        else:
+            query, history = request
+            result = searcher.search(query, k=k, history=history)
+            reply = {
+                "in_scope": result.in_scope,
+                "results": [{"question": hit.entry_id, "score": round(hit.score, 6)} for hit in result.hits],
+            }
+        click.echo(json.dumps(reply, ensure_ascii=False))
+        sys.stdout.flush()
+
+
+def eval_faq(searcher: HybridSearcher, file: Path) -> dict[str, Any]:
+    """Metrics of ``searcher`` on a labelled FAQ file: recall_at_1, recall_at_5, mrr, off_topic_rejection,
+    false_refusals, counts and the failed cases (see ``knowledge.retrieval.evaluate``)."""
+    from knowledge.retrieval.evaluate import evaluate, load_cases
+
+    return evaluate(searcher, load_cases(file)).as_dict()
+
+
+@click.command("faq")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--collection", default="seller", show_default=True, help="collection to search")
+@click.option("--no-gate", is_flag=True, help="skip the scope gate (retrieval alone)")
+@click.pass_context
+def faq_eval(ctx: click.Context, file: Path, collection: str, no_gate: bool) -> None:
+    """Score search on a labelled JSON-lines FILE ({"query", "expected_questions"} or {"query", "in_scope"})."""
+    searcher = open_searcher(ctx, collection, use_gate=not no_gate)
+    try:
+        metrics = eval_faq(searcher, file)
+    except ValueError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    echo_json(metrics)

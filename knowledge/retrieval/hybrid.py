@@ -1,0 +1,210 @@
+"""``HybridSearcher``: lexical and dense legs fused into one ranking, with query expansion and follow-up handling.
+
+Legs, whose own scores every ``Hit.legs`` carries (higher is better): ``q_morph`` BM25 on question morphemes,
+``qa_morph`` BM25 on question-and-answer morphemes and their adjacent pairs, ``q_char`` and ``qa_char`` BM25 on
+character 2-3-grams of the question and of the question-and-answer, and ``dense`` the cosine of the embeddings
+(absent when the collection has no usable embedder). See ``knowledge.retrieval.fusion`` for how they are fused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from knowledge.index.documents import IndexedEntry
+from knowledge.index.embeddings import Embedder, EmbeddingMismatch, EmbeddingUnavailable
+from knowledge.index.tokens import Analyzer, char_ngrams, normalize
+from knowledge.retrieval.fusion import FusionWeights, fuse, top_k
+from knowledge.retrieval.history import GENERIC_MORPHEMES, FollowUpDetector, Rewrite
+from knowledge.retrieval.lexical import DENSE, QA_MORPH, LexicalIndex, LexicalQuery
+from knowledge.retrieval.synonyms import QueryExpander, TypoCorrector
+from knowledge.types import FaqEntry, Hit, SearchResult
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float32]
+Gate = Callable[[str, Sequence[Hit]], tuple[bool, float]]
+"""(searched query, hits best first) -> (in scope, confidence in [0, 1])."""
+
+DEFAULT_WEIGHTS = FusionWeights(legs={"q_morph": 1.0, "qa_morph": 1.0, "q_char": 0.5, "qa_char": 0.5, DENSE: 0.4})
+"""Chosen on kkini's own paraphrases and answer-detail questions (tests/knowledge/retrieval/data/own_cases.jsonl);
+weights on a broad plateau there, the question legs for how users ask, the answer legs for what they ask about."""
+PREVIOUS_TOPIC_WEIGHT = 0.7
+"""Weight of the borrowed previous question's terms in a follow-up's query."""
+_PRIOR_BONUS = (0.10, 0.20, 0.15, 0.10, 0.08)
+"""Share of the best possible score added to the previous question's first five entries, in a follow-up. The first
+gets less: it answered the previous question already, and a follow-up asks for something beyond it."""
+_NEIGHBOUR_BONUS = 0.12
+"""Added to the entries the previous top entry links as related help."""
+_SAME_TAG_BONUS = 0.08
+"""Added to the entries that share the previous top entry's first tag ([가입절차] ...): the same help section."""
+_EXACT_BONUS = 0.5
+"""Share of the best possible score added to an entry whose question is exactly the query (spacing and
+punctuation aside): a user who pastes a question from the help page gets that entry first."""
+_ALTERNATIVE_GENERIC_WEIGHT = 0.3
+"""Weight of the generic words of a request for another way ("다른 방법은 없어?"): they name no topic, and every
+"방법" in the corpus would otherwise compete with the borrowed one."""
+
+
+@dataclass(slots=True)
+class _Ranking:
+    scores: dict[str, tuple[FloatArray, float]]
+    """Every document's score in each leg, with the leg's reference score for the query (0 for cosines)."""
+    fused: FloatArray
+    """Every document's fused score."""
+
+
+class HybridSearcher:
+    """Implements ``knowledge.types.Searcher`` over one collection held in memory."""
+
+    def __init__(
+        self,
+        entries: Sequence[IndexedEntry],
+        embeddings: FloatArray | None,
+        embedder: Embedder | None,
+        analyzer: Analyzer,
+        *,
+        gate: Gate | None = None,
+        weights: FusionWeights = DEFAULT_WEIGHTS,
+    ) -> None:
+        self.entries = list(entries)
+        self.analyzer = analyzer
+        self.lexical = LexicalIndex(self.entries)
+        self.embeddings = embeddings if embeddings is not None and len(embeddings) == len(self.entries) else None
+        self.embedder = embedder if self.embeddings is not None else None
+        self.gate = gate
+        self.weights = weights
+        self._position = {item.entry.id: number for number, item in enumerate(self.entries)}
+        self._by_tag: dict[str, list[int]] = {}
+        for number, item in enumerate(self.entries):
+            if item.entry.tags:
+                self._by_tag.setdefault(item.entry.tags[0], []).append(number)
+        self._exact: dict[str, list[int]] = {}
+        for number, item in enumerate(self.entries):
+            self._exact.setdefault(_compact(item.entry.question), []).append(number)
+        corpus = " ".join(f"{e.entry.question} {e.entry.answer}" for e in self.entries)
+        self.expander = QueryExpander(corpus, TypoCorrector(self.lexical.term_frequencies))
+        known = self.lexical.legs[QA_MORPH]
+        self.detector = FollowUpDetector(
+            lambda text: [(term, known.known(term)) for term in self.analyzer.morphemes(text)]
+        )
+
+    def entry(self, entry_id: str) -> FaqEntry | None:
+        """The entry with this id (the original question), if the collection has it."""
+        number = self._position.get(entry_id)
+        return self.entries[number].entry if number is not None else None
+
+    def search(self, query: str, *, k: int = 5, history: Sequence[str] = ()) -> SearchResult:
+        """The best ``k`` entries for ``query``; ``history`` holds the user's earlier questions, oldest first."""
+        rewrite = self.detector.rewrite(query, history)
+        ranking = self._rank(rewrite)
+        if rewrite.previous is not None:
+            self._prefer_previous_topic(ranking, rewrite)
+        hits = self._hits(ranking, k)
+        if self.gate is not None:
+            in_scope, confidence = self.gate(rewrite.text, hits)
+        else:
+            in_scope, confidence = True, self._default_confidence(hits)
+        return SearchResult(hits=tuple(hits), in_scope=in_scope, scope_score=confidence, query=rewrite.text)
+
+    # -- ranking ------------------------------------------------------------------------------------------
+
+    def _lexical_query(self, rewrite: Rewrite) -> tuple[LexicalQuery, str]:
+        """The weighted terms of the query (typos fixed, synonyms added, a follow-up's borrowed topic at a lower
+        weight) and the text to embed."""
+        query = LexicalQuery()
+        dense_parts: list[str] = []
+        parts = [(rewrite.previous, PREVIOUS_TOPIC_WEIGHT)] if rewrite.previous else []
+        parts.append((rewrite.query, 1.0))
+        for text, weight in parts:
+            assert text is not None
+            expansion = self.expander.expand(text, self.analyzer.morphemes(text))
+            alternative = rewrite.previous is not None and rewrite.wants_alternative and text is rewrite.query
+            generic = _ALTERNATIVE_GENERIC_WEIGHT if alternative else 1.0
+            self._add(query, expansion.text, weight, generic)
+            for phrase, extra_weight in expansion.extra:
+                self._add(query, phrase, weight * extra_weight)
+            dense_parts.append(expansion.text)
+            dense_parts.extend(phrase for phrase, _ in expansion.extra)
+        return query, " ".join(dense_parts)
+
+    def _add(self, query: LexicalQuery, text: str, weight: float, generic: float = 1.0) -> None:
+        """Add ``text``'s terms at ``weight``, its generic question words at ``weight * generic``."""
+        part = LexicalQuery()
+        morphemes = self.analyzer.morphemes(text)
+        part.add(morphemes, self.lexical.decompound(morphemes), char_ngrams(text), weight)
+        if generic != 1.0:
+            part.scale(GENERIC_MORPHEMES, generic)
+        query.merge(part)
+
+    def _rank(self, rewrite: Rewrite) -> _Ranking:
+        lexical_query, dense_text = self._lexical_query(rewrite)
+        scores = self.lexical.scores(lexical_query)
+        dense_scores = self._dense_scores(dense_text)
+        if dense_scores is not None:
+            scores[DENSE] = (dense_scores, 0.0)
+        fused = fuse(scores, self.weights)
+        for number in self._exact.get(_compact(rewrite.query), ()):
+            fused[number] += _EXACT_BONUS * self.weights.best_possible(scores)
+        return _Ranking(scores, fused)
+
+    def _dense_scores(self, text: str) -> FloatArray | None:
+        if self.embedder is None or self.embeddings is None or not text.strip():
+            return None
+        try:
+            vector = self.embedder.embed([text])[0]
+        except EmbeddingUnavailable as error:
+            logger.warning("dense leg skipped: %s", error)
+            return None
+        if vector.shape[0] != self.embeddings.shape[1]:
+            raise EmbeddingMismatch(
+                f"query vector has {vector.shape[0]} dimensions, the collection {self.embeddings.shape[1]}"
+            )
+        scores: FloatArray = self.embeddings @ vector
+        return scores
+
+    def _prefer_previous_topic(self, ranking: _Ranking, rewrite: Rewrite) -> None:
+        """Lift the entries the previous question found, and the top one's neighbours (its related entries, its
+        help section); for "another way", drop the previous top entry so that a different one answers."""
+        assert rewrite.previous is not None
+        prior = top_k(self._rank(Rewrite(rewrite.previous, None, False)).fused, len(_PRIOR_BONUS))
+        best = np.float32(self.weights.best_possible(ranking.scores))
+        fused = ranking.fused
+        for bonus, doc in zip(_PRIOR_BONUS, prior, strict=False):
+            fused[doc] += bonus * best
+        if prior:
+            top = self.entries[prior[0]].entry
+            for related in top.related:
+                number = self._position.get(related)
+                if number is not None:
+                    fused[number] += _NEIGHBOUR_BONUS * best
+            if top.tags:
+                section = self._by_tag.get(top.tags[0], [])
+                fused[section] += np.float32(_SAME_TAG_BONUS) * best
+            if rewrite.wants_alternative:
+                fused[prior[0]] = 0.0
+
+    # -- results ------------------------------------------------------------------------------------------
+
+    def _hits(self, ranking: _Ranking, k: int) -> list[Hit]:
+        hits = []
+        for doc in top_k(ranking.fused, k):
+            entry = self.entries[doc].entry
+            legs = {leg: float(values[doc]) for leg, (values, _) in ranking.scores.items()}
+            hits.append(Hit(entry_id=entry.id, question=entry.question, score=float(ranking.fused[doc]), legs=legs))
+        return hits
+
+    def _default_confidence(self, hits: Sequence[Hit]) -> float:
+        """Without a gate: the first hit's fused score over the best possible one, in [0, 1]."""
+        if not hits:
+            return 0.0
+        best = self.weights.best_possible(hits[0].legs)
+        return max(0.0, min(1.0, hits[0].score / best)) if best > 0 else 0.0
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in normalize(text) if ch.isalnum())

@@ -1,0 +1,59 @@
+"""Settings section owned by the knowledge package: where collections live and how they are embedded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+
+class KnowledgeSettings(BaseModel):
+    """``KKINI_KNOWLEDGE__*``: the FAQ collections (chromadb) and their embedding model."""
+
+    seller_faq_path: Path = Field(
+        default=Path("../shared/data/smartstore_faq/final_result.pkl"),
+        description="SmartStore FAQ file (pickle, JSONL or CSV) the seller collection is built from when missing",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="chromadb server URL (http://host:8000); unset means a persistent folder <data_dir>/chroma",
+    )
+    embedding: Literal["offline", "openai"] = Field(
+        default="offline",
+        description="embedding model of new collections: offline (LSA fitted on the corpus, no download) or "
+        "openai (needs KKINI_OPENAI__API_KEY; KKINI_OPENAI__BASE_URL applies); a collection keeps the model it "
+        "was built with, re-ingest with --rebuild to change it",
+    )
+    openai_embedding_model: str = Field(
+        default="text-embedding-3-small", description="OpenAI embedding model when embedding=openai"
+    )
+    openai_timeout_s: float = Field(
+        default=10.0, gt=0, le=120, description="timeout of one OpenAI embeddings request, in seconds"
+    )
+    openai_batch_size: int = Field(
+        default=128, ge=1, le=2048, description="texts per OpenAI embeddings request while ingesting"
+    )
+    offline_dimensions: int = Field(
+        default=256, ge=16, le=1024, description="dimensions of the offline (LSA) embedding"
+    )
+    query_cache_size: int = Field(
+        default=1024, ge=0, le=100_000, description="query embeddings kept in memory (0 turns the cache off)"
+    )
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected a URL starting with http:// or https://")
+        return value.rstrip("/")
+
+    def chroma_path(self, data_dir: Path) -> Path:
+        """The persistent chromadb folder used when ``chroma_url`` is unset."""
+        return data_dir / "chroma"
+
+    def state_dir(self, data_dir: Path) -> Path:
+        """Where fitted embedder state (the offline model of each collection) is kept, beside the chroma folder."""
+        return data_dir / "knowledge"

@@ -1,0 +1,109 @@
+"""FAQ answers through the engine: the meal assistant's faq intent, and the seller assistant end to end, including
+the multi-turn scenarios of ../shared/eval/faq_multiturn_scenarios.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from kiwipiepy import Kiwi
+
+from bots.app import Services, running_dialogue
+from bots.settings import Settings
+from dialogue.engine import DialogueEngine
+from dialogue.messages import IncomingMessage, QuickReplies, Text, TextDelta
+from dialogue.nlu.types import Understanding
+from knowledge.corpus.meal_faq import meal_faq
+from knowledge.corpus.pickle_loader import load_faq_pickle
+from knowledge.gate.refusal import SELLER_REFUSAL
+from storage.database import Database
+from storage.kv import InProcessStore
+from storage.migrate import upgrade
+from tests.dialogue.conftest import KEY, collect, console, final
+
+TOPICS = ("회원가입", "가입", "정산", "배송", "반품", "교환", "수수료", "상품 등록", "톡톡", "탈퇴")
+
+
+async def test_meal_faq_is_answered_streamed_and_followed_up(
+    engine: DialogueEngine, script: dict[str, Understanding]
+) -> None:
+    question = "급식카드 편의점에서도 쓸 수 있어?"
+    script[question] = Understanding("faq", 0.9, {})
+    events = await collect(engine, console("demo07", question))
+    deltas = "".join(event.text for event in events if isinstance(event, TextDelta))
+    text = next(event for event in events if isinstance(event, Text)).text
+    assert deltas == text and "편의점" in text
+    buttons = next(event for event in events if isinstance(event, QuickReplies)).buttons
+    assert len(buttons) == 2 and all(button.payload.startswith("faq:") for button in buttons)
+    ids = {entry.id for entry in meal_faq()}
+    assert all(button.payload.removeprefix("faq:") in ids for button in buttons)
+    pressed = await collect(engine, console("demo07", buttons[0].label, payload=buttons[0].payload))
+    chosen = next(entry for entry in meal_faq() if entry.id == buttons[0].payload.removeprefix("faq:"))
+    assert final(pressed).text.startswith(chosen.question)
+
+
+async def test_meal_faq_refuses_questions_of_another_domain(
+    engine: DialogueEngine, script: dict[str, Understanding]
+) -> None:
+    question = "쿠팡 로켓배송 판매자 정산 주기 알려줘"
+    script[question] = Understanding("faq", 0.6, {})
+    events = await collect(engine, console("demo07", question))
+    assert "도와드리기 어려워요" in final(events).text
+
+
+@pytest.fixture(scope="module")
+def seller_faq_file(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Path:
+    """A part of the real SmartStore FAQ (the topics the scenarios ask about, and more), to keep the build short."""
+    raw = load_faq_pickle(shared_dir / "data" / "smartstore_faq" / "final_result.pkl")
+    chosen = [(q, a) for q, a in raw.items() if any(topic in q for topic in TOPICS)][:450]
+    path = tmp_path_factory.mktemp("seller") / "seller.jsonl"
+    path.write_text("\n".join(json.dumps({"question": q, "answer": a}, ensure_ascii=False) for q, a in chosen))
+    return path
+
+
+@pytest.fixture
+async def seller(tmp_path: Path, seller_faq_file: Path, kiwi: Kiwi) -> AsyncIterator[DialogueEngine]:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}")
+    await upgrade(db.engine)
+    kv = InProcessStore("seller:")
+    settings = Settings(data_dir=tmp_path, knowledge={"seller_faq_path": seller_faq_file})
+    services = Services(settings=settings, db=db, kv=kv, card_hash_key=KEY)
+    try:
+        async with running_dialogue(services, kiwi=kiwi, assistants=("seller",)) as engine:
+            yield engine
+    finally:
+        await kv.close()
+        await db.close()
+
+
+async def ask(engine: DialogueEngine, user: str, text: str) -> str:
+    events = await collect(engine, IncomingMessage("slack", user, text=text, assistant="seller"))
+    return final(events).text
+
+
+async def test_seller_multiturn_scenarios(seller: DialogueEngine, shared_dir: Path) -> None:
+    scenarios = json.loads((shared_dir / "eval" / "faq_multiturn_scenarios.json").read_text(encoding="utf-8"))
+    joined = await ask(seller, "u1", scenarios["test_user_1"][0])
+    other = await ask(seller, "u1", scenarios["test_user_1"][1])  # "다른 방법은 없어?": still about signing up
+    assert "가입" in joined.splitlines()[0]
+    assert "가입" in other and other.splitlines()[0] != joined.splitlines()[0]
+    assert SELLER_REFUSAL not in other
+
+    when = await ask(seller, "u2", scenarios["test_user_2"][0])
+    history = await ask(seller, "u2", scenarios["test_user_2"][1])
+    assert "정산" in when.splitlines()[0] and "정산" in history.splitlines()[0]
+    assert "내역" in history.splitlines()[0] or "조회" in history
+
+    refused = await ask(seller, "u3", scenarios["test_user_3"][0])
+    assert refused.startswith(SELLER_REFUSAL)
+    suggestion = refused.removeprefix(SELLER_REFUSAL).strip().removeprefix("- ")
+    assert suggestion, "the refusal offers one in-scope question"
+
+
+async def test_seller_answers_only_the_faq(seller: DialogueEngine) -> None:
+    assert (await ask(seller, "u4", "11번가 판매자 정산은 언제 돼?")).startswith(SELLER_REFUSAL)
+    assert (await ask(seller, "u4", "오늘 날씨 어때?")).startswith(SELLER_REFUSAL)
+    answer = await ask(seller, "u4", "반품 배송비는 누가 내나요?")
+    assert not answer.startswith(SELLER_REFUSAL) and ("반품" in answer or "배송비" in answer)
