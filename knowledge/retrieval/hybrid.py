@@ -2,8 +2,9 @@
 
 Legs, whose own scores every ``Hit.legs`` carries (higher is better): ``q_morph`` BM25 on question morphemes,
 ``qa_morph`` BM25 on question-and-answer morphemes and their adjacent pairs, ``q_char`` and ``qa_char`` BM25 on
-character 2-3-grams of the question and of the question-and-answer, and ``dense`` the cosine of the embeddings
-(absent when the collection has no usable embedder). See ``knowledge.retrieval.fusion`` for how they are fused.
+character 2-3-grams of the question and of the question-and-answer, ``p_morph`` BM25 on the question with one
+passage of the answer (about two sentences; an entry scores as its best passage), and ``dense`` the cosine of the
+embeddings (absent when the collection has no usable embedder). See ``knowledge.retrieval.fusion`` for how they are fused.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from knowledge.index.embeddings import Embedder, EmbeddingMismatch, EmbeddingUna
 from knowledge.index.tokens import Analyzer, char_ngrams, normalize
 from knowledge.retrieval.fusion import FusionWeights, fuse, top_k
 from knowledge.retrieval.history import GENERIC_MORPHEMES, FollowUpDetector, Rewrite
-from knowledge.retrieval.lexical import DENSE, QA_MORPH, LexicalIndex, LexicalQuery
+from knowledge.retrieval.lexical import DENSE, P_MORPH, QA_MORPH, LexicalIndex, LexicalQuery
 from knowledge.retrieval.synonyms import QueryExpander, TypoCorrector
 from knowledge.types import FaqEntry, Hit, SearchResult
 
@@ -30,9 +31,14 @@ FloatArray = npt.NDArray[np.float32]
 Gate = Callable[[str, Sequence[Hit]], tuple[bool, float]]
 """(searched query, hits best first) -> (in scope, confidence in [0, 1])."""
 
-DEFAULT_WEIGHTS = FusionWeights(legs={"q_morph": 1.0, "qa_morph": 1.0, "q_char": 0.5, "qa_char": 0.5, DENSE: 0.4})
+DEFAULT_WEIGHTS = FusionWeights(
+    legs={"q_morph": 1.0, "qa_morph": 0.25, "q_char": 0.5, "qa_char": 0.5, P_MORPH: 0.75, DENSE: 0.4}
+)
 """Chosen on kkini's own paraphrases and answer-detail questions (tests/knowledge/retrieval/data/own_cases.jsonl);
-weights on a broad plateau there, the question legs for how users ask, the answer legs for what they ask about."""
+weights on a broad plateau there, the question legs for how users ask, the answer legs for what they ask about.
+The passage leg carries most of the answer's morpheme weight: a question about one fact of a long answer finds
+it at full strength in a passage, where the whole answer's length dilutes it (own questions on facts deep in long
+answers: first-place 50% -> 62%, paraphrases unchanged or better)."""
 PREVIOUS_TOPIC_WEIGHT = 0.7
 """Weight of the borrowed previous question's terms in a follow-up's query."""
 _PRIOR_BONUS = (0.10, 0.20, 0.15, 0.10, 0.08)
@@ -125,18 +131,22 @@ class HybridSearcher:
             expansion = self.expander.expand(text, self.analyzer.morphemes(text))
             alternative = rewrite.previous is not None and rewrite.wants_alternative and text is rewrite.query
             generic = _ALTERNATIVE_GENERIC_WEIGHT if alternative else 1.0
-            self._add(query, expansion.text, weight, generic)
+            borrowed = text is not rewrite.query
+            self._add(query, expansion.text, weight, generic, borrowed=borrowed)
             for phrase, extra_weight in expansion.extra:
-                self._add(query, phrase, weight * extra_weight)
+                self._add(query, phrase, weight * extra_weight, borrowed=borrowed)
             dense_parts.append(expansion.text)
             dense_parts.extend(phrase for phrase, _ in expansion.extra)
         return query, " ".join(dense_parts)
 
-    def _add(self, query: LexicalQuery, text: str, weight: float, generic: float = 1.0) -> None:
-        """Add ``text``'s terms at ``weight``, its generic question words at ``weight * generic``."""
+    def _add(
+        self, query: LexicalQuery, text: str, weight: float, generic: float = 1.0, *, borrowed: bool = False
+    ) -> None:
+        """Add ``text``'s terms at ``weight``, its generic question words at ``weight * generic``; ``borrowed``
+        for the previous question's (see ``LexicalQuery.passage``)."""
         part = LexicalQuery()
         morphemes = self.analyzer.morphemes(text)
-        part.add(morphemes, self.lexical.decompound(morphemes), char_ngrams(text), weight)
+        part.add(morphemes, self.lexical.decompound(morphemes), char_ngrams(text), weight, borrowed=borrowed)
         if generic != 1.0:
             part.scale(GENERIC_MORPHEMES, generic)
         query.merge(part)

@@ -1,5 +1,6 @@
-"""The lexical legs: BM25 over question morphemes, question-and-answer morphemes (and their adjacent pairs), and
-character 2-3-grams of the question and of the question-and-answer.
+"""The lexical legs: BM25 over question morphemes, question-and-answer morphemes (and their adjacent pairs),
+character 2-3-grams of the question and of the question-and-answer, and question-and-passage morphemes (and pairs),
+an entry scoring as its best passage of the answer.
 
 Built in memory when a collection opens, from the morphemes stored with each record (no morphological analysis
 of the documents is needed at open, only of the query).
@@ -12,6 +13,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import numpy as np
+
 from knowledge.index.bm25 import BM25Index, FloatArray
 from knowledge.index.documents import IndexedEntry, document_text, question_text
 from knowledge.index.tokens import char_ngrams
@@ -20,8 +23,14 @@ Q_MORPH = "q_morph"
 QA_MORPH = "qa_morph"
 Q_CHAR = "q_char"
 QA_CHAR = "qa_char"
+P_MORPH = "p_morph"
 DENSE = "dense"
-LEXICAL_LEGS = (Q_MORPH, QA_MORPH, Q_CHAR, QA_CHAR)
+LEXICAL_LEGS = (Q_MORPH, QA_MORPH, Q_CHAR, QA_CHAR, P_MORPH)
+PASSAGE_WINDOW = 30
+"""Answer morphemes per passage (about two sentences of a FAQ answer)."""
+PASSAGE_STRIDE = 15
+"""Morphemes between the starts of consecutive passages: each answer morpheme is in two passages, so a fact that
+straddles one passage's end is whole in the next."""
 
 
 def pairs(terms: Sequence[str]) -> list[str]:
@@ -38,20 +47,34 @@ class LexicalQuery:
     phrases: dict[str, float] = field(default_factory=dict)
     """Morphemes and adjacent pairs, for the question-and-answer leg."""
     ngrams: dict[str, float] = field(default_factory=dict)
+    passage: dict[str, float] = field(default_factory=dict)
+    """The phrases of the user's own words, for the passage leg: a follow-up's borrowed topic names what the
+    previous question was about (a question's words), not a detail to look for in the answers."""
 
-    def add(self, morphemes: Sequence[str], split: Sequence[str], ngrams: Sequence[str], weight: float) -> None:
-        """Add one text's terms: ``morphemes`` in order, ``split`` the same with compounds' parts added."""
+    def add(
+        self,
+        morphemes: Sequence[str],
+        split: Sequence[str],
+        ngrams: Sequence[str],
+        weight: float,
+        *,
+        borrowed: bool = False,
+    ) -> None:
+        """Add one text's terms: ``morphemes`` in order, ``split`` the same with compounds' parts added;
+        ``borrowed`` for a follow-up's previous question (left out of ``passage``)."""
+        phrases = [*split, *pairs(morphemes)]
         for term in split:
             self.morphemes[term] = self.morphemes.get(term, 0.0) + weight
+        for term in phrases:
             self.phrases[term] = self.phrases.get(term, 0.0) + weight
-        for pair in pairs(morphemes):
-            self.phrases[pair] = self.phrases.get(pair, 0.0) + weight
+            if not borrowed:
+                self.passage[term] = self.passage.get(term, 0.0) + weight
         for gram in ngrams:
             self.ngrams[gram] = self.ngrams.get(gram, 0.0) + weight
 
     def scale(self, terms: Collection[str], factor: float) -> None:
         """Multiply the weights of these morphemes (generic words of a follow-up, say) by ``factor``."""
-        for table in (self.morphemes, self.phrases):
+        for table in (self.morphemes, self.phrases, self.passage):
             for term in terms & table.keys():
                 table[term] *= factor
 
@@ -61,6 +84,7 @@ class LexicalQuery:
             (self.morphemes, other.morphemes),
             (self.phrases, other.phrases),
             (self.ngrams, other.ngrams),
+            (self.passage, other.passage),
         ):
             for term, weight in theirs.items():
                 mine[term] = mine.get(term, 0.0) + weight
@@ -107,10 +131,59 @@ def _hangul(word: str) -> bool:
     return all("가" <= ch <= "힣" for ch in word)
 
 
-class LexicalIndex:
-    """Three BM25 indexes over the same documents (numbered as given)."""
+def windows(terms: Sequence[str], window: int, stride: int) -> list[Sequence[str]]:
+    """Runs of ``window`` terms, ``stride`` apart, the last one ending at the end (so every term is in one); the
+    whole sequence (even empty) when it is no longer than ``window``."""
+    if window < 1 or stride < 1:
+        raise ValueError(f"window and stride must be positive, not {window} and {stride}")
+    if len(terms) <= window:
+        return [terms]
+    starts = [*range(0, len(terms) - window, stride), len(terms) - window]
+    return [terms[start : start + window] for start in starts]
 
-    def __init__(self, entries: Sequence[IndexedEntry]) -> None:
+
+class PassageIndex:
+    """BM25 over the passages of every document; a document scores as its best passage.
+
+    Long answers dilute a question about one fact inside them (BM25's length normalisation over the whole
+    answer); a passage of two sentences with the question holds the fact at full strength.
+    """
+
+    def __init__(self, documents: Sequence[Sequence[Sequence[str]]], *, k1: float = 1.2, b: float = 0.75) -> None:
+        flat = [passage for document in documents for passage in document]
+        self.index = BM25Index(flat, k1=k1, b=b)
+        counts = np.array([len(document) for document in documents], dtype=np.int64)
+        if counts.size and counts.min() < 1:
+            raise ValueError("every document needs at least one passage")
+        self.size = len(documents)
+        self.starts = np.zeros(self.size, dtype=np.int64)
+        np.cumsum(counts[:-1], out=self.starts[1:])
+        self.count = len(flat)
+
+    def scores(self, query: Mapping[str, float]) -> FloatArray:
+        """Every document's best passage score."""
+        if self.size == 0:
+            return np.zeros(0, dtype=np.float32)
+        best: FloatArray = np.maximum.reduceat(self.index.scores(query), self.starts)
+        return best
+
+    def self_score(self, query: Mapping[str, float]) -> float:
+        return self.index.self_score(query)
+
+
+class LexicalIndex:
+    """Four BM25 indexes over the same documents (numbered as given) and one over their passages.
+
+    Passages are windows of the answer's stored morphemes (no analysis at open): ``window`` morphemes each,
+    ``stride`` apart, each preceded by the question's."""
+
+    def __init__(
+        self,
+        entries: Sequence[IndexedEntry],
+        *,
+        window: int = PASSAGE_WINDOW,
+        stride: int = PASSAGE_STRIDE,
+    ) -> None:
         frequencies: Counter[str] = Counter()
         for entry in entries:
             frequencies.update(entry.document_terms)
@@ -124,9 +197,22 @@ class LexicalIndex:
             Q_CHAR: BM25Index([char_ngrams(question_text(e.entry)) for e in entries], k1=1.2, b=0.5),
             QA_CHAR: BM25Index([char_ngrams(document_text(e.entry)) for e in entries], k1=1.2, b=0.75),
         }
+        self.passages = PassageIndex([self._passages(e, window, stride) for e in entries], k1=1.2, b=0.75)
+
+    def _passages(self, entry: IndexedEntry, window: int, stride: int) -> list[list[str]]:
+        """The entry's passages as terms: morphemes with compounds split and adjacent pairs, like ``qa_morph``.
+        The answer's morphemes are the document's after the question's (the document field is the question
+        field, a line break and the answer)."""
+        question = entry.question_terms
+        document = entry.document_terms
+        answer = document[len(question) :] if document[: len(question)] == question else document
+        head = self.decompound(question) + pairs(question)
+        return [head + self.decompound(part) + pairs(part) for part in windows(answer, window, stride)]
 
     def scores(self, query: LexicalQuery) -> dict[str, tuple[FloatArray, float]]:
         """Every document's BM25 score in each leg, with the leg's reference score for the query (the score of a
         document holding each query term once, see ``BM25Index.self_score``)."""
         terms = {Q_MORPH: query.morphemes, QA_MORPH: query.phrases, Q_CHAR: query.ngrams, QA_CHAR: query.ngrams}
-        return {leg: (self.legs[leg].scores(q), self.legs[leg].self_score(q)) for leg, q in terms.items()}
+        found = {leg: (self.legs[leg].scores(q), self.legs[leg].self_score(q)) for leg, q in terms.items()}
+        found[P_MORPH] = (self.passages.scores(query.passage), self.passages.self_score(query.passage))
+        return found

@@ -12,7 +12,7 @@ from knowledge.retrieval.hybrid import HybridSearcher
 from knowledge.types import Hit, Searcher
 from tests.knowledge.index.support import SIGNUP, SMALL_FAQ, analyzer, indexed
 
-LEGS = {"q_morph", "qa_morph", "q_char", "qa_char", "dense"}
+LEGS = {"q_morph", "qa_morph", "q_char", "qa_char", "p_morph", "dense"}
 
 
 @pytest.fixture(scope="module")
