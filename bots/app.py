@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from aiohttp import web
 from kiwipiepy import Kiwi
@@ -22,6 +21,7 @@ from dialogue.handlers.faq import FaqHandler, FaqSource
 from dialogue.handlers.profile import PreferenceHandler
 from dialogue.handlers.recommend import RecommendHandler
 from dialogue.handlers.select import SelectHandler
+from dialogue.nlu.types import Understander
 from dialogue.places import PlaceDirectory
 from dialogue.recommend.catalogue import Catalogue
 from dialogue.recommend.personal import PersonalCache
@@ -106,7 +106,11 @@ RECOMMEND_INTENTS = (
 
 @asynccontextmanager
 async def running_dialogue(
-    services: Services, *, nlu: Any = None, kiwi: Kiwi | None = None, assistants: Sequence[str] = ("meal",)
+    services: Services,
+    *,
+    nlu: Understander | None = None,
+    kiwi: Kiwi | None = None,
+    assistants: Sequence[str] = ("meal",),
 ) -> AsyncIterator[DialogueEngine]:
     """The dialogue engine on the offline path, with every assistant and handler registered here and nowhere else.
 
