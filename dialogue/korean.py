@@ -8,14 +8,24 @@ def won(amount: int) -> str:
     return f"{amount:,}원"
 
 
+_DIGIT_HAS_FINAL = {"0": True, "1": True, "2": False, "3": True, "4": False, "5": False, "6": True, "7": True,
+                    "8": True, "9": False}  # fmt: skip
+_LETTERS_WITH_FINAL = frozenset("LMNR")  # read el, em, en, ar
+
+
 def has_final_consonant(word: str) -> bool:
-    """Whether the last syllable has a 받침 (for choosing 은/는, 이/가, 을/를, 으로/로)."""
-    if not word:
-        return False
-    last = word[-1]
-    if "가" <= last <= "힣":
-        return (ord(last) - 0xAC00) % 28 != 0
-    return last in "013678LMNR"  # digits and letters read with a final consonant (일, 삼, 육, 칠, 팔 ...)
+    """Whether the last sound of ``word`` has a 받침 (for choosing 은/는, 이/가, 을/를, 으로/로).
+
+    Trailing punctuation and spaces are skipped ("치즈김밥)"); digits and Latin letters are read aloud (일, 삼, 엘).
+    """
+    for char in reversed(word.strip()):
+        if "가" <= char <= "힣":
+            return (ord(char) - 0xAC00) % 28 != 0
+        if char in _DIGIT_HAS_FINAL:
+            return _DIGIT_HAS_FINAL[char]
+        if char.isalpha():
+            return char.upper() in _LETTERS_WITH_FINAL
+    return False
 
 
 def particle(word: str, with_final: str, without_final: str) -> str:

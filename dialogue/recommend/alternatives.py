@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from dialogue.korean import won
 from dialogue.recommend import coupons
 from dialogue.recommend.candidates import RULES, Candidate, Constraints, Screening, screen
 from dialogue.recommend.catalogue import CatalogueItem, CatalogueSnapshot
-from dialogue.recommend.reasons import distance_text, if_it_is, topic, won
+from dialogue.recommend.reasons import distance_text, if_it_is, topic
 from dialogue.recommend.rules import MEAL_KINDS
 from storage.hours import local_time
 

@@ -13,7 +13,8 @@ from datetime import datetime
 from dialogue.recommend import coupons
 from dialogue.recommend.catalogue import CatalogueItem, CatalogueShop, CatalogueSnapshot
 from dialogue.recommend.coupons import WalletCoupon
-from dialogue.recommend.rules import CARD_PAYABLE, MenuRules, OpenWindow, open_window
+from dialogue.recommend.rules import MenuRules, OpenWindow, open_window
+from storage.models import CARD_PAYABLE
 
 RULES = ("reach", "excluded", "card", "closed", "menu", "food", "price")
 """The hard rules in the order they run; ``considered`` counts the shops each removed."""

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dialogue.korean import has_final_consonant, won
 from dialogue.recommend.scoring import Scored, Taste, walk_minutes
 
 MAX_REASONS = 4
 CLOSING_SOON_MIN = 30
-_DIGIT_HAS_FINAL = {"0": True, "1": True, "2": False, "3": True, "4": False, "5": False, "6": True, "7": True,
-                    "8": True, "9": False}  # fmt: skip
-
-
-def won(amount: int) -> str:
-    return f"{amount:,}원"
 
 
 def distance_text(metres: float) -> str:
@@ -22,18 +17,6 @@ def distance_text(metres: float) -> str:
         return f"{round(metres / 10) * 10:.0f}m"
     km = round(metres / 1000, 1)
     return f"{km:g}km"
-
-
-def has_final_consonant(word: str) -> bool:
-    """Whether the last sound of ``word`` ends in a consonant (받침), which picks 은/는, 이라면/라면."""
-    for char in reversed(word.strip()):
-        if "가" <= char <= "힣":
-            return (ord(char) - ord("가")) % 28 != 0
-        if char in _DIGIT_HAS_FINAL:
-            return _DIGIT_HAS_FINAL[char]
-        if char.isalpha():
-            return False
-    return False
 
 
 def topic(word: str) -> str:

@@ -13,7 +13,6 @@ from dialogue.recommend.catalogue import CatalogueItem, CatalogueShop
 from dialogue.recommend.types import RecommendationQuery
 from storage.hours import MINUTES_PER_DAY, HoursLike, local_time
 
-CARD_PAYABLE = frozenset({"Y", "P"})
 MEAL_KINDS = frozenset({"main", "set"})
 NEVER_ALONE = frozenset({"topping", "drink"})
 DESSERT_MEALS = frozenset({"제과점", "카페/디저트"})

@@ -11,6 +11,7 @@ from storage.models.records import (
     SyncState,
 )
 from storage.models.shops import (
+    CARD_PAYABLE,
     CardAcceptance,
     ComponentChangeRule,
     MenuItem,
@@ -25,6 +26,7 @@ from storage.models.shops import (
 from storage.models.types import UTCDateTime, utcnow
 
 __all__ = [
+    "CARD_PAYABLE",
     "CardAcceptance",
     "CardProgram",
     "CardStatus",

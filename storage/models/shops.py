@@ -20,6 +20,10 @@ class CardAcceptance(StrEnum):
     UNKNOWN = "U"
 
 
+CARD_PAYABLE = (CardAcceptance.YES.value, CardAcceptance.PARTIAL.value)
+"""Acceptance codes at which a meal card can pay (partly accepting shops included)."""
+
+
 class StatusOverride(StrEnum):
     OPEN = "open"
     CLOSED = "closed"

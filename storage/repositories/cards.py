@@ -26,18 +26,6 @@ class CardRepository:
     async def get(self, card_id: str) -> MealCard | None:
         return await self.session.get(MealCard, card_id)
 
-    async def for_user(self, user_id: int) -> tuple[MealCard, CardProgram] | None:
-        """The user's card (an active one first) with its programme, or None when they hold none."""
-        statement = (
-            select(MealCard, CardProgram)
-            .join(CardProgram, col(CardProgram.code) == col(MealCard.program_code))
-            .where(MealCard.user_id == user_id)
-            .order_by(col(MealCard.status) != "ACTIVE", col(MealCard.card_id))
-            .limit(1)
-        )
-        row = (await self.session.exec(statement)).first()
-        return (row[0], row[1]) if row else None
-
     async def list_with_holders(self) -> list[CardWithHolder]:
         rows = (
             await self.session.exec(

@@ -13,9 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.geo import bounding_box, distance_m
 from storage.hours import OpenState, local_time, open_state
-from storage.models import CardAcceptance, MenuItem, Shop, ShopClosure, ShopHours
-
-CARD_PAYABLE = (CardAcceptance.YES.value, CardAcceptance.PARTIAL.value)
+from storage.models import CARD_PAYABLE, MenuItem, Shop, ShopClosure, ShopHours
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from dialogue.korean import has_final_consonant, won
 from dialogue.recommend.candidates import Candidate, Offer
 from dialogue.recommend.catalogue import CatalogueItem
-from dialogue.recommend.reasons import distance_text, has_final_consonant, if_it_is, topic, won
+from dialogue.recommend.reasons import distance_text, if_it_is, topic
 from dialogue.recommend.recommender import recommend_in
 from dialogue.recommend.rules import OpenWindow, open_window
 from dialogue.recommend.scoring import Scored, budget_fit, diversify
