@@ -22,7 +22,7 @@ from typing import Literal
 
 from knowledge.corpus.clean import CleanedFaq, RawFaq, clean_entry, link_related
 from knowledge.corpus.errors import FaqFormatError
-from knowledge.corpus.pickle_loader import DEFAULT_MAX_BYTES, loads_faq_pickle
+from knowledge.corpus.pickle_loader import DEFAULT_MAX_BYTES, loads_faq_pickle, read_bounded
 from knowledge.types import FaqEntry
 
 logger = logging.getLogger(__name__)
@@ -75,13 +75,7 @@ def read_faq(path: str | Path, collection: str, *, max_bytes: int = DEFAULT_MAX_
     otherwise. Files over ``max_bytes`` are refused before they are read.
     """
     path = Path(path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise FaqFormatError(f"{path} is {size:,} bytes, over the limit of {max_bytes:,} bytes for a FAQ file")
-    with path.open("rb") as file:
-        data = file.read(max_bytes + 1)  # the file may have grown since stat
-    if len(data) > max_bytes:
-        raise FaqFormatError(f"{path} is over the limit of {max_bytes:,} bytes for a FAQ file")
+    data = read_bounded(path, max_bytes, "a FAQ file")
     try:
         return parse_faq(data, collection)
     except FaqFormatError as error:

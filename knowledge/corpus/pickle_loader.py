@@ -46,13 +46,7 @@ def load_faq_pickle(
     ``OSError`` (a missing file, say) passes through unchanged.
     """
     path = Path(path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise FaqFormatError(f"{path} is {size:,} bytes, over the limit of {max_bytes:,} bytes for a FAQ pickle")
-    with path.open("rb") as file:
-        data = file.read(max_bytes + 1)  # the file may have grown since stat
-    if len(data) > max_bytes:
-        raise FaqFormatError(f"{path} is over the limit of {max_bytes:,} bytes for a FAQ pickle")
+    data = read_bounded(path, max_bytes, "a FAQ pickle")
     if expected_sha256 is not None:
         digest = hashlib.sha256(data).hexdigest()
         if digest != expected_sha256.lower():
@@ -61,6 +55,18 @@ def load_faq_pickle(
         return loads_faq_pickle(data)
     except FaqFormatError as error:
         raise FaqFormatError(f"{path}: {error}") from error.__cause__
+
+
+def read_bounded(path: Path, max_bytes: int, what: str) -> bytes:
+    """The bytes of ``path``, refused with ``FaqFormatError`` when over ``max_bytes`` (checked before reading)."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FaqFormatError(f"{path} is {size:,} bytes, over the limit of {max_bytes:,} bytes for {what}")
+    with path.open("rb") as file:
+        data = file.read(max_bytes + 1)  # the file may have grown since stat
+    if len(data) > max_bytes:
+        raise FaqFormatError(f"{path} is over the limit of {max_bytes:,} bytes for {what}")
+    return data
 
 
 def loads_faq_pickle(data: bytes) -> dict[str, str]:
