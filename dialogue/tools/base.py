@@ -1,0 +1,32 @@
+"""What a tool is. The JSON schema a provider sees comes from ``arguments``; the user, card and shop a tool acts
+for come from the turn's context, never from the model's arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from dialogue.turn import Reply, TurnContext
+
+
+@dataclass(slots=True)
+class ToolResult:
+    data: dict[str, Any]
+    """What the model reads back: JSON-able facts (names, prices in won, hours), no prose to repeat blindly."""
+    reply: Reply | None = None
+    """What the offline path shows for the same call (text, cards, quick replies), when the tool has a view."""
+    error: str | None = None
+    """Set when the call could not be done (bad arguments, nothing found); the model may try again."""
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+class Tool(Protocol):
+    name: str
+    description: str
+    arguments: type[BaseModel]
+
+    async def run(self, ctx: TurnContext, args: BaseModel) -> ToolResult:
+        """Do the work for the user in ``ctx``; ``args`` is already validated against ``arguments``."""
+        ...
