@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from bots.settings_doc import settings_rows, settings_table
+from pathlib import Path
+
+import pytest
+
+from bots.settings_doc import env_example, settings_rows, settings_table
 from tests.conftest import REPO_ROOT
 
 
 def test_readme_configuration_table_is_current() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     assert settings_table() in readme, "run `uv run python -m bots.settings_doc` to regenerate the table"
+
+
+def test_env_example_is_current_and_lists_every_setting() -> None:
+    text = (REPO_ROOT / ".env.example").read_text(encoding="utf-8")
+    assert text == env_example(), "run `uv run python -m bots.settings_doc` to regenerate .env.example"
+    for name, _, _ in settings_rows():
+        assert f"# {name}=" in text
+
+
+def test_env_example_lines_are_accepted_by_the_settings_loader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uncommenting every line of .env.example gives the defaults back: the file never lies about them."""
+    from bots.settings import Settings
+
+    lines = [line[2:] for line in env_example().splitlines() if line.startswith("# KKINI_")]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert Settings().model_dump() == Settings(_env_file=None).model_dump()
 
 
 def test_every_setting_of_the_interface_contract_is_in_the_table() -> None:
