@@ -37,6 +37,15 @@ class TelegramSettings(BaseModel):
     api_base_url: str = Field(
         default="https://api.telegram.org", description="Bot API root; requests go to {root}/bot{token}/{method}"
     )
+    dedup_ttl_s: float = Field(
+        default=90_000, gt=0, description="how long an update_id is remembered; Telegram redelivers for up to 24 h"
+    )
+    draft_interval_s: float = Field(
+        default=0.3, ge=0, description="least time between two sendMessageDraft calls of one streamed answer"
+    )
+    edit_interval_s: float = Field(
+        default=1.0, ge=0, description="least time between two edits of a streamed answer in a group chat"
+    )
 
     @property
     def enabled(self) -> bool:
@@ -50,6 +59,12 @@ class SlackSettings(BaseModel):
     signing_secret: SecretStr | None = Field(default=None, description="signing secret of the Slack app")
     api_base_url: str = Field(
         default="https://slack.com/api/", description="Web API root; requests go to {root}{method}"
+    )
+    app_token: SecretStr | None = Field(
+        default=None, description="app-level token (xapp-...) for Socket Mode in development (kkini serve --slack-socket)"
+    )
+    dedup_ttl_s: float = Field(
+        default=3_600, gt=0, description="how long an event_id is remembered; Slack retries within minutes"
     )
 
     @property
@@ -66,10 +81,28 @@ class KakaoSettings(BaseModel):
     bot_id: str | None = Field(default=None, description="bot id for the Event API push")
     rest_api_key: SecretStr | None = Field(default=None, description="REST API key for the Event API push")
     event_api_base_url: str = Field(default="https://bot-api.kakao.com", description="Event API root")
+    event_name: str = Field(
+        default="kkini_notice", description="event name of the Event block a push triggers (its text is {{#event.text}})"
+    )
+    callback_budget_s: float = Field(
+        default=3.5, gt=0, lt=5, description="seconds to answer a skill request before replying useCallback"
+    )
+    dedup_ttl_s: float = Field(default=600, gt=0, description="how long a skill request's identity is remembered")
 
     @property
     def enabled(self) -> bool:
         return self.skill_key is not None
+
+
+class ChannelsSettings(BaseModel):
+    """``KKINI_CHANNELS__*``: what every channel shares: rate limits, body size, link codes, the web chat."""
+
+    rate_limit_count: int = Field(default=20, ge=1, description="messages one user may send per rate-limit window")
+    rate_limit_window_s: float = Field(default=60, gt=0, description="length of the per-user rate-limit window")
+    max_body_bytes: int = Field(default=262_144, ge=1024, description="largest request body a webhook accepts")
+    link_code_ttl_s: float = Field(default=600, gt=0, description="how long a /link code stays valid")
+    web_enabled: bool = Field(default=True, description="serve the web chat page and /api/chat")
+    turn_timeout_s: float = Field(default=55, gt=0, description="longest one turn may take before the user is told")
 
 
 class Settings(BaseSettings):
@@ -86,6 +119,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("./var"), description="where SQLite, chromadb and other local state live")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$", description="log level")
+    log_format: str = Field(
+        default="auto",
+        pattern=r"^(auto|json|text)$",
+        description="json (one object per line, with the turn id), text, or auto: text on a terminal, json otherwise",
+    )
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
     redis: RedisSettings = RedisSettings()
@@ -94,6 +132,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     slack: SlackSettings = SlackSettings()
     kakao: KakaoSettings = KakaoSettings()
+    channels: ChannelsSettings = ChannelsSettings()
     openai: OpenAISettings = OpenAISettings()
     anthropic: AnthropicSettings = AnthropicSettings()
     gemini: GeminiSettings = GeminiSettings()

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from bots.logs import configure_logging, secrets_of
 from bots.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
@@ -32,11 +33,11 @@ def settings_from(ctx: click.Context) -> Settings:
         except SettingsError as error:
             click.echo(f"kkini: {error}", err=True)
             ctx.exit(2)
-        logging.basicConfig(
-            level=ctx.obj["settings"].log_level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=sys.stderr,
-        )
+        loaded: Settings = ctx.obj["settings"]
+        log_format = loaded.log_format
+        if log_format == "auto":
+            log_format = "text" if sys.stderr.isatty() else "json"
+        configure_logging(loaded.log_level, log_format, secrets_of(loaded))
         # Every command migrates on start; alembic's per-step INFO lines are noise there.
         logging.getLogger("alembic").setLevel(logging.WARNING)
     settings: Settings = ctx.obj["settings"]
