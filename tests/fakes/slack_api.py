@@ -1,0 +1,201 @@
+"""A local fake of the Slack Web API for slack_sdk's ``AsyncWebClient(base_url=fake.base_url)``, plus signing.
+
+Requests go to ``/api/{method}`` with ``Authorization: Bearer {token}``, as JSON or form bodies. Answers follow the
+real API: HTTP 200 with ``{"ok": true, ...}`` or ``{"ok": false, "error": "..."}`` (``invalid_auth``,
+``channel_not_found``, ``user_not_found``, ``unknown_method``), and `fail_ratelimited` gives HTTP 429 with
+``Retry-After``. Messages keep their text and blocks and are updated in place by ``chat.update``; chat streams
+(``chat.startStream`` / ``appendStream`` / ``stopStream``) accumulate their markdown. `signed_headers` signs a
+request body the way Slack signs deliveries to an app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakes.server import FakeServer, request_params
+
+TOKEN = "xoxb-test-slack-token"
+SIGNING_SECRET = "test-signing-secret"
+TEAM_ID = "T0KKINI"
+BOT_USER_ID = "U0KKINIBOT"
+_JSON_FIELDS = {"blocks", "attachments", "metadata", "chunks"}
+_event_ids = itertools.count(1)
+
+
+@dataclass(slots=True)
+class Message:
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    thread_ts: str | None = None
+    streaming: bool = False
+    updates: int = 0
+
+
+class FakeSlack(FakeServer):
+    def __init__(self, token: str = TOKEN) -> None:
+        super().__init__()
+        self.token = token
+        self.messages: dict[tuple[str, str], Message] = {}
+        self.unknown_users: set[str] = set()
+        self.unknown_channels: set[str] = set()
+        self.streaming_enabled = True
+        self._ts = itertools.count(1)
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/api/{method}", self._handle)
+
+    def fail_ratelimited(self, method: str, retry_after: int = 1, times: int = 1) -> None:
+        self.fail(
+            method, 429, {"ok": False, "error": "ratelimited"}, headers={"Retry-After": str(retry_after)}, times=times
+        )
+
+    def fail_error(self, method: str, error: str, times: int = 1) -> None:
+        """An ``ok: false`` answer (HTTP 200, as Slack answers most errors)."""
+        self.fail(method, 200, {"ok": False, "error": error}, times=times)
+
+    def in_channel(self, channel: str) -> list[Message]:
+        return [message for (chan, _), message in self.messages.items() if chan == channel]
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await request_params(request)
+        for name in _JSON_FIELDS & params.keys():
+            if isinstance(params[name], str):
+                params[name] = json.loads(params[name])
+        await self.record(method, params, request)
+        failure = self.failure_for(method)
+        if failure is not None:
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return _fail("invalid_auth")
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
+        channel = params.get("channel")
+        if isinstance(channel, str) and channel in self.unknown_channels:
+            return _fail("channel_not_found")
+        result = handler(params)
+        return result if isinstance(result, web.Response) else web.json_response({"ok": True, **result})
+
+    def _next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def _m_auth_test(self, params: dict[str, Any]) -> Any:
+        return {
+            "url": "https://kkini-test.slack.com/",
+            "team": "kkini",
+            "user": "kkini",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": "B0KKINI",
+            "is_enterprise_install": False,
+        }
+
+    def _m_conversations_open(self, params: dict[str, Any]) -> Any:
+        users = str(params.get("users") or "")
+        if not users or users in self.unknown_users:
+            return _fail("user_not_found")
+        return {"channel": {"id": "D" + users.lstrip("U")}}
+
+    def _m_chat_postMessage(self, params: dict[str, Any]) -> Any:
+        if not params.get("text") and not params.get("blocks"):
+            return _fail("no_text")
+        message = Message(
+            str(params["channel"]),
+            self._next_ts(),
+            str(params.get("text") or ""),
+            list(params.get("blocks") or []),
+            params.get("thread_ts"),
+        )
+        self.messages[(message.channel, message.ts)] = message
+        return {"channel": message.channel, "ts": message.ts, "message": {"text": message.text, "ts": message.ts}}
+
+    def _m_chat_postEphemeral(self, params: dict[str, Any]) -> Any:
+        return {"message_ts": self._next_ts()}
+
+    def _m_chat_update(self, params: dict[str, Any]) -> Any:
+        message = self.messages.get((str(params.get("channel")), str(params.get("ts"))))
+        if message is None:
+            return _fail("message_not_found")
+        if "text" in params:
+            message.text = str(params["text"])
+        if "blocks" in params:
+            message.blocks = list(params["blocks"] or [])
+        message.updates += 1
+        return {"channel": message.channel, "ts": message.ts, "text": message.text}
+
+    def _m_chat_startStream(self, params: dict[str, Any]) -> Any:
+        if not self.streaming_enabled:
+            return _fail("unknown_method")
+        if not params.get("thread_ts"):
+            return _fail("invalid_arguments")
+        message = Message(
+            str(params["channel"]), self._next_ts(), str(params.get("markdown_text") or ""), [], params["thread_ts"]
+        )
+        message.streaming = True
+        self.messages[(message.channel, message.ts)] = message
+        return {"channel": message.channel, "ts": message.ts}
+
+    def _m_chat_appendStream(self, params: dict[str, Any]) -> Any:
+        message = self.messages.get((str(params.get("channel")), str(params.get("ts"))))
+        if message is None or not message.streaming:
+            return _fail("message_not_in_streaming_state")
+        message.text += str(params.get("markdown_text") or "")
+        message.updates += 1
+        return {"channel": message.channel, "ts": message.ts}
+
+    def _m_chat_stopStream(self, params: dict[str, Any]) -> Any:
+        message = self.messages.get((str(params.get("channel")), str(params.get("ts"))))
+        if message is None or not message.streaming:
+            return _fail("message_not_in_streaming_state")
+        message.text += str(params.get("markdown_text") or "")
+        message.blocks = list(params.get("blocks") or [])
+        message.streaming = False
+        return {"channel": message.channel, "ts": message.ts, "message": {"text": message.text, "ts": message.ts}}
+
+
+def _fail(error: str) -> web.Response:
+    return web.json_response({"ok": False, "error": error})
+
+
+def signed_headers(
+    body: bytes | str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None, content_type: str | None = None
+) -> dict[str, str]:
+    """The headers Slack sends with a delivery: ``v0=HMAC-SHA256(secret, "v0:{ts}:{body}")``."""
+    raw = body.encode() if isinstance(body, str) else body
+    stamp = str(timestamp if timestamp is not None else int(time.time()))
+    digest = hmac.new(secret.encode(), b"v0:" + stamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": content_type
+        or ("application/json" if raw.startswith(b"{") else "application/x-www-form-urlencoded"),
+    }
+
+
+def event_callback(event: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
+    """An Events API ``event_callback`` envelope around ``event``."""
+    return {
+        "token": "verification-token-unused",
+        "team_id": TEAM_ID,
+        "api_app_id": "A0KKINI",
+        "event": {"event_ts": event.get("ts", "1.0"), **event},
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{next(_event_ids):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+    }
