@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import statistics
 import uuid
@@ -34,8 +35,16 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+RECORD_ENV = "KKINI_BENCH_RECORD"
+"""When set, every printed table is also appended to this file as one JSON line (``python -m bench`` reads it)."""
+
+
 def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     cells = [[str(cell) for cell in header], *[[_fmt(cell) for cell in row] for row in rows]]
+    record = os.environ.get(RECORD_ENV)
+    if record:
+        with open(record, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"title": title, "header": cells[0], "rows": cells[1:]}, ensure_ascii=False) + "\n")
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     print(f"\n{title}")
     for index, row in enumerate(cells):
