@@ -1,0 +1,161 @@
+"""A local fake of the Anthropic Messages API: ``AsyncAnthropic(base_url=fake.url)``.
+
+``POST /v1/messages`` answers scripted `ModelTurn`s whole or as named SSE events: ``message_start``, per block
+``content_block_start`` / ``content_block_delta`` (``text_delta``; ``input_json_delta`` with ``partial_json`` pieces
+for tool_use) / ``content_block_stop``, a ``ping``, ``message_delta`` (stop_reason, output usage), ``message_stop``.
+Like the real API it checks the key (``x-api-key``, or ``Authorization: Bearer`` as this SDK sends it; 401 ``authentication_error``), refuses a prompt over the context limit
+(400 "prompt is too long") and a tool_result that answers no tool_use of the turn before.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakes.llm_script import FakeToolCall, LLMFake, ModelTurn
+from tests.fakes.server import request_params
+
+API_KEY = "sk-ant-test"
+METHOD = "messages"
+
+
+def error_body(kind: str, message: str) -> dict[str, Any]:
+    return {"type": "error", "error": {"type": kind, "message": message}}
+
+
+class FakeAnthropic(LLMFake):
+    key_prefix = "toolu_"
+
+    def __init__(self, api_key: str = API_KEY, *, max_context_chars: int | None = None) -> None:
+        super().__init__(api_key, max_context_chars=max_context_chars)
+
+    @property
+    def base_url(self) -> str:
+        return self.url
+
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/v1/messages", self._messages)
+
+    async def _messages(self, request: web.Request) -> web.StreamResponse:
+        body = await request_params(request)
+        await self.record(METHOD, body, request)
+        key = request.headers.get("x-api-key") or request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if key != self.api_key:
+            return web.json_response(error_body("authentication_error", "invalid x-api-key"), status=401)
+        failure = self.failure_for(METHOD)
+        if failure is not None:
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        problem = self._check(body)
+        if problem is not None:
+            return problem
+        turn = self.next_turn()
+        model = str(body.get("model"))
+        calls = [(call, call.call_id(self.key_prefix)) for call in turn.tool_calls]
+        if body.get("stream"):
+            return await self.sse(request, turn, _events(turn, model, calls))
+        blocks: list[dict[str, Any]] = [{"type": "text", "text": turn.text}] if turn.text else []
+        blocks += [{"type": "tool_use", "id": cid, "name": c.name, "input": c.arguments} for c, cid in calls]
+        await self.pause(turn.first_delay_s)
+        return web.json_response(
+            {
+                **_message(model, turn),
+                "content": blocks,
+                "stop_reason": _stop(turn),
+                "usage": {"input_tokens": turn.input_tokens, "output_tokens": turn.output_tokens},
+            }
+        )
+
+    def _check(self, body: dict[str, Any]) -> web.Response | None:
+        messages = body.get("messages") or []
+        if self.max_context_chars is not None:
+            size = len(str(body.get("system") or "")) + sum(len(_text_of(m)) for m in messages)
+            if size > self.max_context_chars:
+                message = f"prompt is too long: {size} tokens > {self.max_context_chars} maximum"
+                return web.json_response(error_body("invalid_request_error", message), status=400)
+        previous: set[str] = set()
+        for index, message in enumerate(messages):
+            content = message.get("content")
+            blocks = content if isinstance(content, list) else []
+            results = [b["tool_use_id"] for b in blocks if b.get("type") == "tool_result"]
+            missing = [result for result in results if result not in previous]
+            if missing:
+                text = (
+                    f"messages.{index}.content.0: unexpected `tool_use_id` found in `tool_result` blocks: "
+                    f"{missing[0]}. Each `tool_result` block must have a corresponding `tool_use` block in the "
+                    "previous message."
+                )
+                return web.json_response(error_body("invalid_request_error", text), status=400)
+            previous = {b["id"] for b in blocks if b.get("type") == "tool_use"}
+        return None
+
+
+def _text_of(message: dict[str, Any]) -> str:
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    return "".join(str(block.get("text") or block.get("content") or "") for block in content or [])
+
+
+def _message(model: str, turn: ModelTurn) -> dict[str, Any]:
+    return {
+        "id": f"msg_{time.monotonic_ns()}",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "stop_sequence": None,
+    }
+
+
+def _stop(turn: ModelTurn) -> str:
+    if turn.tool_calls:
+        return "tool_use"
+    return "max_tokens" if turn.finish == "length" else "end_turn"
+
+
+def _events(turn: ModelTurn, model: str, calls: list[tuple[FakeToolCall, str]]) -> list[tuple[str | None, Any]]:
+    start = {
+        **_message(model, turn),
+        "content": [],
+        "stop_reason": None,
+        "usage": {"input_tokens": turn.input_tokens, "output_tokens": 1},
+    }
+    out: list[tuple[str | None, Any]] = [("message_start", {"type": "message_start", "message": start})]
+    index = 0
+    if turn.text:
+        out.append(("content_block_start", _block_start(index, {"type": "text", "text": ""})))
+        out.append(("ping", {"type": "ping"}))
+        for piece in turn.text_pieces():
+            delta = {"type": "text_delta", "text": piece}
+            out.append(
+                ("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta, "_text": True})
+            )
+        out.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
+        index += 1
+    for call, call_id in calls:
+        head = {"type": "tool_use", "id": call_id, "name": call.name, "input": {}}
+        out.append(("content_block_start", _block_start(index, head)))
+        arguments = call.arguments_text()
+        step = max(1, len(arguments) // 3)
+        for begin in range(0, len(arguments), step):
+            delta = {"type": "input_json_delta", "partial_json": arguments[begin : begin + step]}
+            out.append(("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}))
+        out.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
+        index += 1
+    out.append(
+        (
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": _stop(turn), "stop_sequence": None},
+                "usage": {"output_tokens": turn.output_tokens},
+            },
+        )
+    )
+    out.append(("message_stop", {"type": "message_stop"}))
+    return out
+
+
+def _block_start(index: int, block: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "content_block_start", "index": index, "content_block": block}

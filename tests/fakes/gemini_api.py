@@ -1,0 +1,149 @@
+"""A local fake of the Gemini API (generativelanguage v1 and v1beta) for google-genai:
+``genai.Client(api_key=..., http_options=HttpOptions(base_url=fake.url))``.
+
+``POST /{v1|v1beta}/models/{model}:generateContent`` and ``:streamGenerateContent?alt=sse`` answer scripted `ModelTurn`s
+as ``GenerateContentResponse`` JSON (camelCase, SSE ``data:`` lines when streamed): text parts, then each function
+call whole in one part with its ``id`` and, when scripted, a ``thoughtSignature``; ``finishReason`` and
+``usageMetadata`` on the last chunk. Like the real API, a wrong ``x-goog-api-key`` is 400 ``API_KEY_INVALID``, a
+function call sent back without the signature it came with is 400 INVALID_ARGUMENT, and a request over the context
+limit is 400 "The input token count ... exceeds the maximum number of tokens allowed".
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakes.llm_script import LLMFake, ModelTurn
+from tests.fakes.server import request_params
+
+API_KEY = "gemini-test-key"
+METHOD = "generateContent"
+
+
+def error_body(code: int, status: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message, "status": status}
+    if details:
+        error["details"] = details
+    return {"error": error}
+
+
+def rate_limited(retry_delay_s: int) -> dict[str, Any]:
+    """A 429 body as Gemini sends it: the wait is in a RetryInfo detail, not in a header."""
+    detail = {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": f"{retry_delay_s}s"}
+    return error_body(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota.", [detail])
+
+
+class FakeGemini(LLMFake):
+    key_prefix = "gemcall-"
+
+    def __init__(self, api_key: str = API_KEY, *, max_context_chars: int | None = None) -> None:
+        super().__init__(api_key, max_context_chars=max_context_chars)
+        self.signatures: dict[str, str] = {}
+        """Function-call id -> the base64 thought signature handed out with it."""
+
+    @property
+    def base_url(self) -> str:
+        return self.url
+
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/{version:v1|v1beta}/models/{target}", self._generate)
+
+    async def _generate(self, request: web.Request) -> web.StreamResponse:
+        model, _, action = request.match_info["target"].partition(":")
+        if action not in ("generateContent", "streamGenerateContent"):
+            return web.json_response(error_body(404, "NOT_FOUND", f"unknown method {action}"), status=404)
+        body = await request_params(request)
+        await self.record(METHOD, body, request)
+        if request.headers.get("x-goog-api-key") != self.api_key:
+            detail = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}
+            message = "API key not valid. Please pass a valid API key."
+            return web.json_response(error_body(400, "INVALID_ARGUMENT", message, [detail]), status=400)
+        failure = self.failure_for(METHOD)
+        if failure is not None:
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        problem = self._check(body)
+        if problem is not None:
+            return problem
+        turn = self.next_turn()
+        calls: list[dict[str, Any]] = []
+        for call in turn.tool_calls:
+            call_id = call.call_id(self.key_prefix)
+            part: dict[str, Any] = {"functionCall": {"id": call_id, "name": call.name, "args": call.arguments}}
+            if call.thought_signature is not None:
+                part["thoughtSignature"] = self.signatures[call_id] = base64.b64encode(call.thought_signature).decode()
+            calls.append(part)
+        if action == "streamGenerateContent":
+            return await self.sse(request, turn, _chunks(turn, model, calls))
+        await self.pause(turn.first_delay_s)
+        parts = ([{"text": turn.text}] if turn.text else []) + calls
+        return web.json_response(_response(model, parts, turn, final=True))
+
+    def _check(self, body: dict[str, Any]) -> web.Response | None:
+        contents = body.get("contents") or []
+        if self.max_context_chars is not None:
+            system = "".join(p.get("text", "") for p in (body.get("systemInstruction") or {}).get("parts", []))
+            size = len(system) + sum(len(str(p.get("text") or p)) for c in contents for p in c.get("parts", []))
+            if size > self.max_context_chars:
+                message = (
+                    f"The input token count ({size}) exceeds the maximum number of tokens allowed "
+                    f"({self.max_context_chars})."
+                )
+                return web.json_response(error_body(400, "INVALID_ARGUMENT", message), status=400)
+        asked: set[str] = set()
+        for index, content in enumerate(contents):
+            for position, part in enumerate(content.get("parts", [])):
+                call = part.get("functionCall")
+                if call is not None and content.get("role") == "model":
+                    asked.add(str(call.get("id")))
+                    expected = self.signatures.get(str(call.get("id")))
+                    if expected is not None and part.get("thoughtSignature") != expected:
+                        message = (
+                            "Function call is missing a thought_signature in functionCall parts. This is required "
+                            f"for tools to work correctly. Additional data, function call `{call.get('name')}` , "
+                            f"position {index}.{position}."
+                        )
+                        return web.json_response(error_body(400, "INVALID_ARGUMENT", message), status=400)
+                answer = part.get("functionResponse")
+                if answer is not None and answer.get("id") is not None and answer["id"] not in asked:
+                    message = f"functionResponse id {answer['id']} does not match any functionCall."
+                    return web.json_response(error_body(400, "INVALID_ARGUMENT", message), status=400)
+        return None
+
+
+def _usage(turn: ModelTurn) -> dict[str, int]:
+    return {
+        "promptTokenCount": turn.input_tokens,
+        "candidatesTokenCount": turn.output_tokens,
+        "totalTokenCount": turn.input_tokens + turn.output_tokens,
+    }
+
+
+def _finish(turn: ModelTurn) -> str:
+    return "MAX_TOKENS" if turn.finish == "length" else "STOP"
+
+
+def _response(model: str, parts: list[dict[str, Any]], turn: ModelTurn, *, final: bool) -> dict[str, Any]:
+    candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}, "index": 0}
+    if final:
+        candidate["finishReason"] = _finish(turn)
+    return {
+        "candidates": [candidate],
+        "usageMetadata": _usage(turn) if final else {"promptTokenCount": turn.input_tokens},
+        "modelVersion": model,
+        "responseId": f"resp-{time.monotonic_ns()}",
+    }
+
+
+def _chunks(turn: ModelTurn, model: str, calls: list[dict[str, Any]]) -> list[tuple[str | None, Any]]:
+    pieces = turn.text_pieces()
+    out: list[tuple[str | None, Any]] = []
+    for number, piece in enumerate(pieces, start=1):
+        final = number == len(pieces) and not calls
+        out.append((None, {**_response(model, [{"text": piece}], turn, final=final), "_text": True}))
+    if calls or not pieces:
+        out.append((None, _response(model, calls, turn, final=True)))
+    return out
