@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogue.settings import AnthropicSettings, GeminiSettings, OpenAISettings, RouterSettings
-from jobs.settings import CardIssuerSettings, NotifySettings
+from jobs.settings import CardIssuerSettings, JobsSettings, NotifySettings
 from knowledge.settings import KnowledgeSettings
 from storage.settings import DatabaseSettings, RedisSettings, SampleDataSettings, SecuritySettings
 
@@ -140,6 +140,7 @@ class Settings(BaseSettings):
     knowledge: KnowledgeSettings = KnowledgeSettings()
     card_issuer: CardIssuerSettings = CardIssuerSettings()
     notify: NotifySettings = NotifySettings()
+    jobs: JobsSettings = JobsSettings()
 
     @property
     def database_url(self) -> str:
