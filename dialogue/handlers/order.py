@@ -1,0 +1,201 @@
+"""Ordering on the offline path: the message is read into a cart operation and the same ordering tools a language
+model calls do the work.
+
+The intent says roughly what the user wants (order_add, cart_view, cart_clear, checkout); the words decide the
+operation: "감자튀김 양념감자로 바꿔줘" changes a set's side, "아까 그거 빼줘" takes out the line added last, "하나 더"
+adds one more of it, "주문 취소할래" cancels the order the shop has not accepted yet (or empties the cart). A pressed
+button's payload is a whole sentence and is read instead of its label.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dialogue.messages import Button
+from dialogue.nlu.menu import menu_items
+from dialogue.ordering import phrases
+from dialogue.ordering.cart import load_cart
+from dialogue.ordering.catalogue import ShopMenu
+from dialogue.ordering.orders import OrderDesk
+from dialogue.ordering.service import (
+    ORDER_SHOP_SLOT,
+    AddRequest,
+    CartService,
+    ChangeRequest,
+    find_line,
+    names_match,
+)
+from dialogue.tools.base import ToolResult
+from dialogue.turn import Handler, Reply, TurnContext
+
+ORDER_INTENTS = ("order_add", "cart_view", "cart_clear", "checkout")
+CART_EDIT_INTENTS = ("menu_option", "food_request", "out_of_scope", "general_chat")
+"""Intents whose handler lets a plain cart edit through to ordering while the cart is open (`CartFirstHandler`)."""
+_CASH = re.compile(r"현금|현장\s*결제|가게에서\s*결제|카드\s*말고")
+_CARD = re.compile(r"급식\s*카드|꿈나무|카드로|카드\s*결제|G\s*드림", re.IGNORECASE)
+_ORDER_WORDS = re.compile(r"(?:에서|에)?\s*(?:주문|시킬|시켜|먹을)[가-힣]*")
+POPULAR = 3
+"""How many sets a "what shall I order" answer offers as buttons."""
+
+
+def payment_of(text: str) -> str | None:
+    if _CASH.search(text):
+        return "cash"
+    if _CARD.search(text):
+        return "card"
+    return None
+
+
+class OrderHandler:
+    """Answers order_add, cart_view, cart_clear and checkout through the ordering tools' operations."""
+
+    def __init__(self, carts: CartService, desk: OrderDesk) -> None:
+        self.carts = carts
+        self.desk = desk
+
+    async def handle(self, ctx: TurnContext) -> Reply:
+        result = await self.answer(ctx, ctx.message.payload or ctx.text, ctx.understanding.intent)
+        reply = result.reply or Reply("주문을 처리하지 못했어요. 다시 말해 주세요.")
+        reply.notes["tool_data"] = result.data
+        return reply
+
+    async def answer(self, ctx: TurnContext, text: str, intent: str) -> ToolResult:
+        named = await self.carts.named_shop(text)
+        if named is not None and load_cart(ctx.session.slots).empty:
+            ctx.session.slots[ORDER_SHOP_SLOT] = named.shop_id
+            text = _without_shop(text, named)
+        if intent == "checkout":
+            return await self.desk.checkout(ctx, payment_of(text))
+        command = phrases.command(text)
+        if command is None:
+            if intent == "cart_view":
+                return await self.carts.view_cart(ctx)
+            if intent == "cart_clear":
+                return await self.desk.cancel(ctx)
+            return await self._add(ctx, text, named)
+        if intent == "cart_view" and not isinstance(command, phrases.Remove | phrases.ClearCart):
+            return await self.carts.view_cart(ctx)
+        return await self.run(ctx, command, intent)
+
+    async def run(self, ctx: TurnContext, command: phrases.Command, intent: str = "order_add") -> ToolResult:
+        """Do one cart command (see `dialogue.ordering.phrases`)."""
+        carts = self.carts
+        match command:
+            case phrases.CancelOrder():
+                return await self.desk.cancel(ctx)
+            case phrases.ClearCart():
+                return await carts.clear_cart(ctx)
+            case phrases.Remove(target=target, quantity=quantity):
+                cart = load_cart(ctx.session.slots)
+                if intent == "cart_clear" and target is not None and not _in_cart(ctx, target):
+                    return await self.desk.cancel(ctx)  # "다 필요 없어 취소해"
+                if target is None and quantity is None and cart.empty:
+                    return await self.desk.cancel(ctx)
+                return await carts.remove_item(ctx, target, quantity)
+            case phrases.More(target=target, quantity=quantity):
+                return await carts.more(ctx, quantity, target)
+            case phrases.SetQuantity(target=target, quantity=quantity):
+                return await carts.set_quantity(ctx, quantity, target)
+            case phrases.Revert(target=target):
+                return await carts.revert_option(ctx, target)
+            case phrases.ToSet(target=target):
+                cart = load_cart(ctx.session.slots)
+                if target is not None and find_line(cart, target) is None:
+                    return await carts.add_to_cart(ctx, f"{target} 세트")
+                return await carts.to_set(ctx, target)
+            case phrases.ToSingle(target=target):
+                return await carts.to_single(ctx, target)
+            case phrases.Change(splits=splits):
+                requests = [ChangeRequest(source, target) for source, target in splits]
+                return await carts.change_option(ctx, requests)
+        raise AssertionError(f"unhandled command {command!r}")
+
+    async def _add(self, ctx: TurnContext, text: str, named: ShopMenu | None) -> ToolResult:
+        changes = tuple(
+            ChangeRequest(*change.splits[0]) for change in phrases.changes_in(text) if len(change.splits) == 1
+        )
+        entities: list[dict[str, Any]] = menu_items(phrases.without_changes(text))
+        requests = [
+            AddRequest(str(item["name"]), int(item.get("quantity") or 1))
+            for item in entities
+            if str(item.get("name", "")).strip()
+        ]
+        if requests and changes:
+            # Option changes belong to the set they follow ("불고기버거 세트 하나, 콜라는 사이다로").
+            requests[-1] = AddRequest(requests[-1].product, requests[-1].quantity, changes)
+        elif changes and not load_cart(ctx.session.slots).empty:
+            return await self.carts.change_option(ctx, list(changes))
+        if requests:
+            return await self.carts.add_items(ctx, requests)
+        return await self._what_to_order(ctx, named)
+
+    async def _what_to_order(self, ctx: TurnContext, named: ShopMenu | None) -> ToolResult:
+        menu = named or await self.carts.shop_menu(ctx)
+        if isinstance(menu, ToolResult):
+            return menu
+        ctx.session.slots[ORDER_SHOP_SLOT] = menu.shop_id
+        sets = [item for item in menu.items.values() if item.is_set and not item.sold_out]
+        sets.sort(key=lambda item: (item.price, item.id))
+        picks = sets[:POPULAR]
+        buttons = tuple(Button(f"{item.name} 담기", f"{item.name} 1개 담아줘") for item in picks)
+        names = ", ".join(f"{item.name} {item.price:,}원" for item in picks)
+        text = f"{menu.shop_name}에서 주문할게요. 무엇을 담을까요?"
+        if names:
+            text += f" 예: {names}"
+        return ToolResult(data={"ok": True, "shop": menu.shop_name}, reply=Reply(text, quick_replies=buttons))
+
+
+class CartFirstHandler:
+    """Another intent's handler, except that a plain cart edit while the cart is open goes to ordering.
+
+    "콜라 사이다로" or "아까 그거 빼줘" may read as a menu preference or small talk on their own; with items in the
+    cart they are edits. Only commands that name a line of the cart (or point back at one) are taken.
+    """
+
+    def __init__(self, order: OrderHandler, other: Handler) -> None:
+        self.order = order
+        self.other = other
+
+    async def handle(self, ctx: TurnContext) -> Reply:
+        text = ctx.message.payload or ctx.text
+        cart = load_cart(ctx.session.slots)
+        if not cart.empty:
+            command = phrases.command(text)
+            if command is not None and await self._edits_cart(ctx, command):
+                result = await self.order.run(ctx, command)
+                if result.reply is not None:
+                    return result.reply
+        return await self.other.handle(ctx)
+
+    async def _edits_cart(self, ctx: TurnContext, command: phrases.Command) -> bool:
+        match command:
+            case phrases.Remove(target=target):
+                return target is None or _in_cart(ctx, target)
+            case phrases.Change(splits=splits):
+                cart = load_cart(ctx.session.slots)
+                menu = await self.order.carts.catalogue.menu(cart.shop_id) if cart.shop_id is not None else None
+                return menu is not None and any(menu.find(target).item is not None for _, target in splits)
+            case phrases.More() | phrases.SetQuantity() | phrases.Revert() | phrases.ToSingle() | phrases.ToSet():
+                return True
+            case phrases.ClearCart() | phrases.CancelOrder():
+                return True
+        return False
+
+
+def _in_cart(ctx: TurnContext, said: str) -> bool:
+    cart = load_cart(ctx.session.slots)
+    if find_line(cart, said) is not None:
+        return True
+    names = [extra.name for line in cart.lines for extra in line.extras]
+    names += [change.to_name for line in cart.lines for change in line.changes]
+    return bool(names) and names_match(said, *names)
+
+
+def _without_shop(text: str, menu: ShopMenu) -> str:
+    """The message without the shop's name and "에서 주문할래" ("버거리아에서 불고기버거 세트" -> "불고기버거 세트")."""
+    for name in (menu.shop_name, re.sub(r"\s*\S+점$", "", menu.shop_name)):
+        if name and name in text:
+            rest = text.replace(name, " ", 1)
+            return " ".join(_ORDER_WORDS.sub(" ", rest, count=1).split()) if rest.strip() else ""
+    return text

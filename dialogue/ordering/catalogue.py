@@ -1,0 +1,303 @@
+"""The catalogue of shops that take orders: products, sets with their default components, the rules for changing a
+component, toppings, sold-out flags, and finding a product by what the user calls it.
+
+A component changes only within its group (a side for a side, a drink for a drink); the charge is the price
+difference, never negative, unless the shop wrote a rule for the change (``component_change_rules``), whose delta
+then applies (negative only where the rule allows a discount). ``OrderCatalogue`` keeps the menus in memory for a
+short while; checkout always re-reads prices and sold-out flags from the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from dialogue.ordering.matching import (
+    EXACT,
+    MIN_SCORE,
+    ProductMatcher,
+    compact,
+    split_variant,
+    variant_of,
+    without_variant_words,
+)
+from storage.database import Database
+from storage.models import MenuKind
+from storage.repositories.ordering import OrderingRepository, ShopMenuRows
+
+logger = logging.getLogger(__name__)
+
+NEAR_TIE = 0.03
+"""Products scoring within this of the best are equally likely."""
+CLEAR_LEAD = 0.1
+"""The best product is taken without asking when it leads the next different product by this much."""
+MAX_CHOICES = 5
+
+GROUP_WORDS: dict[str, tuple[str, ...]] = {
+    "side": ("사이드", "감자", "감자튀김", "감튀", "포테이토", "사이드메뉴"),
+    "drink": ("음료", "음료수", "드링크", "마실거", "마실것", "음료는", "탄산"),
+    "burger": ("버거", "햄버거", "메인"),
+}
+"""What people call a set's component groups ("감자는 양념감자로", "음료는 사이다로")."""
+GROUP_NAMES = {"side": "사이드", "drink": "음료", "burger": "버거", "topping": "토핑"}
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    id: int
+    name: str
+    price: int
+    kind: str
+    group: str | None
+    sold_out: bool
+    family: str
+    """The name without its bracketed variant: "양념감자" for "양념감자 (칠리)"."""
+    variant: str | None
+
+    @property
+    def is_set(self) -> bool:
+        return self.kind == MenuKind.SET
+
+    @property
+    def is_topping(self) -> bool:
+        return self.kind == MenuKind.TOPPING
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    item: MenuEntry
+    quantity: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    delta: int
+    allow_discount: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a query names: one product (with the other variants of its family), choices to ask, or suggestions."""
+
+    item: MenuEntry | None = None
+    variants: tuple[MenuEntry, ...] = ()
+    """Other variants of the chosen product's family ("칠리", "치즈" when "양념감자" picked "어니언")."""
+    choices: tuple[MenuEntry, ...] = ()
+    """Several different products fit equally: ask which one."""
+    suggestions: tuple[MenuEntry, ...] = ()
+    """Nothing fits well; these come closest."""
+
+
+@dataclass(slots=True)
+class ShopMenu:
+    shop_id: int
+    shop_name: str
+    slack_channel: str | None
+    items: dict[int, MenuEntry]
+    components: dict[int, tuple[Component, ...]]
+    """Set id -> its default components."""
+    rules: dict[tuple[int, int], Rule]
+    matcher: ProductMatcher = field(init=False, repr=False)
+    _families: dict[str, list[MenuEntry]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        brand = _brand_words(self.shop_name, self.items.values())
+        self.matcher = ProductMatcher({item.id: item.name for item in self.items.values()}, brand)
+        families: dict[str, list[MenuEntry]] = {}
+        for item in sorted(self.items.values(), key=lambda entry: entry.id):
+            families.setdefault(_family_key(item), []).append(item)
+        self._families = families
+
+    def family(self, item: MenuEntry) -> list[MenuEntry]:
+        return self._families.get(_family_key(item), [item])
+
+    def set_components(self, set_id: int) -> tuple[Component, ...]:
+        return self.components.get(set_id, ())
+
+    def changeable(self, component: MenuEntry) -> bool:
+        """Whether the shop allows changing this component at all (it wrote change rules from it)."""
+        return any(source == component.id for source, _ in self.rules)
+
+    def change_delta(self, default: MenuEntry, target: MenuEntry) -> int | None:
+        """What changing ``default`` to ``target`` costs, or None when the groups differ."""
+        if target.id == default.id:
+            return 0
+        if target.group is None or target.group != default.group:
+            return None
+        rule = self.rules.get((default.id, target.id))
+        if rule is not None:
+            return rule.delta if rule.allow_discount else max(0, rule.delta)
+        return max(0, target.price - default.price)
+
+    def set_of(self, main: MenuEntry) -> MenuEntry | None:
+        """The set whose main component is ``main`` (리아 불고기버거 -> 리아 불고기버거 세트)."""
+        for set_id, components in self.components.items():
+            if components and components[0].item.id == main.id and set_id in self.items:
+                return self.items[set_id]
+        return None
+
+    def main_of(self, set_item: MenuEntry) -> MenuEntry | None:
+        components = self.components.get(set_item.id, ())
+        return components[0].item if components else None
+
+    def find(
+        self,
+        query: str,
+        *,
+        kinds: Iterable[str] | None = None,
+        among: Iterable[int] | None = None,
+        prefer_variant: str | None = None,
+    ) -> Found:
+        """The product ``query`` names ("불고기 세트", "감튀", "양념감자 칠리", "콜라 라지").
+
+        Several variants of one product (sizes, flavours) are one product: the named variant, else
+        ``prefer_variant``, else the first that is not sold out. Different products that fit about equally are
+        returned as ``choices`` to ask about.
+        """
+        wanted_variant = variant_of(query)
+        text = without_variant_words(query) or query
+        allowed = set(among) if among is not None else None
+        if kinds is not None:
+            kind_set = set(kinds)
+            ids = {item.id for item in self.items.values() if item.kind in kind_set}
+            allowed = ids if allowed is None else allowed & ids
+        scored = self.matcher.score(text, allowed)
+        if "세트" not in compact(query):
+            # "치즈버거" means the burger: sets only when nothing else fits.
+            singles = [s for s in scored if not self.items[s.item_id].is_set]
+            if singles and singles[0].score >= MIN_SCORE:
+                scored = singles
+        if not scored and wanted_variant and allowed:
+            return Found()
+        if not scored or scored[0].score < MIN_SCORE:
+            return Found(suggestions=tuple(self.items[s.item_id] for s in scored[:3]))
+        top = scored[0].score
+        close = [self.items[s.item_id] for s in scored if s.score >= top - NEAR_TIE]
+        exact = [self.items[s.item_id] for s in scored if s.score >= EXACT]
+        if len(exact) >= 1:
+            close = exact
+        families = list(dict.fromkeys(_family_key(item) for item in close))
+        if len(families) > 1 and top < EXACT:
+            # A clear leader among different products still wins ("치즈스틱" over "롱 치즈스틱").
+            runner_up = next(
+                (s.score for s in scored if _family_key(self.items[s.item_id]) != families[0]),
+                0.0,
+            )
+            if top - runner_up >= CLEAR_LEAD:
+                families = families[:1]
+        if len(families) > 1:
+            seen: dict[str, MenuEntry] = {}
+            for s in scored:
+                item = self.items[s.item_id]
+                if s.score >= max(MIN_SCORE, top - 0.15):
+                    family = self.family(item)
+                    seen.setdefault(
+                        _family_key(item),
+                        self._pick(family, wanted_variant or _named_in(query, family), prefer_variant),
+                    )
+            return Found(choices=tuple(list(seen.values())[:MAX_CHOICES]))
+        chosen_family = [item for item in self.family(close[0]) if allowed is None or item.id in allowed]
+        item = self._pick(
+            chosen_family or [close[0]], wanted_variant or _named_in(query, chosen_family), prefer_variant
+        )
+        variants = tuple(other for other in chosen_family if other.id != item.id)
+        return Found(item=item, variants=variants)
+
+    @staticmethod
+    def _pick(family: list[MenuEntry], wanted: str | None, preferred: str | None) -> MenuEntry:
+        for variant in (wanted, preferred):
+            if variant is not None:
+                for item in family:
+                    if item.variant == variant:
+                        return item
+        available = [item for item in family if not item.sold_out]
+        return (available or family)[0]
+
+
+def _named_in(query: str, family: list[MenuEntry]) -> str | None:
+    """The variant of ``family`` that the query names by its label ("양념감자 칠리" -> "칠리")."""
+    said = compact(query)
+    for item in family:
+        if item.variant and compact(item.variant) in said:
+            return item.variant
+    return None
+
+
+def _family_key(item: MenuEntry) -> str:
+    return f"{item.kind}:{compact(item.family)}"
+
+
+def _brand_words(shop_name: str, items: Iterable[MenuEntry]) -> list[str]:
+    """Leading words of product names that come from the shop's name ("리아" in 버거리아): optional when said."""
+    shop = compact(shop_name)
+    firsts = {item.name.split()[0] for item in items if len(item.name.split()) > 1}
+    return [word for word in firsts if len(compact(word)) >= 2 and compact(word) in shop]
+
+
+def group_of_word(text: str) -> str | None:
+    """The component group a word names ("감자" -> side, "음료는" -> drink), or None."""
+    said = compact(text)
+    for group, words in GROUP_WORDS.items():
+        if said in words:
+            return group
+    return None
+
+
+def build_menu(rows: ShopMenuRows) -> ShopMenu:
+    items: dict[int, MenuEntry] = {}
+    for row in rows.items:
+        assert row.id is not None
+        family, variant = split_variant(row.name)
+        items[row.id] = MenuEntry(row.id, row.name, row.price, row.kind, row.group, row.sold_out, family, variant)
+    components: dict[int, list[Component]] = {}
+    for component in rows.components:
+        if component.is_default and component.component_item_id in items:
+            components.setdefault(component.set_item_id, []).append(
+                Component(items[component.component_item_id], component.quantity)
+            )
+    rules = {(rule.from_item_id, rule.to_item_id): Rule(rule.price_delta, rule.allow_discount) for rule in rows.rules}
+    assert rows.shop.id is not None
+    return ShopMenu(
+        shop_id=rows.shop.id,
+        shop_name=rows.shop.name,
+        slack_channel=rows.shop.slack_channel,
+        items=items,
+        components={set_id: tuple(parts) for set_id, parts in components.items()},
+        rules=rules,
+    )
+
+
+class OrderCatalogue:
+    """The menus of every shop that takes orders, reloaded after ``ttl_s`` or ``invalidate()``."""
+
+    def __init__(self, db: Database, *, ttl_s: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.db = db
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self._menus: dict[int, ShopMenu] | None = None
+        self._loaded = 0.0
+        self._lock = asyncio.Lock()
+
+    def invalidate(self) -> None:
+        self._menus = None
+
+    async def menus(self) -> dict[int, ShopMenu]:
+        menus = self._menus
+        if menus is not None and self.clock() - self._loaded < self.ttl_s:
+            return menus
+        async with self._lock:
+            if self._menus is not None and self.clock() - self._loaded < self.ttl_s:
+                return self._menus
+            started = self.clock()
+            async with self.db.session() as session:
+                rows = await OrderingRepository(session).ordering_menus()
+            self._menus = {menu.shop_id: menu for menu in map(build_menu, rows)}
+            self._loaded = started
+            logger.debug("ordering catalogue: %d shops", len(self._menus))
+            return self._menus
+
+    async def menu(self, shop_id: int) -> ShopMenu | None:
+        return (await self.menus()).get(shop_id)

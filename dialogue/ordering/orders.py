@@ -1,0 +1,461 @@
+"""Orders: checkout (availability, opening hours, what the card can pay), placing an order once, handing it to the
+shop's staff, the staff's status changes and the customer's notices, and cancelling.
+
+Placing is idempotent: the order's key is made of the cart's id and revision and the payment method, so a repeated
+"주문할게" (a retried delivery, a double tap) finds the order already stored instead of writing a second one. A
+status change and the notice to the customer are one transaction (the notifications outbox; the jobs deliver it on
+the customer's channel), so a notice exists exactly when the change happened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from dialogue.korean import hhmm, particle, won
+from dialogue.messages import Button
+from dialogue.ordering import replies
+from dialogue.ordering.budget import swap_lines, swaps
+from dialogue.ordering.cart import Cart, CartLine, load_cart, save_cart
+from dialogue.ordering.catalogue import OrderCatalogue, ShopMenu
+from dialogue.ordering.service import failure
+from dialogue.ordering.staff import StaffBoard, StaffOrder, StaffOrderLine
+from dialogue.tools.base import ToolResult
+from dialogue.turn import Reply, TurnContext
+from storage.database import Database
+from storage.hours import OpenState, local_time, open_state
+from storage.models import MenuItem, Notification, Order, OrderLine, OrderStatus, Shop, User, utcnow
+from storage.repositories import ShopRepository
+from storage.repositories.ordering import OrderingRepository
+
+logger = logging.getLogger(__name__)
+
+LAST_ORDER_SLOT = "last_order"
+CANCEL_WINDOW = timedelta(hours=12)
+"""How far back "주문 취소할래" looks for the user's order."""
+
+STAFF_MOVES: dict[str, frozenset[str]] = {
+    OrderStatus.PLACED: frozenset({OrderStatus.ACCEPTED, OrderStatus.REJECTED}),
+    OrderStatus.ACCEPTED: frozenset({OrderStatus.READY, OrderStatus.REJECTED}),
+    OrderStatus.READY: frozenset({OrderStatus.PICKED_UP}),
+}
+"""The moves staff may make from each status; the customer cancels (placed -> cancelled) themselves."""
+
+PAYMENT_NAMES = {"card": "급식카드", "cash": "현장 결제"}
+
+
+def notice_text(status: str, order: Order, shop_name: str) -> str | None:
+    """What the customer is told when staff move their order; None for moves that need no notice."""
+    number = f"주문 #{order.id}"
+    if status == OrderStatus.ACCEPTED:
+        return f"{shop_name}에서 {particle(number, '을', '를')} 접수했어요. 준비되면 다시 알려드릴게요."
+    if status == OrderStatus.REJECTED:
+        reason = f" (사유: {order.reject_reason})" if order.reject_reason else ""
+        return f"죄송해요, {shop_name}에서 {particle(number, '을', '를')} 받지 못했어요{reason}. 다른 메뉴로 다시 주문해 보세요."
+    if status == OrderStatus.READY:
+        return f"{number} 메뉴가 준비됐어요! {shop_name}에서 받아 가세요."
+    return None
+
+
+def order_key(user_id: int, cart: Cart, payment: str) -> str:
+    return hashlib.sha256(f"{user_id}:{cart.cart_id}:{cart.revision}:{payment}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The cart compared with the menu as it is now."""
+
+    shop: Shop
+    state: OpenState
+    sold_out: list[CartLine]
+    repriced: bool
+
+
+class OrderDesk:
+    """Checkout, cancelling, and the staff's actions on orders (``StaffActions``)."""
+
+    def __init__(
+        self,
+        db: Database,
+        catalogue: OrderCatalogue,
+        *,
+        board: StaffBoard | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self.board = board
+        self.clock = clock
+
+    # ---- checkout ------------------------------------------------------------------------------------------------
+
+    async def checkout(self, ctx: TurnContext, payment: str | None = None) -> ToolResult:
+        cart = load_cart(ctx.session.slots)
+        if cart.empty or cart.shop_id is None:
+            return await self._nothing_to_order(ctx)
+        menu = await self.catalogue.menu(cart.shop_id)
+        checked = await self._check(cart, ctx.now)
+        if checked is None or not checked.shop.accepts_orders:
+            return failure(f"{cart.shop_name}은 지금 끼니로 주문을 받지 않아요.", "shop takes no orders")
+        if not checked.state.is_open:
+            return failure(closed_text(cart.shop_name, checked.state, ctx.now), "shop closed", (replies.VIEW_BUTTON,))
+        if checked.sold_out:
+            names = ", ".join(line.name for line in checked.sold_out)
+            buttons = tuple(Button(f"{line.name} 빼기", f"{line.name} 빼줘") for line in checked.sold_out)
+            return failure(
+                f"그 사이 {particle(names, '이', '가')} 품절됐어요. 빼고 다시 주문해 주세요.", "sold out", buttons
+            )
+        if checked.repriced:
+            save_cart(ctx.session.slots, cart)
+            return failure(
+                f"그 사이 가격이 바뀌었어요. 바뀐 가격을 확인하고 다시 주문해 주세요.\n{replies.cart_text(cart)}",
+                "prices changed",
+                replies.CART_BUTTONS,
+                cart=replies.cart_data(cart),
+            )
+        method = payment or ("card" if ctx.card is not None and ctx.card.active else "cash")
+        if method == "card":
+            refusal = self._card_refusal(ctx, cart, menu)
+            if refusal is not None:
+                return refusal
+        return await self._place(ctx, cart, method, checked.shop)
+
+    def _card_refusal(self, ctx: TurnContext, cart: Cart, menu: ShopMenu | None) -> ToolResult | None:
+        card = ctx.card
+        cash = Button("현장 결제로 주문", "현금으로 주문할게")
+        if card is None:
+            return failure("연결된 급식카드가 없어요. 가게에서 직접 결제하는 걸로 주문할까요?", "no card", (cash,))
+        if not card.active:
+            return failure(
+                f"{card.program} 카드를 지금 쓸 수 없어요. 가게에서 직접 결제하는 걸로 주문할까요?",
+                "card inactive",
+                (cash,),
+            )
+        spendable = card.spendable_today
+        if cart.total <= spendable:
+            return None
+        over = cart.total - spendable
+        limit = "오늘 한도" if card.daily_remaining < card.balance else "카드 잔액"
+        options = swaps(cart, menu, over)
+        text = (
+            f"합계 {won(cart.total)}인데 급식카드로 오늘 쓸 수 있는 금액은 {won(spendable)}이에요({limit} 기준). "
+            f"{won(over)}이 넘어요."
+        )
+        if options:
+            text += " 이렇게 바꾸면 어때요?\n" + swap_lines(options)
+        return failure(
+            text,
+            "over the card's limit",
+            (*tuple(swap.button for swap in options), replies.VIEW_BUTTON),
+            total=cart.total,
+            spendable=spendable,
+            over=over,
+            swaps=[{"change": swap.text, "saving": swap.saving} for swap in options],
+        )
+
+    async def _check(self, cart: Cart, now: datetime) -> Checked | None:
+        """Compare the cart with the shop's menu and hours as stored now; reprices the cart where prices moved."""
+        ids = set().union(*(line.item_ids() for line in cart.lines)) if cart.lines else set()
+        async with self.db.session() as session:
+            shop = await session.get(Shop, cart.shop_id)
+            if shop is None or shop.id is None:
+                return None
+            hours, closures = await ShopRepository(session).hours_for([shop.id], now)
+            items = await OrderingRepository(session).items(ids)
+        state = open_state(
+            hours.get(shop.id, ()),
+            now,
+            closures=closures.get(shop.id, ()),
+            status_override=shop.status_override,
+            override_until=shop.override_until,
+            hours_known=shop.hours_known,
+        )
+        menu = await self.catalogue.menu(shop.id)
+        sold_out = [line for line in cart.lines if any(_gone(items.get(i)) for i in line.item_ids())]
+        repriced = False
+        for line in cart.lines:
+            current = items.get(line.item_id)
+            if current is not None and current.price != line.base_price:
+                line.base_price, repriced = current.price, True
+            for extra in line.extras:
+                topping = items.get(extra.item_id)
+                if topping is not None and topping.price != extra.price:
+                    extra.price, repriced = topping.price, True
+            for change in line.changes:
+                default, target = (
+                    (menu.items.get(change.from_id), menu.items.get(change.to_id)) if menu else (None, None)
+                )
+                delta = menu.change_delta(default, target) if menu and default and target else None
+                if delta is not None and delta != change.delta:
+                    change.delta, repriced = delta, True
+        if repriced:
+            cart.revision += 1
+        return Checked(shop, state, sold_out, repriced)
+
+    async def _place(self, ctx: TurnContext, cart: Cart, method: str, shop: Shop) -> ToolResult:
+        assert cart.shop_id is not None
+        now = ctx.now
+        order = Order(
+            user_id=ctx.user_id,
+            shop_id=cart.shop_id,
+            card_id=ctx.card.card_id if method == "card" and ctx.card is not None else None,
+            channel=ctx.message.channel[:16],
+            status=OrderStatus.PLACED,
+            payment_method=method,
+            subtotal=cart.total,
+            total=cart.total,
+            idempotency_key=order_key(ctx.user_id, cart, method),
+            created_at=now,
+            updated_at=now,
+        )
+        lines = [
+            OrderLine(
+                order_id=0,
+                menu_item_id=line.item_id,
+                name=line.name[:120],
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                options=_options(line),
+                line_total=line.total,
+            )
+            for line in cart.lines
+        ]
+        async with self.db.session() as session:
+            placed = await OrderingRepository(session).place(order, lines)
+            customer = await session.get(User, ctx.user_id)
+        stored = placed.order
+        assert stored.id is not None
+        if self.board is not None and stored.staff_message_ref is None:
+            await self._post(_staff_order(stored, placed.lines, shop, customer))
+        cart.clear()
+        save_cart(ctx.session.slots, cart)
+        ctx.session.slots[LAST_ORDER_SLOT] = stored.id
+        paid = PAYMENT_NAMES.get(stored.payment_method, stored.payment_method)
+        text = (
+            f"{shop.name}에 주문을 보냈어요! 주문번호 #{stored.id}, 합계 {won(stored.total)} "
+            f"(가게에서 {paid}로 결제). 가게에서 주문을 확인하면 알려드릴게요."
+        )
+        return ToolResult(
+            data={
+                "ok": True,
+                "order_id": stored.id,
+                "status": stored.status,
+                "total": stored.total,
+                "payment": stored.payment_method,
+                "shop": shop.name,
+                "repeated": not placed.created,
+            },
+            reply=Reply(text, quick_replies=(Button("주문 취소", "주문 취소할래"),)),
+        )
+
+    async def _post(self, staff_order: StaffOrder) -> None:
+        assert self.board is not None
+        try:
+            ref = await self.board.post(staff_order)
+        except Exception:
+            # The order is stored; staff see it when the board is reachable again (a repeated checkout re-posts).
+            logger.exception("posting order %s to the staff board failed", staff_order.order_id)
+            return
+        if ref:
+            async with self.db.session() as session:
+                await OrderingRepository(session).set_staff_ref(staff_order.order_id, ref[:64])
+
+    async def _nothing_to_order(self, ctx: TurnContext) -> ToolResult:
+        last = ctx.session.slots.get(LAST_ORDER_SLOT)
+        if isinstance(last, int):
+            async with self.db.session() as session:
+                order = await OrderingRepository(session).get(last)
+            if order is not None and order.status == OrderStatus.PLACED:
+                return ToolResult(
+                    data={"ok": True, "order_id": order.id, "status": order.status, "repeated": True},
+                    reply=Reply(f"주문 #{order.id}은 이미 가게에 보냈어요. 가게에서 확인하면 알려드릴게요."),
+                )
+        return failure("장바구니가 비어 있어요. 먹고 싶은 메뉴를 먼저 담아 주세요.", "cart empty")
+
+    # ---- cancelling ----------------------------------------------------------------------------------------------
+
+    async def cancel(self, ctx: TurnContext) -> ToolResult:
+        """Cancel the user's order that the shop has not accepted yet; else empty the cart."""
+        since = ctx.now - CANCEL_WINDOW
+        cancelled: StaffOrder | None = None
+        async with self.db.session() as session:
+            repository = OrderingRepository(session)
+            order = await repository.latest(
+                ctx.user_id, (OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.READY), since
+            )
+            if order is not None and order.id is not None and order.status == OrderStatus.PLACED:
+                moved = await repository.move(
+                    order.id, from_status=OrderStatus.PLACED, to_status=OrderStatus.CANCELLED, at=self.clock()
+                )
+                await session.refresh(order)
+                if moved:
+                    cancelled = await _staff_view(session, order)
+            shop = await session.get(Shop, order.shop_id) if order is not None else None
+        if cancelled is not None:
+            if self.board is not None and cancelled.staff_message_ref:
+                await self._update_board(cancelled)
+            ctx.session.slots.pop(LAST_ORDER_SLOT, None)
+            return ToolResult(
+                data={"ok": True, "order_id": cancelled.order_id, "status": cancelled.status},
+                reply=Reply(f"주문 #{cancelled.order_id}을 취소했어요. 가게에도 알렸어요."),
+            )
+        cart = load_cart(ctx.session.slots)
+        if order is not None and order.status in (OrderStatus.ACCEPTED, OrderStatus.READY) and cart.empty:
+            phone = f" ({shop.phone})" if shop is not None and shop.phone else ""
+            return failure(
+                f"가게에서 이미 주문 #{order.id}을 접수해서 끼니에서는 취소할 수 없어요. 가게에 전화해 주세요{phone}.",
+                "already accepted",
+                order_id=order.id,
+            )
+        if not cart.empty:
+            cart.clear()
+            save_cart(ctx.session.slots, cart)
+            return ToolResult(
+                data={"ok": True, "cart": replies.cart_data(cart)}, reply=Reply("주문을 취소하고 장바구니를 비웠어요.")
+            )
+        return failure("취소할 주문이 없어요.", "nothing to cancel")
+
+    # ---- staff actions -------------------------------------------------------------------------------------------
+
+    async def set_status(self, order_id: int, status: str, *, actor: str, reason: str | None = None) -> StaffOrder:
+        """Staff move an order (accepted, rejected with a reason, ready, picked up); the customer's notice is written
+        in the same transaction. Repeating the move the order already made changes nothing and returns it."""
+        reason = " ".join(reason.split())[:200] if reason else None
+        async with self.db.session() as session:
+            repository = OrderingRepository(session)
+            order = await repository.get(order_id)
+            if order is None:
+                raise LookupError(f"no order {order_id}")
+            if order.status != status:
+                if status not in STAFF_MOVES.get(order.status, frozenset()):
+                    raise ValueError(f"order {order_id} is {order.status}; it cannot become {status}")
+                if status == OrderStatus.REJECTED and not reason:
+                    raise ValueError("a rejection needs a reason")
+                shop = await session.get(Shop, order.shop_id)
+                shop_name = shop.name if shop is not None else "가게"
+                now = self.clock()
+                order.reject_reason = reason if status == OrderStatus.REJECTED else order.reject_reason
+                text = notice_text(status, order, shop_name)
+                notice = (
+                    Notification(
+                        user_id=order.user_id,
+                        kind="order_status",
+                        dedup_key=f"order:{order_id}:{status}",
+                        text=text,
+                        payload={
+                            "order_id": order_id,
+                            "status": status,
+                            "shop_id": order.shop_id,
+                            "channel": order.channel,
+                            "actor": actor[:60],
+                        },
+                        not_before=now,
+                        created_at=now,
+                    )
+                    if text is not None
+                    else None
+                )
+                moved = await repository.move(
+                    order_id, from_status=order.status, to_status=status, at=now, reason=reason, notification=notice
+                )
+                await session.refresh(order)
+                if not moved and order.status != status:
+                    raise ValueError(f"order {order_id} became {order.status} meanwhile")
+                changed = moved
+            else:
+                changed = False
+            staff_order = await _staff_view(session, order)
+        if changed and self.board is not None:
+            await self._update_board(staff_order)
+        logger.info("order %s -> %s by %s", order_id, order.status, actor)
+        return staff_order
+
+    async def _update_board(self, staff_order: StaffOrder) -> None:
+        assert self.board is not None
+        try:
+            await self.board.update(staff_order)
+        except Exception:
+            logger.exception("updating order %s on the staff board failed", staff_order.order_id)
+
+
+async def _staff_view(session: AsyncSession, order: Order) -> StaffOrder:
+    shop = await session.get(Shop, order.shop_id)
+    if shop is None:
+        raise LookupError(f"order {order.id} names no shop")
+    customer = await session.get(User, order.user_id)
+    return _staff_order(order, await OrderingRepository(session).lines(order.id or 0), shop, customer)
+
+
+def _gone(item: MenuItem | None) -> bool:
+    return item is None or item.sold_out
+
+
+def _options(line: CartLine) -> list[dict[str, Any]]:
+    changes: list[dict[str, Any]] = [
+        {"type": "change", "group": c.group, "from": c.from_name, "to": c.to_name, "to_id": c.to_id, "delta": c.delta}
+        for c in line.changes
+    ]
+    extras: list[dict[str, Any]] = [
+        {"type": "extra", "name": x.name, "item_id": x.item_id, "price": x.price} for x in line.extras
+    ]
+    return changes + extras
+
+
+def _staff_order(order: Order, lines: Sequence[OrderLine], shop: Shop, customer: User | None) -> StaffOrder:
+    assert order.id is not None and shop.id is not None
+    return StaffOrder(
+        order_id=order.id,
+        shop_id=shop.id,
+        shop_name=shop.name,
+        slack_channel=shop.slack_channel,
+        status=order.status,
+        lines=tuple(
+            StaffOrderLine(line.name, line.quantity, tuple(_option_label(o) for o in line.options), line.line_total)
+            for line in lines
+        ),
+        total=order.total,
+        payment_method=order.payment_method,
+        customer=customer_label(customer, order.id),
+        created_at=order.created_at,
+        staff_message_ref=order.staff_message_ref,
+        reject_reason=order.reject_reason,
+    )
+
+
+def _option_label(option: dict[str, Any]) -> str:
+    if option.get("type") == "extra":
+        return f"{option.get('name')} 추가 (+{won(int(option.get('price', 0)))})"
+    delta = int(option.get("delta", 0))
+    sign = "+" if delta >= 0 else "-"
+    return f"{option.get('from')} → {option.get('to')} ({sign}{won(abs(delta))})"
+
+
+def customer_label(customer: User | None, order_id: int) -> str:
+    """How staff call the customer: a masked display name ("김*수") or the order number."""
+    name = (customer.display_name or "").strip() if customer is not None else ""
+    if len(name) >= 2:
+        return name[0] + "*" * (len(name) - 2) + name[-1] if len(name) > 2 else name[0] + "*"
+    return f"주문 #{order_id} 손님"
+
+
+def closed_text(shop_name: str, state: OpenState, now: datetime) -> str:
+    text = f"{particle(shop_name, '은', '는')} 지금 영업시간이 아니라 주문을 보낼 수 없어요."
+    if state.reason == "break":
+        text = f"{particle(shop_name, '은', '는')} 지금 쉬는 시간이라 주문을 보낼 수 없어요."
+    if state.opens_at is not None:
+        opens = local_time(state.opens_at)
+        day = (
+            ""
+            if opens.date() == local_time(now).date()
+            else "내일 "
+            if (opens.date() - local_time(now).date()).days == 1
+            else f"{opens.month}/{opens.day} "
+        )
+        text += f" {day}{hhmm(opens.hour * 60 + opens.minute)}에 열어요. 장바구니는 그대로 둘게요."
+    return text

@@ -1,0 +1,222 @@
+"""What an ordering message asks the cart to do, read from its words: change a set's side or drink, take something
+out, one more, a new quantity, back to the default, a set or a single, empty the cart, cancel the order.
+
+Only the wording is read here; which line or product the words mean is decided against the cart and the menu by
+the order service. Names stay as said ("감자튀김", "아까 그거"); a reference to the last line comes as ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dialogue.nlu.lexicon import NATIVE_NUMBERS
+
+_NUMBER = r"\d{1,2}|하나|한|두|둘|세|셋|네|넷|다섯|여섯|일곱|여덟|아홉|열"
+_COUNTER = r"(?:개|잔|세트|그릇|인분|판|마리|조각|캔|병|줄|봉지|접시)"
+_QUANTITY = rf"(?P<qty>{_NUMBER})\s*{_COUNTER}?"
+_POLITE_END = re.compile(r"[\s.!?~ㅎㅋ]+$")
+_CART_WORDS = re.compile(r"^(?:장바구니|카트|주문|담은\s*거|담은\s*것)(?:에서|에|서)?\s+")
+
+REFERENCES = re.compile(
+    r"^(?:(?:아까|방금|마지막(?:에)?|이전|맨\s*끝|지금)\s*)?(?:담은\s*)?(?:그거|그것|그걸|이거|이것|이걸|저거|거|걸|것|그|이|방금\s*거|"
+    r"같은\s*(?:걸|거|것)|같은\s*걸로|같은\s*거로|그걸로|이걸로|그\s*메뉴|이\s*메뉴|마지막)?\s*(?:으로|로)?$"
+)
+"""Words that point at the line touched last ("아까 그거", "방금 거", "같은 걸로"), or nothing at all."""
+
+_REMOVE = re.compile(
+    rf"^(?P<target>.*?)\s*(?:{_QUANTITY}\s*)?(?:만\s*)?(?:을|를|은|는|도)?\s*"
+    r"(?:빼(?!고$)\s*(?:줘|주세요|주라|줄래|줄게|기|자|요|야지)?|삭제(?:해)?|지워|지우기|없애|제외|취소(?:해|할래|할게)?)"
+    r"[가-힣]{0,3}$"
+)
+_ALL = re.compile(r"^(?:다|전부|모두|싹|싹\s*다|전체|몽땅|모조리|다\s*같이)$")
+_CLEAR = re.compile(r"(?:(?:장바구니|카트).*(?:비워|비우|초기화|리셋|클리어|다\s*지워|전부\s*지워|싹)|^(?:다\s*)?비워)")
+_CANCEL_ORDER = re.compile(r"주문\s*(?:을|은|도)?\s*(?:취소|철회|안\s*할|그만|없던|없었던)")
+_MORE = re.compile(rf"^(?P<target>.*?)\s*(?:{_QUANTITY}\s*)?(?:만\s*)?더(?:\s|$)")
+_SET_QUANTITY = re.compile(
+    rf"^(?P<target>.*?)\s*{_QUANTITY}\s*(?:으로|로)\s*(?:해|바꿔|바꾸|변경|할게|할래|주세요|줘|수정|$)"
+)
+_TO_SET = re.compile(r"^(?P<target>.*?)\s*세트로\s*(?:바꿔|바꾸|변경|업그레이드|해\s*줘|해\s*주세요|할게|할래|$)")
+_TO_SINGLE = re.compile(r"^(?P<target>.*?)\s*(?:을|를|은|는)?\s*단품으로")
+_REVERT = re.compile(r"^(?P<target>.*?)\s*(?:은|는|을|를)?\s*(?:원래대로|원래\s*거로|기본으로|처음\s*걸로)")
+_CHANGE_VERB = r"(?:바꿔|바꾸|변경|교체|해|할|주세요|줘|부탁|가능|되나|돼)[가-힣]*"
+_CHANGE = re.compile(
+    rf"(?P<left>[^,.!?]+?)\s*(?<![가-힣]대)(?:으로|로)(?:\s*{_CHANGE_VERB})?(?=\s*(?:$|[,.]|(?:{_NUMBER})\s*{_COUNTER}?요?(?:\s|$)|주세요|줘))"
+)
+_INSTEAD = re.compile(
+    r"(?P<source>[가-힣A-Za-z0-9()]+)\s*대신(?:에)?\s+(?P<target>[가-힣A-Za-z0-9() ]+?)(?:으로|로)?\s*(?:$|[,.]|주세요|줘|해|바꿔|변경)"
+)
+_VARIANT_TAILS = frozenset({"라지", "미디움", "미디엄", "l", "m"})
+_TOPIC = re.compile(r"^(?P<word>[가-힣A-Za-z0-9()]+?)(?:은|는|을|를)$")
+_NOT_A_NAME = re.compile(
+    r"^(?:이대|그대|이걸|그걸|저걸|이거|그거|이것|그것|뭘|뭐|어떤\s*거|어떤\s*걸|아무거나|사이즈|포장|매장)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Change a component ("감자튀김 양념감자로"): ``splits`` are the readings of (source, target), likeliest first."""
+
+    splits: tuple[tuple[str | None, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Remove:
+    target: str | None
+    """What to take out, as said; None for the line touched last."""
+    quantity: int | None = None
+    """How many to take out; None for the whole line."""
+
+
+@dataclass(frozen=True, slots=True)
+class More:
+    target: str | None
+    quantity: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SetQuantity:
+    target: str | None
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Revert:
+    """Undo an option change ("양념감자 원래대로")."""
+
+    target: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ToSet:
+    target: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ToSingle:
+    target: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClearCart:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOrder:
+    pass
+
+
+Command = Change | Remove | More | SetQuantity | Revert | ToSet | ToSingle | ClearCart | CancelOrder
+
+
+def count(word: str | None) -> int:
+    if not word:
+        return 1
+    return int(word) if word.isdigit() else NATIVE_NUMBERS.get(word, 1)
+
+
+def clean(text: str) -> str:
+    text = _POLITE_END.sub("", " ".join(text.split()))
+    return _CART_WORDS.sub("", text)
+
+
+def target_of(said: str | None) -> str | None:
+    """The name said, or None when the words only point back ("아까 그거", "")."""
+    if said is None:
+        return None
+    words = said.strip()
+    words = re.sub(r"(?:을|를|은|는|도|에서|이랑|랑)$", "", words).strip() if len(words) > 2 else words
+    if not words or REFERENCES.match(words):
+        return None
+    return words
+
+
+def command(text: str) -> Command | None:
+    """The cart command the message states, or None when it states none (an item to add, a question)."""
+    if _CANCEL_ORDER.search(text):
+        return CancelOrder()
+    if _CLEAR.search(text):
+        return ClearCart()
+    said = clean(text)
+    if not said:
+        return None
+    found = _REMOVE.match(said)
+    if found:
+        target = found.group("target").strip()
+        if _ALL.match(target):
+            return ClearCart()
+        return Remove(target_of(target), count(found.group("qty")) if found.group("qty") else None)
+    found = _MORE.match(said)
+    if found:
+        return More(target_of(found.group("target")), count(found.group("qty")))
+    found = _SET_QUANTITY.match(said)
+    if found:
+        return SetQuantity(target_of(found.group("target")), count(found.group("qty")))
+    found = _REVERT.match(said)
+    if found:
+        return Revert(target_of(found.group("target")))
+    found = _TO_SINGLE.match(said)
+    if found:
+        return ToSingle(target_of(found.group("target")))
+    found = _TO_SET.match(said)
+    if found and (not found.group("target").strip() or re.search(r"바꿔|바꾸|변경|업그레이드", said)):
+        return ToSet(target_of(found.group("target")))
+    changes = changes_in(said)
+    if changes:
+        return changes[0]
+    return None
+
+
+def changes_in(text: str) -> list[Change]:
+    """Option changes stated anywhere in the text ("불고기버거 세트 하나, 콜라는 사이다로")."""
+    said = clean(text)
+    found: list[Change] = []
+    instead = _INSTEAD.search(said)
+    if instead:
+        found.append(Change(((instead.group("source"), instead.group("target").strip()),)))
+        return found
+    for match in _CHANGE.finditer(said):
+        change = _reading(match.group("left"))
+        if change is not None:
+            found.append(change)
+    return found
+
+
+def without_changes(text: str) -> str:
+    """The text with its option-change phrases removed, for reading the items it adds."""
+    said = clean(text)
+    said = _INSTEAD.sub(" ", said)
+    for match in reversed(list(_CHANGE.finditer(said))):
+        left = match.group("left")
+        if _reading(left) is None:
+            continue
+        words = left.split()
+        topic = next((i for i, word in enumerate(words) if _TOPIC.match(word)), None)
+        keep = words[:topic] if topic is not None else words[:-2]
+        said = said[: match.start()] + " ".join(keep) + " " + said[match.end() :]
+    return " ".join(said.split())
+
+
+def _reading(left: str) -> Change | None:
+    words: list[str] = []
+    for word in left.split():
+        if words and (word.startswith("(") or word.lower() in _VARIANT_TAILS):
+            words[-1] = f"{words[-1]} {word}"  # "양념감자 (칠리)", "콜라 라지" name one thing
+        else:
+            words.append(word)
+    if not words or words[-1] == "세트" or words[-1].endswith(" 세트"):
+        return None  # "불고기버거 세트로 주세요" orders a set
+    topic = next((i for i, word in enumerate(words) if _TOPIC.match(word)), None)
+    if topic is not None and topic + 1 < len(words):
+        source = _TOPIC.match(words[topic])
+        assert source is not None
+        target = " ".join(words[topic + 1 :])
+        return None if _NOT_A_NAME.match(target) else Change(((source.group("word"), target),))
+    if len(words) == 1:
+        return None if _NOT_A_NAME.match(words[0]) or re.fullmatch(_NUMBER, words[0]) else Change(((None, words[0]),))
+    splits: list[tuple[str | None, str]] = []
+    for cut in range(len(words) - 1, 0, -1):
+        splits.append((" ".join(words[:cut]), " ".join(words[cut:])))
+    splits.append((None, " ".join(words)))
+    return Change(tuple(splits))
