@@ -18,6 +18,7 @@ from dialogue.engine import DialogueEngine
 from dialogue.handlers.account import BalanceHandler, CouponHandler
 from dialogue.handlers.chat import NotServedHandler, OutOfScopeHandler, SmallTalkHandler
 from dialogue.handlers.faq import FaqHandler, FaqSource
+from dialogue.handlers.notify import NoticeHandler
 from dialogue.handlers.profile import PreferenceHandler
 from dialogue.handlers.recommend import RecommendHandler
 from dialogue.handlers.select import SelectHandler
@@ -149,7 +150,8 @@ async def running_dialogue(
             "faq": FaqHandler(meal_faq, partial(refusal, "meal"), faq_turns_only=True),
         }
     )
-    served = {"meal": Assistant("meal", handlers, fallback=SmallTalkHandler())}
+    notices = NoticeHandler(db)  # "알림 꺼줘" is served whichever intent it was read as
+    served = {"meal": Assistant("meal", notices.around_all(handlers), fallback=notices.around(SmallTalkHandler()))}
     if "seller" in assistants:
         await asyncio.to_thread(ensure_seller, knowledge, services.settings.knowledge.seller_faq_path)
         seller_faq = await asyncio.to_thread(_faq_source, knowledge, SELLER_COLLECTION)

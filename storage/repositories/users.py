@@ -50,6 +50,17 @@ class UserRepository:
         self.session.add(user)
         return user.preferences
 
+    async def set_notices(self, user_id: int, wanted: bool) -> bool:
+        """Switch the user's pushed notices (low balance, coupon expiry) on or off; True when that changed it."""
+        user = await self.session.get(User, user_id)
+        if user is None:
+            raise LookupError(f"no user {user_id}")
+        if user.notify_low_balance == wanted:
+            return False
+        user.notify_low_balance = wanted
+        self.session.add(user)
+        return True
+
     async def mark_onboarded(self, user_id: int, at: datetime) -> None:
         user = await self.session.get(User, user_id)
         if user is not None and user.onboarded_at is None:
