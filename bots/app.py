@@ -22,12 +22,19 @@ from dialogue.handlers.notify import NoticeHandler
 from dialogue.handlers.profile import PreferenceHandler
 from dialogue.handlers.recommend import RecommendHandler
 from dialogue.handlers.select import SelectHandler
+from dialogue.llm.factory import ProviderSettings, build_router
+from dialogue.llm.prompts import MEAL_SYSTEM, SELLER_SYSTEM
+from dialogue.llm.responder import AssistantModel, ModelResponder
 from dialogue.nlu.types import Understander
 from dialogue.places import PlaceDirectory
 from dialogue.recommend.catalogue import Catalogue
 from dialogue.recommend.personal import PersonalCache
 from dialogue.recommend.recommender import Recommender
 from dialogue.session import SessionStore
+from dialogue.tools.account import BalanceTool, CouponsTool
+from dialogue.tools.faq import FaqSearchTool
+from dialogue.tools.recommend import RecommendTool
+from dialogue.tools.registry import ToolRegistry
 from dialogue.turn import Assistant, Handler
 from knowledge.assistants import SELLER_COLLECTION, ensure_meal, ensure_seller, open_gated
 from knowledge.corpus.meal_faq import MEAL_COLLECTION
@@ -157,6 +164,7 @@ async def running_dialogue(
         seller_faq = await asyncio.to_thread(_faq_source, knowledge, SELLER_COLLECTION)
         seller = FaqHandler(seller_faq, partial(refusal, "seller"))
         served["seller"] = Assistant("seller", {}, fallback=seller, understands=False, onboarding=False)
+    llm = _language_model(services, recommend, meal_faq, served)
     engine = DialogueEngine(
         db=db,
         sessions=SessionStore(services.kv),
@@ -164,11 +172,45 @@ async def running_dialogue(
         assistants=served,
         on_select=SelectHandler(db, on_change=personal.forget),
         on_user_changed=personal.forget,
+        llm=llm,
     )
     try:
         yield engine
     finally:
+        if llm is not None:
+            await llm.aclose()
         await catalogue.aclose()
+
+
+def provider_sections(settings: Settings) -> dict[str, ProviderSettings]:
+    """Each language-model provider's settings section by its name in KKINI_ROUTER__ORDER."""
+    return {"openai": settings.openai, "anthropic": settings.anthropic, "gemini": settings.gemini}
+
+
+def _language_model(
+    services: Services, recommend: RecommendHandler, meal_faq: FaqSource, served: dict[str, Assistant]
+) -> ModelResponder | None:
+    """The model path with the tools each assistant offers, or None when no provider has a key (offline only)."""
+    settings = services.settings
+    router = build_router(provider_sections(settings), settings.router, services.kv)
+    if not router.providers:
+        return None
+    meal_faq_handler = FaqHandler(meal_faq, partial(refusal, "meal"), faq_turns_only=True)
+    meal_tools = ToolRegistry(
+        [
+            RecommendTool(recommend),
+            BalanceTool(),
+            CouponsTool(services.db),
+            FaqSearchTool(meal_faq_handler, about="급식카드와 끼니 사용법"),
+        ]
+    )
+    models = {"meal": AssistantModel(MEAL_SYSTEM, meal_tools)}
+    seller = served.get("seller")
+    if seller is not None and isinstance(seller.fallback, FaqHandler):
+        seller_tools = ToolRegistry([FaqSearchTool(seller.fallback, about="스마트스토어 판매자")])
+        models["seller"] = AssistantModel(SELLER_SYSTEM, seller_tools)
+    logger.info("language models on: %s (then offline)", ", ".join(router.names))
+    return ModelResponder(router, models, settings.router)
 
 
 def _faq_source(knowledge: KnowledgeBase, collection: str) -> FaqSource:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -12,6 +14,8 @@ from dialogue import onboarding
 from dialogue.account import CardView, card_view
 from dialogue.guard import check
 from dialogue.korean import text_parts
+from dialogue.llm.prompts import grounding_block
+from dialogue.llm.responder import ModelAnswer, ModelResponder, ModelUnavailable
 from dialogue.messages import Cards, Final, IncomingMessage, QuickReplies, ReplyEvent, Text, TextDelta
 from dialogue.nlu.types import Understander, Understanding
 from dialogue.privacy import mask_pii
@@ -24,6 +28,9 @@ from storage.repositories import ConversationRepository, UserRepository
 
 logger = logging.getLogger(__name__)
 
+INTERRUPTED = "\n\n(죄송해요, 답을 쓰다가 연결이 끊겼어요. 다시 한 번 물어봐 주세요.)"
+"""Ends a model's reply cut short after its first token: said plainly, never continued by another model."""
+_CITATION = re.compile(r"\[(\d{1,2})\]")
 SELECT_PREFIX = "select:"
 FAQ_PREFIX = "faq:"
 CONTEXT_TURNS = 4
@@ -39,6 +46,9 @@ class DialogueEngine:
 
     ``assistants`` (filled where the application is assembled) map each assistant's intents to handlers; the
     message's ``assistant`` picks one. ``on_select`` answers a press of a recommendation's "여기로 갈래요" button.
+    With ``llm`` (a provider is configured), typed messages of the assistants it serves are answered by a model
+    that calls the same tools, streamed as it writes; buttons, onboarding answers and every model failure before
+    the first token take the offline path.
     """
 
     def __init__(
@@ -51,8 +61,10 @@ class DialogueEngine:
         on_select: Handler | None = None,
         on_user_changed: Callable[[int], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
+        llm: ModelResponder | None = None,
     ) -> None:
         self.db = db
+        self.llm = llm
         self.sessions = sessions
         self.nlu = nlu
         self.assistants = dict(assistants)
@@ -95,8 +107,22 @@ class DialogueEngine:
                 understanding = self.nlu.parse(checked.text, session.user_texts()[-CONTEXT_TURNS:])
             lap("nlu")
             ctx = TurnContext(message, checked.text, now, turn_id, user, session, understanding, card, first_contact)
-            reply = await self._answer(ctx, assistant)
+            if self._model_may_answer(ctx, assistant):
+                modelled: Reply | None = None
+                async for item in self._model_answer(ctx, assistant):
+                    if isinstance(item, Reply):
+                        modelled = item
+                    else:
+                        yield item
+                assert modelled is not None
+                reply = modelled
+            else:
+                reply = await self._answer(ctx, assistant)
         lap("handler")
+        model = reply.notes.get("model")
+        model_answer = model if isinstance(model, ModelAnswer) else None
+        if model_answer is not None and model_answer.first_token_ms is not None:
+            timings["model_first_token"] = round(model_answer.first_token_ms, 3)
 
         intent = understanding.intent or None
         session.add("user", checked.text, intent)
@@ -107,11 +133,11 @@ class DialogueEngine:
             session.last_items = [item.item_id for item in reply.shown]
         await self.sessions.save(session)
         lap("session_save")
-        await self._record(message, user, turn_id, checked.text, reply, understanding, timings, now)
+        await self._record(message, user, turn_id, checked.text, reply, understanding, timings, now, model_answer)
         lap("store")
         timings["total"] = round((time.perf_counter() - started) * 1000, 3)
 
-        if reply.notes.get("stream"):
+        if reply.notes.get("stream") and not reply.notes.get("streamed"):
             for part in text_parts(reply.text):
                 yield TextDelta(part)
         yield Text(reply.text)
@@ -123,8 +149,76 @@ class DialogueEngine:
             reply.text,
             intent=intent,
             turn_id=turn_id,
-            meta={"confidence": understanding.confidence, "entities": understanding.entities, "timings_ms": timings},
+            meta={
+                "confidence": understanding.confidence,
+                "entities": understanding.entities,
+                "timings_ms": timings,
+                "provider": _provider(model_answer),
+            },
         )
+
+    def _model_may_answer(self, ctx: TurnContext, assistant: Assistant) -> bool:
+        """Typed messages of a served assistant go to the model; buttons and onboarding answers stay offline."""
+        if self.llm is None or not self.llm.serves(assistant.name) or ctx.message.payload:
+            return False
+        pending = ctx.session.onboarding
+        return pending is None or onboarding.answer_from_text(pending, ctx.understanding) is None
+
+    async def _model_answer(self, ctx: TurnContext, assistant: Assistant) -> AsyncIterator[TextDelta | Reply]:
+        """Text deltas while the model writes, then the whole `Reply` (with the `ModelAnswer` in its notes).
+
+        The seller assistant (FAQ only) keeps its scope gate: the offline FAQ answer decides first, a refusal is
+        given as it is, and an answerable question is worded by the model from the entries found, with citations.
+        """
+        assert self.llm is not None
+        offline: Reply | None = None
+        entries: list[dict[str, object]] = []
+        if assistant.understands:
+            ctx.session.slots = merge_slots(ctx.session.slots, ctx.understanding)
+        else:
+            offline = await self._answer(ctx, assistant)
+            if "source" in offline.notes:
+                found = await self.llm.tools_of(assistant.name).call(ctx, "faq_search", json.dumps({"query": ctx.text}))
+                entries = list(found.data.get("entries", []))
+            if not entries:
+                yield offline
+                return
+        answer: ModelAnswer | None = None
+        try:
+            async for item in self.llm.respond(
+                ctx, assistant.name, grounding=grounding_block(entries) if entries else ""
+            ):
+                if isinstance(item, ModelAnswer):
+                    answer = item
+                else:
+                    yield TextDelta(item.text)
+        except ModelUnavailable as error:
+            logger.info("turn %s answered offline: %s", ctx.turn_id, error.reason)
+            if offline is None:
+                offline = error.answer.views[-1] if error.answer.views else await self._answer(ctx, assistant)
+            offline.notes["model"] = error.answer
+            yield offline
+            return
+        assert answer is not None
+        text = answer.text.strip()
+        extra = ""
+        if answer.interrupted:
+            extra = INTERRUPTED
+        elif entries:
+            extra = _citations(answer.text, entries)
+        views = answer.views + ([offline] if offline is not None else [])
+        reply = Reply(
+            text + extra,
+            cards=next((view.cards for view in reversed(views) if view.cards), ()),
+            quick_replies=next((view.quick_replies for view in reversed(views) if view.quick_replies), ()),
+            shown=tuple(item for view in views for item in view.shown),
+            notes={"model": answer, "streamed": True},
+        )
+        if assistant.onboarding and ctx.user.onboarded_at is None and ctx.session.onboarding is None:
+            reply = self._ask_first_question(ctx, reply)
+        if len(reply.text) > len(text):
+            yield TextDelta(reply.text[len(text) :])
+        yield reply
 
     async def _answer(self, ctx: TurnContext, assistant: Assistant) -> Reply:
         payload = ctx.message.payload or ""
@@ -195,8 +289,9 @@ class DialogueEngine:
         understanding: Understanding,
         timings: dict[str, float],
         now: datetime,
+        model: ModelAnswer | None = None,
     ) -> None:
-        """Store the turn with personal data masked, and the recommendations it showed."""
+        """Store the turn with personal data masked, the recommendations it showed, and what a model cost."""
         conversation = Conversation(
             turn_id=turn_id,
             user_id=user.id,
@@ -208,7 +303,10 @@ class DialogueEngine:
             confidence=understanding.confidence if understanding.intent else None,
             entities=understanding.entities,
             timings_ms=timings,
-            provider="offline",
+            provider=_provider(model),
+            tokens_in=model.usage.input_tokens if model is not None else 0,
+            tokens_out=model.usage.output_tokens if model is not None else 0,
+            cost_usd=round(model.cost_usd, 8) if model is not None else 0.0,
             created_at=now,
         )
         shown = [
@@ -226,3 +324,18 @@ class DialogueEngine:
         ]
         async with self.db.session() as session:
             await ConversationRepository(session).record(conversation, shown)
+
+
+def _provider(model: ModelAnswer | None) -> str:
+    """Who wrote the reply: a provider, ``cache`` for a cached model answer, or ``offline``."""
+    if model is None or not model.text or not model.provider:
+        return "offline"
+    return "cache" if model.cached else model.provider
+
+
+def _citations(text: str, entries: list[dict[str, object]]) -> str:
+    """The FAQ entries the answer cites by number ([1]), or the best one when it cites none, as a closing line."""
+    by_number = {str(entry["number"]): entry for entry in entries}
+    cited = [by_number[number] for number in dict.fromkeys(_CITATION.findall(text)) if number in by_number]
+    chosen = cited or entries[:1]
+    return "\n\n참고: " + ", ".join(f"[{entry['number']}] {entry['question']}" for entry in chosen)

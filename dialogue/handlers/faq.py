@@ -52,7 +52,7 @@ class FaqHandler:
         payload = ctx.message.payload or ""
         if payload.startswith(PAYLOAD_PREFIX) and payload.removeprefix(PAYLOAD_PREFIX) in self.source.entries:
             return self.answer(self.source.entries[payload.removeprefix(PAYLOAD_PREFIX)], ctx)
-        history = self._history(ctx)
+        history = self.history(ctx)
         result = self.source.searcher.search(ctx.text, k=5, history=history)
         follow_up = result.query != ctx.text and ctx.session.slots.get("faq_entry") is not None
         ctx.session.slots["faq_query"] = result.query
@@ -79,7 +79,8 @@ class FaqHandler:
             notes={"source": entry.id, "stream": True},
         )
 
-    def _history(self, ctx: TurnContext) -> list[str]:
+    def history(self, ctx: TurnContext) -> list[str]:
+        """The user's earlier questions this search should read (FAQ turns only, for the meal assistant)."""
         turns = [turn for turn in ctx.session.turns if turn.role == "user"]
         if self.faq_turns_only:
             turns = [turn for turn in turns if turn.intent == "faq"]

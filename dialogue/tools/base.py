@@ -25,8 +25,14 @@ class ToolResult:
 class Tool(Protocol):
     name: str
     description: str
-    arguments: type[BaseModel]
 
-    async def run(self, ctx: TurnContext, args: BaseModel) -> ToolResult:
-        """Do the work for the user in ``ctx``; ``args`` is already validated against ``arguments``."""
+    @property
+    def arguments(self) -> type[BaseModel]:
+        """The pydantic model of the arguments (a class attribute in a tool; read-only here so that a tool may name
+        its own subclass)."""
+        ...
+
+    async def run(self, ctx: TurnContext, args: Any) -> ToolResult:
+        """Do the work for the user in ``ctx``; ``args`` is an instance of ``arguments``, already validated (typed
+        as Any here so that each tool may annotate its own arguments model)."""
         ...
