@@ -135,7 +135,8 @@ class JobRunner:
             else:
                 await runs.finish(run_id, status, counts, error, finished)
         if error is None:
-            logger.info("job %s done in %.1f s: %s", spec.name, (finished - started).total_seconds(), counts)
+            level = logging.INFO if any(counts.values()) else logging.DEBUG
+            logger.log(level, "job %s done in %.1f s: %s", spec.name, (finished - started).total_seconds(), counts)
         return RunOutcome(spec.name, status, counts, error, run_id or None, started, finished)
 
     @staticmethod

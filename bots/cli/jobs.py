@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import secrets
 import signal
@@ -49,6 +50,7 @@ async def scheduled_jobs(services: Services, *, always: bool = False) -> AsyncIt
     if not (always or services.settings.jobs.scheduler):
         yield None
         return
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per fire otherwise; jobs log their own runs
     async with job_runner(services) as runner, running_scheduler(runner) as scheduler:
         yield scheduler
 

@@ -9,6 +9,7 @@ import click
 from aiohttp import web
 
 from bots.app import CHANNELS_KEY, Services, init_application, running_services
+from bots.cli.jobs import scheduled_jobs
 from bots.cli.root import settings_from
 from bots.settings import Settings
 
@@ -44,7 +45,8 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         try:
-            await stop.wait()
+            async with scheduled_jobs(services):
+                await stop.wait()
         finally:
             click.echo("kkini: shutting down")
             await runner.cleanup()
