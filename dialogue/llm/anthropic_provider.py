@@ -162,9 +162,8 @@ def _status_error(error: anthropic.APIStatusError) -> ProviderError:
     error_type = str(detail.get("type", ""))
     message = str(detail.get("message") or error.message)
     status = error.status_code
-    kind = _ERROR_KINDS.get(error_type) or kind_for_status(status)
-    if status == 200:  # an error event inside an accepted stream, typed only by its body
-        kind = _ERROR_KINDS.get(error_type, FailureKind.SERVER)
+    # An error event inside an accepted stream (status 200) is typed only by its body.
+    kind = _ERROR_KINDS.get(error_type, FailureKind.SERVER) if status == 200 else kind_for_status(status)
     if "prompt is too long" in message or status == 413:
         kind = FailureKind.CONTEXT_LENGTH
     retry_after = parse_retry_after(error.response.headers.get("retry-after"))

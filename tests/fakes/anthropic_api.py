@@ -31,10 +31,6 @@ class FakeAnthropic(LLMFake):
     def __init__(self, api_key: str = API_KEY, *, max_context_chars: int | None = None) -> None:
         super().__init__(api_key, max_context_chars=max_context_chars)
 
-    @property
-    def base_url(self) -> str:
-        return self.url
-
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/v1/messages", self._messages)
 

@@ -45,10 +45,6 @@ class FakeGemini(LLMFake):
         self.signatures: dict[str, str] = {}
         """Function-call id -> the base64 thought signature handed out with it."""
 
-    @property
-    def base_url(self) -> str:
-        return self.url
-
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/{version:v1|v1beta}/models/{target}", self._generate)
 

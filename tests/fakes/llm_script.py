@@ -78,6 +78,11 @@ class LLMFake(FakeServer):
         self.default = ModelTurn(text="네, 알겠어요.")
         self._released = asyncio.Event()
 
+    @property
+    def base_url(self) -> str:
+        """What the SDK's base-URL setting points at."""
+        return self.url
+
     def script(self, *turns: ModelTurn) -> None:
         self.turns.extend(turns)
 
