@@ -20,6 +20,7 @@ def arguments_schema(model: type[BaseModel]) -> dict[str, Any]:
     raw = model.model_json_schema()
     defs: dict[str, Any] = raw.get("$defs", {})
     schema = _clean(raw, defs)
+    schema.pop("description", None)  # the model's docstring is for developers; the tool has its own description
     schema.setdefault("properties", {})
     schema["type"] = "object"
     return schema
