@@ -6,11 +6,12 @@ from bots.cli.data import data
 from bots.cli.jobs import dev, jobs, worker
 from bots.cli.knowledge import faq_eval, knowledge
 from bots.cli.nlu import eval_group, nlu
+from bots.cli.providers import providers
 from bots.cli.root import main
 from bots.cli.serve import serve
 
 eval_group.add_command(faq_eval, name="faq")
-for command in (serve, chat, config, db, data, cards, users, nlu, eval_group, knowledge):
+for command in (serve, chat, config, db, data, cards, users, nlu, eval_group, knowledge, providers):
     main.add_command(command)
 for command in (jobs, worker, dev):
     main.add_command(command)
