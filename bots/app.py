@@ -32,6 +32,7 @@ from dialogue.recommend.personal import PersonalCache
 from dialogue.recommend.recommender import Recommender
 from dialogue.session import SessionStore
 from dialogue.tools.account import BalanceTool, CouponsTool
+from dialogue.tools.base import Tool
 from dialogue.tools.faq import FaqSearchTool
 from dialogue.tools.recommend import RecommendTool
 from dialogue.tools.registry import ToolRegistry
@@ -188,9 +189,14 @@ def provider_sections(settings: Settings) -> dict[str, ProviderSettings]:
 
 
 def _language_model(
-    services: Services, recommend: RecommendHandler, meal_faq: FaqSource, served: dict[str, Assistant]
+    services: Services,
+    recommend: RecommendHandler,
+    meal_faq: FaqSource,
+    served: dict[str, Assistant],
+    meal_extra: Sequence[Tool] = (),
 ) -> ModelResponder | None:
-    """The model path with the tools each assistant offers, or None when no provider has a key (offline only)."""
+    """The model path with the tools each assistant offers (``meal_extra``: the ordering tools), or None when no
+    provider has a key (offline only)."""
     settings = services.settings
     router = build_router(provider_sections(settings), settings.router, services.kv)
     if not router.providers:
@@ -202,6 +208,7 @@ def _language_model(
             BalanceTool(),
             CouponsTool(services.db),
             FaqSearchTool(meal_faq_handler, about="급식카드와 끼니 사용법"),
+            *meal_extra,
         ]
     )
     models = {"meal": AssistantModel(MEAL_SYSTEM, meal_tools)}

@@ -38,7 +38,9 @@ def build_provider(name: str, section: ProviderSettings, router: RouterSettings)
             connect_timeout_s=router.connect_timeout_s,
             read_timeout_s=router.total_timeout_s,
         )
-    return GeminiProvider(api_key=key, base_url=section.base_url, model=section.model, read_timeout_s=router.total_timeout_s)
+    return GeminiProvider(
+        api_key=key, base_url=section.base_url, model=section.model, read_timeout_s=router.total_timeout_s
+    )
 
 
 def build_providers(sections: Mapping[str, ProviderSettings], router: RouterSettings) -> list[Provider]:
