@@ -49,15 +49,24 @@ Sleep = Callable[[float], Awaitable[None]]
 class ChannelRateLimit:
     """Pushes per second per channel, shared by every worker through the key-value store (fixed one-second windows)."""
 
-    def __init__(self, kv: KeyValueStore, settings: NotifySettings, *, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        kv: KeyValueStore,
+        settings: NotifySettings,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
         self.kv = kv
         self.settings = settings
         self.sleep = sleep
+        self.wall = wall
 
     async def acquire(self, channel: str) -> None:
+        """Wait until ``channel`` has room in the current second, then take one push of it."""
         limit = self.settings.per_second(channel)
         while True:
-            now = time.time()
+            now = self.wall()
             window = int(now)
             used = await self.kv.incr(f"rate:push:{channel}:{window}", ttl=2.0)
             if used <= limit:

@@ -13,7 +13,7 @@ import binascii
 import hmac
 import random
 from bisect import bisect_left, bisect_right
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -31,7 +31,6 @@ DEFAULT_PAGE = 500
 MEAL_HOURS = ((7, 9), (11, 14), (17, 20))
 """Local hours in which simulated children pay for meals."""
 
-Middleware = Callable[[web.Request, Callable[[web.Request], Awaitable[web.StreamResponse]]], Awaitable[Any]]
 
 
 @dataclass(slots=True)
@@ -185,28 +184,28 @@ class IssuerApp:
     """The HTTP side: Bearer key check, the two contract routes, and a development route to change a card."""
 
     def __init__(
-        self,
-        book: IssuerBook,
-        api_key: str,
-        *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        middlewares: Sequence[Middleware] = (),
+        self, book: IssuerBook, api_key: str, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> None:
         self.book = book
         self.api_key = api_key
         self.clock = clock
-        self.requests = 0
-        chain: list[Any] = [*middlewares, self._auth]
-        self.app = web.Application(middlewares=chain)
-        self.app.router.add_get("/v1/cards/balances", self.balances)
-        self.app.router.add_get("/v1/cards/{card_id}", self.card)
-        self.app.router.add_post("/v1/dev/cards/{card_id}", self.dev_change)
+
+    def build(self) -> web.Application:
+        app = web.Application()
+        self.register(app)
+        return app
+
+    def register(self, app: web.Application) -> None:
+        """Add the key check and the routes to ``app`` (before it starts)."""
+        app.middlewares.append(self.auth)
+        app.router.add_get("/v1/cards/balances", self.balances)
+        app.router.add_get("/v1/cards/{card_id}", self.card)
+        app.router.add_post("/v1/dev/cards/{card_id}", self.dev_change)
 
     @web.middleware
-    async def _auth(
+    async def auth(
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
-        self.requests += 1
         expected = f"Bearer {self.api_key}".encode()
         given = request.headers.get("Authorization", "").encode()
         if not hmac.compare_digest(given, expected):
