@@ -203,3 +203,26 @@ async def test_the_seller_still_refuses_what_is_not_its_faq_without_asking_a_mod
 
 async def test_without_a_key_the_engine_stays_offline(engine: DialogueEngine) -> None:
     assert engine.llm is None
+
+
+async def test_the_ordering_tools_are_offered_and_run_for_the_session(
+    model_engine: DialogueEngine, openai_fake: FakeOpenAI
+) -> None:
+    openai_fake.script(
+        ModelTurn(tool_calls=(FakeToolCall("find_product", {"query": "불고기버거"}),)),
+        ModelTurn(text="불고기버거를 찾았어요."),
+    )
+    events = await collect(model_engine, console("demo07", "불고기버거 있어?", at=LUNCH))
+    assert final(events).text == "불고기버거를 찾았어요."
+    offered = {tool["function"]["name"] for tool in openai_fake.bodies[0]["tools"]}
+    assert {
+        "find_product",
+        "add_to_cart",
+        "view_cart",
+        "update_item",
+        "remove_item",
+        "clear_cart",
+        "checkout",
+    } <= offered
+    found = json.loads(openai_fake.bodies[1]["messages"][-1]["content"])
+    assert "error" not in found and "불고기" in json.dumps(found, ensure_ascii=False)
