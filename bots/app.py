@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 
 from aiohttp import web
 from kiwipiepy import Kiwi
 
+from bots.channels.dialogue import DialogueSlot
+from bots.channels.mount import mount_channels
 from bots.http.health import HealthRoutes
+from bots.http.metrics import Metrics
 from bots.settings import Settings
 from dialogue.engine import DialogueEngine
 from dialogue.handlers.account import BalanceHandler, CouponHandler
@@ -26,6 +29,7 @@ from dialogue.llm.factory import ProviderSettings, build_router
 from dialogue.llm.prompts import MEAL_SYSTEM, SELLER_SYSTEM
 from dialogue.llm.responder import AssistantModel, ModelResponder
 from dialogue.nlu.types import Understander
+from dialogue.ordering.staff import StaffActions
 from dialogue.places import PlaceDirectory
 from dialogue.recommend.catalogue import Catalogue
 from dialogue.recommend.personal import PersonalCache
@@ -54,6 +58,7 @@ logger = logging.getLogger(__name__)
 
 SERVICES_KEY: web.AppKey[Services] = web.AppKey("services")
 CHANNELS_KEY: web.AppKey[list[str]] = web.AppKey("channels")
+CHANNEL_NOTES_KEY: web.AppKey[dict[str, str]] = web.AppKey("channel_notes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +97,84 @@ async def running_services(settings: Settings, *, migrate: bool = True) -> Async
         await db.close()
 
 
-def init_application(services: Services) -> web.Application:
-    """The aiohttp application of ``kkini serve``: the routes that exist, wired to the services."""
+def init_application(
+    services: Services,
+    dialogue: DialogueSlot | None = None,
+    *,
+    staff: StaffActions | None = None,
+    telegram_polling: bool = False,
+) -> web.Application:
+    """The aiohttp application of ``kkini serve``: health, metrics and, given the dialogue, every configured channel.
+
+    ``dialogue`` may still be empty: `serving_dialogue` fills it in the background while the server already answers.
+    """
     app = web.Application(client_max_size=1024 * 1024)
     app[SERVICES_KEY] = services
-    app[CHANNELS_KEY] = []  # channel adapters append their names as they mount their routes
-    HealthRoutes(services.db, services.kv).register(app.router)
+    metrics = Metrics()
+    metrics.register(app)
+    HealthRoutes(services.db, services.kv, dialogue).register(app.router)
+    if dialogue is None:
+        app[CHANNELS_KEY] = []
+        return app
+    channels = mount_channels(
+        app,
+        services.settings,
+        services.db,
+        services.kv,
+        dialogue,
+        metrics,
+        staff=staff,
+        telegram_polling=telegram_polling,
+    )
+    app[CHANNELS_KEY] = channels.names
+    app[CHANNEL_NOTES_KEY] = channels.notes
     return app
+
+
+@asynccontextmanager
+async def serving_dialogue(
+    services: Services, slot: DialogueSlot, *, seller: bool | None = None
+) -> AsyncIterator[asyncio.Task[None]]:
+    """Fill ``slot`` in the background while the server already listens: the meal assistant first (seconds), then
+    meal and seller together once the seller FAQ collection is built (about 20 s the first time, then cached).
+
+    ``seller``: True builds it at once, False never, None (the default) when Slack is on or on the first seller
+    message. Leaving the block stops the loading and closes the engines.
+    """
+    eager = services.settings.slack.enabled if seller is None else seller
+    slot.loading = {"meal", "seller"} if eager else {"meal"}
+    if seller is None and not eager:
+        slot.on_demand["seller"] = asyncio.Event()
+    task = asyncio.create_task(_fill_dialogue(services, slot, with_seller=eager or seller is None))
+    try:
+        yield task
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def _fill_dialogue(services: Services, slot: DialogueSlot, *, with_seller: bool) -> None:
+    kiwi = await asyncio.to_thread(Kiwi)
+    async with AsyncExitStack() as stack:
+        first = await stack.enter_async_context(running_dialogue(services, kiwi=kiwi, assistants=("meal",)))
+        slot.serve(first, ("meal",))
+        logger.info("dialogue: the meal assistant is ready")
+        if with_seller:
+            wanted = slot.on_demand.get("seller")
+            if wanted is not None:
+                await wanted.wait()
+            try:
+                both = await stack.enter_async_context(
+                    running_dialogue(services, nlu=first.nlu, kiwi=kiwi, assistants=("meal", "seller"))
+                )
+            except Exception as error:
+                logger.error("dialogue: the seller assistant could not be built: %s", error)
+                slot.failed["seller"] = str(error)
+                slot.loading.discard("seller")
+            else:
+                slot.serve(both, ("meal", "seller"))
+                logger.info("dialogue: the seller assistant is ready")
+        await asyncio.Event().wait()  # keep the engines open until the server stops
 
 
 # Intents the recommender answers: each narrows or widens the same search.

@@ -8,7 +8,8 @@ import signal
 import click
 from aiohttp import web
 
-from bots.app import CHANNELS_KEY, Services, init_application, running_services
+from bots.app import CHANNEL_NOTES_KEY, CHANNELS_KEY, Services, init_application, running_services, serving_dialogue
+from bots.channels.dialogue import DialogueSlot
 from bots.cli.jobs import scheduled_jobs
 from bots.cli.root import settings_from
 from bots.settings import Settings
@@ -17,20 +18,24 @@ from bots.settings import Settings
 @click.command()
 @click.option("--host", default=None, help="address to listen on [KKINI_SERVER__HOST, 127.0.0.1]")
 @click.option("--port", type=int, default=None, help="port to listen on [KKINI_SERVER__PORT, 8080]")
+@click.option(
+    "--telegram-polling", is_flag=True, help="development: fetch Telegram updates by polling instead of the webhook"
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, telegram_polling: bool) -> None:
     """Run the server until interrupted; loads the sample data into an empty database first."""
     settings = settings_from(ctx)
-    asyncio.run(_serve(settings, host or settings.server.host, port or settings.server.port))
+    asyncio.run(_serve(settings, host or settings.server.host, port or settings.server.port, telegram_polling))
 
 
-async def _serve(settings: Settings, host: str, port: int) -> None:
+async def _serve(settings: Settings, host: str, port: int, telegram_polling: bool = False) -> None:
     async with running_services(settings) as services:
         if settings.sample.load_on_start and await services.database_is_empty():
             click.echo("kkini: empty database, loading the sample data ...")
             report = await services.load_sample_data()
             click.echo(f"kkini: sample data loaded in {report.elapsed_s:.1f} s")
-        app = init_application(services)
+        dialogue = DialogueSlot()
+        app = init_application(services, dialogue, telegram_polling=telegram_polling)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, host, port)
@@ -39,20 +44,51 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
         except OSError as error:
             await runner.cleanup()
             raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
-        _print_banner(services, app[CHANNELS_KEY], f"http://{host}:{port}")
+        _print_banner(services, app[CHANNELS_KEY], f"http://{host}:{port}", app.get(CHANNEL_NOTES_KEY, {}))
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         try:
-            async with scheduled_jobs(services):
+            async with serving_dialogue(services, dialogue) as loading, scheduled_jobs(services):
+                loading.add_done_callback(lambda task: _loading_failed(task, stop))
+                await _announce_dialogue(dialogue, stop)
                 await stop.wait()
         finally:
             click.echo("kkini: shutting down")
             await runner.cleanup()
 
 
-def _print_banner(services: Services, channels: list[str], url: str) -> None:
+async def _announce_dialogue(dialogue: DialogueSlot, stop: asyncio.Event) -> None:
+    """Say when each assistant starts answering, without holding up the server (it already listens)."""
+
+    async def watch() -> None:
+        announced: set[str] = set()
+        while not stop.is_set():
+            for name in sorted(dialogue.assistants - announced):
+                click.echo(f"kkini: the {name} assistant is ready")
+                announced.add(name)
+            for name, error in dialogue.failed.items():
+                if name not in announced:
+                    click.echo(f"kkini: the {name} assistant is off: {error}", err=True)
+                    announced.add(name)
+            await asyncio.sleep(0.5)
+
+    task = asyncio.create_task(watch())
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+
+
+_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
+def _loading_failed(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        click.echo(f"kkini: the dialogue engine could not start: {task.exception()!r}", err=True)
+        stop.set()
+
+
+def _print_banner(services: Services, channels: list[str], url: str, notes: dict[str, str]) -> None:
     settings = services.settings
     database = services.db.engine.url.render_as_string(hide_password=True)
     kv = "Redis" if settings.redis.url else "in-process"
@@ -60,5 +96,10 @@ def _print_banner(services: Services, channels: list[str], url: str) -> None:
     click.echo(f"  database        {database}")
     click.echo(f"  key-value store {kv}")
     click.echo(f"  channels on     {', '.join(channels) if channels else 'none'}")
-    click.echo(f"  health          {url}/healthz, {url}/readyz")
+    for channel, note in notes.items():
+        click.echo(f"  {channel:<15} {note}")
+    if "web" in channels:
+        click.echo(f"  web chat        {url}/")
+    click.echo(f"  health          {url}/healthz, {url}/readyz (the assistants load in the background)")
+    click.echo(f"  metrics         {url}/metrics")
     click.echo("press Ctrl+C to stop")

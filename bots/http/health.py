@@ -1,4 +1,5 @@
-"""Liveness and readiness: ``/healthz`` says the process answers, ``/readyz`` that its dependencies do."""
+"""Liveness and readiness: ``/healthz`` says the process answers, ``/readyz`` that its dependencies do and which
+assistants answer yet."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import text
 
+from bots.channels.dialogue import DialogueSlot
 from storage.database import Database
 from storage.kv import KeyValueStore
 
@@ -21,9 +23,10 @@ CHECK_TIMEOUT_S = 2.0
 
 
 class HealthRoutes:
-    def __init__(self, db: Database, kv: KeyValueStore) -> None:
+    def __init__(self, db: Database, kv: KeyValueStore, dialogue: DialogueSlot | None = None) -> None:
         self.db = db
         self.kv = kv
+        self.dialogue = dialogue
 
     def register(self, router: web.UrlDispatcher) -> None:
         router.add_get("/healthz", self.healthz)
@@ -37,6 +40,9 @@ class HealthRoutes:
             "database": await self._timed(self._check_database()),
             "kv": await self._timed(self._check_kv()),
         }
+        if self.dialogue is not None:
+            # Ready once the meal assistant answers; ``loading`` names assistants still being built (seller).
+            checks["dialogue"] = self.dialogue.status()
         ready = all(check["ok"] for check in checks.values())
         return web.json_response({"ready": ready, "checks": checks}, status=200 if ready else 503)
 

@@ -1,0 +1,122 @@
+"""Mount the channels whose settings are present on the aiohttp application, with their start and stop hooks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+from aiohttp import web
+
+from bots.channels.dialogue import DialogueSlot
+from bots.channels.kakao import KakaoChannel
+from bots.channels.links import LinkCodes
+from bots.channels.middleware import Turns
+from bots.channels.slack import SlackChannel
+from bots.channels.telegram import TelegramChannel
+from bots.channels.web import WebChannel
+from bots.http.metrics import Metrics
+from bots.settings import Settings
+from dialogue.ordering.staff import StaffActions
+from storage.database import Database
+from storage.kv import KeyValueStore
+
+logger = logging.getLogger(__name__)
+
+START_RETRY_S = (1.0, 5.0, 15.0, 30.0, 60.0)
+
+
+class Lifecycle(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class Channels:
+    """The mounted channels of one application: names for the banner, adapters, and what failed to start."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.telegram: TelegramChannel | None = None
+        self.kakao: KakaoChannel | None = None
+        self.slack: SlackChannel | None = None
+        self.web: WebChannel | None = None
+        self.notes: dict[str, str] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        if self.kakao is not None:
+            await self.kakao.start()
+        if self.telegram is not None:
+            self._tasks.append(asyncio.create_task(_start_with_retries("telegram", self.telegram)))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.telegram is not None:
+            await self.telegram.stop()
+        if self.kakao is not None:
+            await self.kakao.stop()
+
+
+async def _start_with_retries(name: str, channel: Lifecycle) -> None:
+    """Start a channel that needs its platform (Telegram's getMe); retry with backoff instead of failing the server."""
+    for attempt, delay in enumerate((*START_RETRY_S, None)):
+        try:
+            await channel.start()
+            return
+        except Exception as error:
+            if delay is None:
+                logger.error("%s did not start after %d attempts: %r", name, attempt + 1, error)
+                return
+            logger.warning("%s did not start (%r); retrying in %.0f s", name, error, delay)
+            await channel.stop()
+            await asyncio.sleep(delay)
+
+
+def mount_channels(
+    app: web.Application,
+    settings: Settings,
+    db: Database,
+    kv: KeyValueStore,
+    slot: DialogueSlot,
+    metrics: Metrics,
+    *,
+    staff: StaffActions | None = None,
+    telegram_polling: bool = False,
+) -> Channels:
+    """Add each configured channel's routes to ``app``; their start and stop run with the application's."""
+    limits = settings.channels
+    turns = Turns(slot, kv, limits, LinkCodes(db, kv, limits.link_code_ttl_s), metrics)
+    channels = Channels()
+    if limits.web_enabled:
+        channels.web = WebChannel(turns, max_body_bytes=limits.max_body_bytes)
+        channels.web.register(app.router)
+        channels.names.append("web")
+    if settings.telegram.enabled:
+        channels.telegram = TelegramChannel(
+            settings.telegram, turns, kv, max_body_bytes=limits.max_body_bytes, polling=telegram_polling
+        )
+        channels.telegram.register(app.router)
+        channels.names.append("telegram (polling)" if telegram_polling else "telegram")
+        if not telegram_polling and not channels.telegram.webhook_secret_set:
+            channels.notes["telegram"] = "KKINI_TELEGRAM__WEBHOOK_SECRET is unset: every webhook call is refused (403)"
+    if settings.kakao.enabled:
+        channels.kakao = KakaoChannel(settings.kakao, turns, kv, max_body_bytes=limits.max_body_bytes)
+        channels.kakao.register(app.router)
+        channels.names.append("kakao")
+    if settings.slack.enabled:
+        channels.slack = SlackChannel(settings.slack, turns, db, max_body_bytes=limits.max_body_bytes, staff=staff)
+        channels.slack.register(app.router)
+        channels.names.append("slack")
+
+    async def on_startup(_app: web.Application) -> None:
+        await channels.start()
+
+    async def on_cleanup(_app: web.Application) -> None:
+        await channels.stop()
+
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
+    return channels

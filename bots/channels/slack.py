@@ -1,0 +1,445 @@
+"""Slack for store staff: slack-bolt's AsyncApp, dispatched from our aiohttp route.
+
+Bolt verifies the signature (401 otherwise) and acknowledges within Slack's 3 seconds; listeners do their work after
+the acknowledgement. A middleware drops an event whose event_id was seen before (Slack retries up to three times
+when an answer is late, with ``X-Slack-Retry-Num``), by set membership in the key-value store.
+
+- Mentions and direct messages are answered by the ``seller`` assistant in a thread, streamed with
+  chat.startStream / appendStream / stopStream, or posted and updated with chat.update where streaming is refused.
+- ``/kkini soldout 메뉴``, ``/kkini restock 메뉴``, ``/kkini open|close|break|auto``, ``/kkini menu``: the shop is the
+  one whose ``slack_channel`` is the channel the command was typed in.
+- Orders: `SlackStaffBoard` posts each order in its shop's channel with Accept / Reject / Ready buttons and updates
+  the message in place; the buttons go to the ordering service's `StaffActions`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel import col, select
+
+from bots.channels.middleware import Turns
+from bots.channels.replies import Gathered, split_text
+from bots.settings import SlackSettings
+from dialogue.korean import won
+from dialogue.messages import IncomingMessage, TextDelta
+from dialogue.ordering.staff import StaffActions, StaffOrder
+from storage.database import Database
+from storage.hours import local_time
+from storage.models import MenuItem, Shop, StatusOverride, utcnow
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "slack"
+MAX_TEXT = 3000
+MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
+STREAM_BUFFER = 120
+"""Characters gathered before one appendStream call (fewer calls, same text)."""
+BREAK = timedelta(hours=1)
+ORDER_STATUS = {
+    "placed": "🆕 새 주문",
+    "accepted": "👩‍🍳 수락함 · 조리 중",
+    "rejected": "❌ 거절함",
+    "ready": "✅ 준비 완료 · 손님을 기다리는 중",
+    "picked_up": "🙌 손님이 받아 감",
+    "cancelled": "🚫 손님이 취소함",
+}
+ORDER_ACTIONS = {"order_accept": "accepted", "order_reject": "rejected", "order_ready": "ready"}
+DEFAULT_REJECT_REASON = "가게 사정으로 지금은 주문을 받을 수 없어요."
+COMMAND_HELP = (
+    "쓸 수 있는 명령이에요.\n"
+    "• /kkini soldout 메뉴이름 — 품절로 표시\n"
+    "• /kkini restock 메뉴이름 — 품절 해제\n"
+    "• /kkini open | close | break | auto — 영업 중 / 영업 종료 / 브레이크 타임(1시간) / 영업시간대로\n"
+    "• /kkini menu — 메뉴와 품절 상태 보기"
+)
+
+
+class SlackChannel:
+    def __init__(
+        self,
+        settings: SlackSettings,
+        turns: Turns,
+        db: Database,
+        *,
+        max_body_bytes: int,
+        staff: StaffActions | None = None,
+    ) -> None:
+        assert settings.bot_token is not None and settings.signing_secret is not None
+        self.settings = settings
+        self.turns = turns
+        self.db = db
+        self.max_body_bytes = max_body_bytes
+        self.staff = staff
+        self.client = AsyncWebClient(token=settings.bot_token.get_secret_value(), base_url=settings.api_base_url)
+        self.app = AsyncApp(
+            token=settings.bot_token.get_secret_value(),
+            signing_secret=settings.signing_secret.get_secret_value(),
+            client=self.client,
+            process_before_response=False,
+        )
+        self.board = SlackStaffBoard(self.client)
+        self._add_listeners()
+
+    def register(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/slack/events", self.events)
+
+    async def events(self, request: web.Request) -> web.Response:
+        if request.content_length is not None and request.content_length > self.max_body_bytes:
+            return web.json_response({"error": "body too large"}, status=413)
+        raw = await request.content.read(self.max_body_bytes + 1)
+        if len(raw) > self.max_body_bytes:
+            return web.json_response({"error": "body too large"}, status=413)
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return web.json_response({"error": "body is not UTF-8"}, status=400)
+        bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
+        try:
+            answer = await self.app.async_dispatch(bolt_request)
+        except Exception:
+            # Bolt answers malformed bodies itself; anything else is ours to log, not Slack's to retry forever.
+            logger.exception("slack: dispatching a request failed")
+            return web.json_response({"error": "could not handle the request"}, status=400)
+        return _aiohttp_response(answer)
+
+    # -- listeners ---------------------------------------------------------------------------------------
+
+    def _add_listeners(self) -> None:
+        app = self.app
+        app.middleware(self._drop_duplicates)
+        app.event("app_mention")(self._on_mention)
+        app.event("message")(self._on_message)
+        app.command("/kkini")(self._on_command)
+        app.action(re.compile(r"^order_(accept|reject|ready)$"))(self._on_order_button)
+        app.action(re.compile(r"^push_button_\d+$"))(self._on_push_button)
+        app.error(self._on_error)
+
+    async def _drop_duplicates(
+        self, body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse | None:
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if isinstance(event_id, str) and not await self.turns.first_delivery(
+            CHANNEL, event_id, self.settings.dedup_ttl_s
+        ):
+            logger.info("slack: event %s delivered again, acknowledged without work", event_id)
+            return BoltResponse(status=200, body="")
+        return await next()
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        logger.error("slack: a listener failed", exc_info=error)
+
+    async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        await self._answer(event, body)
+
+    async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        # Only direct messages from people: channel messages arrive as app_mention, bots and edits are ignored.
+        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+            return
+        await self._answer(event, body)
+
+    async def _answer(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        user, channel = event.get("user"), event.get("channel")
+        if not isinstance(user, str) or not isinstance(channel, str):
+            return
+        text = MENTION.sub("", str(event.get("text") or "")).strip()
+        thread_ts = str(event.get("thread_ts") or event.get("ts") or "")
+        message = IncomingMessage(
+            CHANNEL,
+            user,
+            text=text,
+            conversation=f"{channel}:{thread_ts}",
+            delivery_id=body.get("event_id"),
+            received_at=utcnow(),
+            assistant="seller",
+        )
+        stream = ThreadStream(self.client, channel, thread_ts, user, str(body.get("team_id") or ""))
+        gathered = Gathered()
+        async for reply_event in self.turns.events(message):
+            if isinstance(reply_event, TextDelta):
+                await stream.push(reply_event.text)
+            else:
+                gathered.add(reply_event)
+        if gathered.final is not None:
+            with self.turns.metrics.timed(CHANNEL, "send"):
+                await stream.finish(gathered)
+
+    async def _on_command(self, ack: Callable[..., Awaitable[None]], command: dict[str, Any]) -> None:
+        await ack()
+        channel, user = str(command.get("channel_id") or ""), str(command.get("user_id") or "")
+        words = str(command.get("text") or "").split(maxsplit=1)
+        verb = words[0].lower() if words else "help"
+        argument = words[1].strip() if len(words) > 1 else ""
+        try:
+            public, text = await self._run_command(channel, user, verb, argument)
+        except Exception:
+            logger.exception("slack: /kkini %s failed", verb)
+            public, text = False, "명령을 처리하지 못했어요. 잠시 후 다시 해 주세요."
+        try:
+            if public:
+                await self.client.chat_postMessage(channel=channel, text=text)
+            else:
+                await self.client.chat_postEphemeral(channel=channel, user=user, text=text)
+        except SlackApiError as error:
+            logger.warning("slack: answering /kkini failed: %s", error.response.get("error"))
+
+    async def _run_command(self, channel: str, user: str, verb: str, argument: str) -> tuple[bool, str]:
+        """(whether the whole channel should see it, the text)."""
+        if verb not in {"soldout", "restock", "open", "close", "break", "auto", "menu"}:
+            return False, COMMAND_HELP
+        async with self.db.session() as session:
+            shop = (await session.exec(select(Shop).where(Shop.slack_channel == channel))).first()
+            if shop is None:
+                return False, "이 채널에 연결된 가게가 없어요. 가게의 슬랙 채널로 등록된 곳에서 써 주세요."
+            if verb == "menu":
+                items = (
+                    await session.exec(select(MenuItem).where(MenuItem.shop_id == shop.id).order_by(col(MenuItem.name)))
+                ).all()
+                lines = [f"• {item.name} {won(item.price)}{' (품절)' if item.sold_out else ''}" for item in items]
+                return False, f"*{shop.name}* 메뉴 {len(lines)}개\n" + ("\n".join(lines) or "등록된 메뉴가 없어요.")
+            if verb in {"soldout", "restock"}:
+                if not argument:
+                    return False, f"메뉴 이름도 적어 주세요. 예: /kkini {verb} 불고기버거"
+                items = (await session.exec(select(MenuItem).where(MenuItem.shop_id == shop.id))).all()
+                matches = _matching_items(list(items), argument)
+                if not matches:
+                    return False, f"'{argument}' 메뉴를 찾지 못했어요. /kkini menu 로 이름을 확인해 주세요."
+                if len(matches) > 1:
+                    names = ", ".join(item.name for item in matches[:10])
+                    return False, f"'{argument}'에 맞는 메뉴가 여러 개예요: {names}. 정확한 이름으로 다시 써 주세요."
+                item = matches[0]
+                item.sold_out = verb == "soldout"
+                session.add(item)
+                state = "품절로 표시했어요" if item.sold_out else "다시 판매 중으로 바꿨어요"
+                return True, f"<@{user}>님이 *{item.name}*을(를) {state}. 추천에는 1분 안에 반영돼요."
+            now = utcnow()
+            shop.status_override, shop.override_until, said = _override(verb, now)
+            shop.updated_at = now
+            session.add(shop)
+            return True, f"<@{user}>님이 *{shop.name}*을(를) {said}."
+
+    async def _on_order_button(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        user = str((body.get("user") or {}).get("id") or "")
+        channel = str((body.get("channel") or {}).get("id") or "")
+        status = ORDER_ACTIONS.get(str(action.get("action_id")))
+        try:
+            order_id = int(str(action.get("value")))
+        except ValueError:
+            return
+        if self.staff is None or status is None:
+            await self._tell(channel, user, "주문 처리 기능이 아직 켜져 있지 않아요.")
+            return
+        try:
+            reason = DEFAULT_REJECT_REASON if status == "rejected" else None
+            await self.staff.set_status(order_id, status, actor=f"slack:{user}", reason=reason)
+        except LookupError:
+            await self._tell(channel, user, f"주문 #{order_id}을(를) 찾지 못했어요.")
+        except ValueError:
+            await self._tell(channel, user, f"주문 #{order_id}은(는) 지금 상태에서 그렇게 바꿀 수 없어요.")
+
+    async def _on_push_button(self, ack: Callable[..., Awaitable[None]]) -> None:
+        await ack()  # buttons under pushes only acknowledge; their value is shown in the message already
+
+    async def _tell(self, channel: str, user: str, text: str) -> None:
+        try:
+            await self.client.chat_postEphemeral(channel=channel, user=user, text=text)
+        except SlackApiError as error:
+            logger.warning("slack: an ephemeral notice failed: %s", error.response.get("error"))
+
+
+class ThreadStream:
+    """An answer in a thread: chat.startStream / appendStream / stopStream, or chat.postMessage + chat.update."""
+
+    def __init__(self, client: AsyncWebClient, channel: str, thread_ts: str, user: str, team: str) -> None:
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+        self.user = user
+        self.team = team
+        self.pending = ""
+        self.ts: str | None = None
+        self.streaming = True
+
+    async def push(self, delta: str) -> None:
+        self.pending += delta
+        if len(self.pending) < STREAM_BUFFER or not self.streaming:
+            return
+        await self._flush()
+
+    async def _flush(self) -> None:
+        text, self.pending = self.pending, ""
+        try:
+            if self.ts is None:
+                started = await self.client.chat_startStream(
+                    channel=self.channel,
+                    thread_ts=self.thread_ts,
+                    markdown_text=text,
+                    recipient_user_id=self.user,
+                    recipient_team_id=self.team or None,
+                )
+                self.ts = str(started["ts"])
+            else:
+                await self.client.chat_appendStream(channel=self.channel, ts=self.ts, markdown_text=text)
+        except SlackApiError as error:
+            logger.info("slack: streaming refused (%s); posting instead", error.response.get("error"))
+            self.streaming = False
+            self.pending = text + self.pending
+
+    async def finish(self, gathered: Gathered) -> None:
+        text = gathered.text
+        if self.streaming and self.ts is not None:
+            # The stream already shows what was appended; the rest goes with the stop.
+            try:
+                await self.client.chat_stopStream(
+                    channel=self.channel, ts=self.ts, markdown_text=self.pending or None, blocks=_follow_ups(gathered)
+                )
+                return
+            except SlackApiError as error:
+                logger.info("slack: stopping the stream failed (%s); updating instead", error.response.get("error"))
+        pieces = split_text(text, MAX_TEXT)
+        try:
+            if self.ts is not None:
+                await self.client.chat_update(channel=self.channel, ts=self.ts, text=pieces[0])
+                pieces = pieces[1:]
+            for index, piece in enumerate(pieces):
+                blocks = _section(piece) + (_follow_ups(gathered) or []) if index == len(pieces) - 1 else None
+                await self.client.chat_postMessage(
+                    channel=self.channel, thread_ts=self.thread_ts, text=piece, blocks=blocks
+                )
+        except SlackApiError as error:
+            logger.warning("slack: answering in %s failed: %s", self.channel, error.response.get("error"))
+
+
+class SlackStaffBoard:
+    """`StaffBoard` on Slack: one message per order in the shop's channel, with buttons for the next moves."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def post(self, order: StaffOrder) -> str | None:
+        if not order.slack_channel:
+            return None
+        try:
+            posted = await self.client.chat_postMessage(
+                channel=order.slack_channel, text=order_summary(order), blocks=order_blocks(order)
+            )
+        except SlackApiError as error:
+            logger.warning("slack: posting order %s failed: %s", order.order_id, error.response.get("error"))
+            return None
+        return str(posted["ts"])
+
+    async def update(self, order: StaffOrder) -> None:
+        if not order.slack_channel or not order.staff_message_ref:
+            return
+        try:
+            await self.client.chat_update(
+                channel=order.slack_channel,
+                ts=order.staff_message_ref,
+                text=order_summary(order),
+                blocks=order_blocks(order),
+            )
+        except SlackApiError as error:
+            logger.warning("slack: updating order %s failed: %s", order.order_id, error.response.get("error"))
+
+
+def order_summary(order: StaffOrder) -> str:
+    return f"주문 #{order.order_id} · {ORDER_STATUS.get(order.status, order.status)} · {won(order.total)}"
+
+
+def order_blocks(order: StaffOrder) -> list[dict[str, Any]]:
+    lines = []
+    for line in order.lines:
+        lines.append(f"• {line.name} × {line.quantity}  {won(line.line_total)}")
+        lines.extend(f"   └ {option}" for option in line.options)
+    status = ORDER_STATUS.get(order.status, order.status)
+    if order.status == "rejected" and order.reject_reason:
+        status += f" ({order.reject_reason})"
+    created = local_time(order.created_at).strftime("%H:%M")
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*주문 #{order.order_id}* · {order.shop_name}"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines) or "(내역 없음)"}},
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": f"합계 *{won(order.total)}* · {order.payment_method} · 손님 {order.customer} · {created}",
+                }
+            ],
+        },
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"상태: {status}"}},
+    ]
+    buttons: list[dict[str, Any]] = []
+    if order.status == "placed":
+        buttons = [_button("수락", "order_accept", order, "primary"), _button("거절", "order_reject", order, "danger")]
+    elif order.status == "accepted":
+        buttons = [_button("준비 완료", "order_ready", order, "primary")]
+    if buttons:
+        blocks.append({"type": "actions", "block_id": f"order_{order.order_id}", "elements": buttons})
+    return blocks
+
+
+def _button(label: str, action_id: str, order: StaffOrder, style: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label},
+        "action_id": action_id,
+        "value": str(order.order_id),
+        "style": style,
+    }
+
+
+def _section(text: str) -> list[dict[str, Any]]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+
+
+def _follow_ups(gathered: Gathered) -> list[dict[str, Any]] | None:
+    """Suggested questions under the answer, as a context line (Slack has no quick replies)."""
+    labels = [button.label for button in gathered.quick_replies]
+    if not labels:
+        return None
+    return [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "이런 것도 물어보세요: " + " · ".join(labels)}]}
+    ]
+
+
+def _matching_items(items: list[MenuItem], name: str) -> list[MenuItem]:
+    wanted = name.replace(" ", "")
+    exact = [item for item in items if item.name.replace(" ", "") == wanted]
+    return exact or [item for item in items if wanted in item.name.replace(" ", "")]
+
+
+def _override(verb: str, now: datetime) -> tuple[str | None, datetime | None, str]:
+    """The shop's status override for a command: (value, until, what to say)."""
+    if verb == "auto":
+        return None, None, "영업시간대로 돌려놓았어요"
+    if verb == "break":
+        return StatusOverride.BREAK.value, now + BREAK, "1시간 브레이크 타임으로 바꿨어요"
+    local = local_time(now)
+    end_of_day = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    if verb == "open":
+        return StatusOverride.OPEN.value, end_of_day, "오늘 영업 중으로 바꿨어요"
+    return StatusOverride.CLOSED.value, end_of_day, "오늘 영업 종료로 바꿨어요"
+
+
+def _aiohttp_response(answer: BoltResponse) -> web.Response:
+    headers = {
+        name: values[0] if isinstance(values, list | tuple) else str(values)
+        for name, values in answer.headers.items()
+        if name.lower() not in {"content-length", "content-type"}
+    }
+    content_type = answer.headers.get("content-type", ["text/plain"])
+    media = (content_type[0] if isinstance(content_type, list | tuple) else str(content_type)).split(";")[0]
+    return web.Response(status=answer.status, body=answer.body.encode("utf-8"), headers=headers, content_type=media)

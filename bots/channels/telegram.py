@@ -1,0 +1,365 @@
+"""Telegram: python-telegram-bot's Application, fed from our webhook route (or by polling in development).
+
+The route checks ``X-Telegram-Bot-Api-Secret-Token``, parses the update and queues it; the answer to Telegram is
+immediate, so a slow turn never makes Telegram redeliver. A handler in group -1 drops an update whose update_id was
+seen before (kept in the key-value store for longer than Telegram's 24-hour redelivery), by set membership, so a late
+or out-of-order update is still answered. Answers stream: drafts (sendMessageDraft) in private chats, then the final
+message; throttled edits of one message in groups. Messages longer than 4,096 characters are split. AIORateLimiter
+keeps within Telegram's flood limits and waits out a 429's retry_after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+from typing import Any
+
+from aiohttp import web
+from telegram import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bots.channels.middleware import Turns
+from bots.channels.replies import EMPTY_MESSAGE, Gathered, split_text
+from bots.settings import TelegramSettings
+from dialogue.messages import Button, IncomingMessage, TextDelta
+from storage.kv import KeyValueStore
+from storage.models import utcnow
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
+CALLBACK_DATA_MAX = 64
+BUTTON_TTL_S = 7 * 24 * 3600.0
+BUTTON_KEY_PREFIX = "k:"
+COMMAND_UTTERANCES = {
+    "start": "안녕하세요",
+    "balance": "카드 잔액 알려줘",
+    "coupons": "쿠폰 보여줘",
+    "cart": "장바구니 보여줘",
+}
+"""Commands the engine answers, as the words a user would type for them."""
+HELP = (
+    "끼니는 급식카드로 먹을 수 있는 곳을 찾아 드려요.\n"
+    '예: "5천원으로 뭐 먹지?", "근처 분식집", "지금 여는 곳"\n\n'
+    "/balance 카드 잔액\n/coupons 내 쿠폰\n/cart 장바구니\n"
+    "/link 카카오톡 계정과 연결하는 코드 받기 (/link 코드 로 연결)\n/help 도움말"
+)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class TelegramChannel:
+    def __init__(
+        self,
+        settings: TelegramSettings,
+        turns: Turns,
+        kv: KeyValueStore,
+        *,
+        max_body_bytes: int,
+        polling: bool = False,
+    ) -> None:
+        assert settings.token is not None
+        self.settings = settings
+        self.turns = turns
+        self.kv = kv
+        self.max_body_bytes = max_body_bytes
+        self.polling = polling
+        root = settings.api_base_url.rstrip("/")
+        builder = (
+            Application.builder()
+            .token(settings.token.get_secret_value())
+            .base_url(f"{root}/bot")
+            .base_file_url(f"{root}/file/bot")
+            .rate_limiter(AIORateLimiter(max_retries=3))
+            .concurrent_updates(64)
+        )
+        if not polling:
+            builder = builder.updater(None)
+        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self._add_handlers()
+
+    @property
+    def webhook_secret_set(self) -> bool:
+        return self.settings.webhook_secret is not None
+
+    def register(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/telegram/webhook", self.webhook)
+
+    async def start(self) -> None:
+        await self.application.initialize()
+        await self.application.start()
+        if self.polling:
+            updater = self.application.updater
+            assert updater is not None
+            await self.application.bot.delete_webhook()
+            await updater.start_polling(allowed_updates=["message", "callback_query"], poll_interval=0.0)
+
+    async def stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    # -- the webhook route -------------------------------------------------------------------------------
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        expected = self.settings.webhook_secret
+        given = request.headers.get(SECRET_HEADER, "")
+        if expected is None or not hmac.compare_digest(given.encode(), expected.get_secret_value().encode()):
+            return web.json_response({"ok": False, "error": "wrong or missing secret token"}, status=403)
+        if request.content_length is not None and request.content_length > self.max_body_bytes:
+            return web.json_response({"ok": False, "error": "body too large"}, status=413)
+        raw = await request.content.read(self.max_body_bytes + 1)
+        if len(raw) > self.max_body_bytes:
+            return web.json_response({"ok": False, "error": "body too large"}, status=413)
+        try:
+            data = json.loads(raw)
+            update = Update.de_json(data, self.application.bot) if isinstance(data, dict) else None
+        except (ValueError, TypeError, KeyError) as error:
+            logger.info("telegram: malformed update refused: %r", error)
+            update = None
+        if update is None or not isinstance(data.get("update_id"), int):
+            return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
+        await self.application.update_queue.put(update)
+        return web.json_response({"ok": True})
+
+    # -- handlers -----------------------------------------------------------------------------------------
+
+    def _add_handlers(self) -> None:
+        app = self.application
+        app.add_handler(TypeHandler(Update, self._drop_duplicates), group=-1)
+        for command in COMMAND_UTTERANCES:
+            app.add_handler(CommandHandler(command, self._on_command))
+        app.add_handler(CommandHandler("help", self._on_help))
+        app.add_handler(CommandHandler("link", self._on_text))
+        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self._on_text))
+        app.add_handler(CallbackQueryHandler(self._on_button))
+        app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT, self._on_other))
+        app.add_error_handler(self._on_error)
+
+    async def _drop_duplicates(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await self.turns.first_delivery(CHANNEL, str(update.update_id), self.settings.dedup_ttl_s):
+            logger.info("telegram: update %s delivered again, dropped", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+        await self._answer(update, COMMAND_UTTERANCES[command])
+
+    async def _on_help(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            await self._send(chat.id, HELP)
+
+    async def _on_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None and message.text:
+            await self._answer(update, message.text)
+
+    async def _on_other(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            await self._send(chat.id, EMPTY_MESSAGE)
+
+    async def _on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        try:
+            await query.answer()  # stops the button's spinner at once; the reply follows as a message
+        except TelegramError as error:
+            logger.info("telegram: answering a callback query failed: %r", error)
+        payload = await self._payload(query.data or "")
+        if payload is None:
+            chat = update.effective_chat
+            if chat is not None:
+                await self._send(chat.id, "이 버튼은 시간이 지나 쓸 수 없어요. 다시 말씀해 주세요.")
+            return
+        await self._answer(update, _button_label(query) or "", payload=payload)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logger.error("telegram: handling update failed", exc_info=context.error)
+
+    # -- one turn ------------------------------------------------------------------------------------------
+
+    async def _answer(self, update: Update, text: str, *, payload: str | None = None) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        message = IncomingMessage(
+            CHANNEL,
+            str(user.id),
+            text=text,
+            payload=payload,
+            conversation=str(chat.id) if chat.type != Chat.PRIVATE else None,
+            delivery_id=str(update.update_id),
+            received_at=utcnow(),
+        )
+        stream: Stream = (
+            DraftStream(self, chat.id, self.settings.draft_interval_s)
+            if chat.type == Chat.PRIVATE
+            else EditStream(self, chat.id, self.settings.edit_interval_s)
+        )
+        gathered = Gathered()
+        async for event in self.turns.events(message):
+            if isinstance(event, TextDelta):
+                await stream.push(event.text)
+            else:
+                gathered.add(event)
+        if gathered.final is None:
+            return  # silenced by the rate limit
+        with self.turns.metrics.timed(CHANNEL, "send"):
+            await stream.finish(gathered.text, await self._keyboard(gathered))
+
+    async def _keyboard(self, gathered: Gathered) -> InlineKeyboardMarkup | None:
+        rows: list[list[InlineKeyboardButton]] = []
+        for card in gathered.cards:
+            for button in card.buttons:
+                label = f"{card.title} · {button.label}"
+                rows.append([InlineKeyboardButton(label, callback_data=await self._callback_data(button))])
+        quick = [
+            InlineKeyboardButton(button.label, callback_data=await self._callback_data(button))
+            for button in gathered.quick_replies
+        ]
+        rows.extend(quick[i : i + 2] for i in range(0, len(quick), 2))
+        return InlineKeyboardMarkup(rows) if rows else None
+
+    async def _callback_data(self, button: Button) -> str:
+        """The payload itself when it fits Telegram's 64 bytes, else a key to it in the store."""
+        if len(button.payload.encode("utf-8")) <= CALLBACK_DATA_MAX and not button.payload.startswith(
+            BUTTON_KEY_PREFIX
+        ):
+            return button.payload
+        key = hashlib.sha256(button.payload.encode("utf-8")).hexdigest()[:24]
+        await self.kv.set(f"tg-button:{key}", button.payload, ttl=BUTTON_TTL_S)
+        return BUTTON_KEY_PREFIX + key
+
+    async def _payload(self, data: str) -> str | None:
+        if data.startswith(BUTTON_KEY_PREFIX):
+            return await self.kv.get(f"tg-button:{data.removeprefix(BUTTON_KEY_PREFIX)}")
+        return data
+
+    async def _send(self, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int | None:
+        """Send the text in pieces of at most 4,096 characters, the keyboard under the last; the last message id."""
+        pieces = split_text(text, MAX_TEXT)
+        last: int | None = None
+        for index, piece in enumerate(pieces):
+            markup = keyboard if index == len(pieces) - 1 else None
+            try:
+                sent = await self.application.bot.send_message(chat_id, piece, reply_markup=markup)
+            except Forbidden as error:
+                logger.info("telegram: chat %s blocked the bot: %s", chat_id, error)
+                return None
+            except TelegramError as error:
+                logger.warning("telegram: sending to %s failed: %r", chat_id, error)
+                return None
+            last = sent.message_id
+        return last
+
+
+class Stream:
+    """How a streamed answer appears while it is written; `finish` sends the whole answer."""
+
+    def __init__(self, channel: TelegramChannel, chat_id: int, interval_s: float) -> None:
+        self.channel = channel
+        self.bot = channel.application.bot
+        self.chat_id = chat_id
+        self.interval_s = interval_s
+        self.text = ""
+        self.last_shown = 0.0
+        self.enabled = True
+
+    async def push(self, delta: str) -> None:
+        self.text += delta
+        now = time.monotonic()
+        if not self.enabled or now - self.last_shown < self.interval_s:
+            return
+        self.last_shown = now
+        try:
+            await self.show(self.text)
+        except TelegramError as error:
+            logger.info("telegram: streaming to %s stopped: %r", self.chat_id, error)
+            self.enabled = False
+
+    async def show(self, text: str) -> None:
+        raise NotImplementedError
+
+    async def finish(self, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+        await self.channel._send(self.chat_id, text, keyboard)
+
+
+class DraftStream(Stream):
+    """Private chats: the text so far as an animated draft (sendMessageDraft), then the real message."""
+
+    def __init__(self, channel: TelegramChannel, chat_id: int, interval_s: float) -> None:
+        super().__init__(channel, chat_id, interval_s)
+        self.draft_id = secrets.randbelow(2**31 - 1) + 1
+
+    async def show(self, text: str) -> None:
+        await self.bot.send_message_draft(self.chat_id, self.draft_id, split_text(text, MAX_TEXT)[-1])
+
+
+class EditStream(Stream):
+    """Groups: one message, edited as the text grows (throttled), finished in place."""
+
+    message_id: int | None = None
+
+    async def show(self, text: str) -> None:
+        piece = split_text(text, MAX_TEXT)[0]
+        if self.message_id is None:
+            self.message_id = (await self.bot.send_message(self.chat_id, piece)).message_id
+        else:
+            await self.bot.edit_message_text(piece, chat_id=self.chat_id, message_id=self.message_id)
+
+    async def finish(self, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+        if self.message_id is None:
+            await super().finish(text, keyboard)
+            return
+        pieces = split_text(text, MAX_TEXT)
+        try:
+            await self.bot.edit_message_text(
+                pieces[0],
+                chat_id=self.chat_id,
+                message_id=self.message_id,
+                reply_markup=keyboard if len(pieces) == 1 else None,
+            )
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                logger.warning("telegram: final edit in %s failed: %r", self.chat_id, error)
+        except TelegramError as error:
+            logger.warning("telegram: final edit in %s failed: %r", self.chat_id, error)
+        if len(pieces) > 1:
+            await self.channel._send(self.chat_id, "\n\n".join(pieces[1:]), keyboard)
+
+
+def _button_label(query: CallbackQuery) -> str | None:
+    """The label of the pressed button, read from the message it sits under."""
+    message = query.message
+    markup = getattr(message, "reply_markup", None)
+    if markup is None:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == query.data:
+                return str(button.text).split(" · ")[-1]
+    return None

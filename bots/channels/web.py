@@ -1,0 +1,193 @@
+"""The web chat: ``POST /api/chat`` (one JSON reply), ``POST /api/chat/stream`` (server-sent events) and the page at
+``/`` that uses the stream.
+
+Body: ``{"user", "text", "assistant"?: "meal" | "seller", "payload"?, "id"?}``. ``id``, when the client sends one,
+identifies the message: a resend of the same id is refused (409) instead of answered twice. Stream events:
+``token`` (text as it is written), ``cards``, ``quick_replies``, ``follow_ups`` (FAQ follow-up questions),
+``sources``, ``done`` (the whole text, intent, turn id) and ``error``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass
+from importlib.resources import files
+from typing import Any
+
+from aiohttp import web
+
+from bots.channels.middleware import Turns
+from bots.channels.replies import EMPTY_MESSAGE
+from dialogue.messages import Button, Cards, Final, IncomingMessage, QuickReplies, ReplyEvent, Text, TextDelta
+from storage.models import utcnow
+
+CHANNEL = "web"
+USER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+MAX_TEXT = 2000
+ASSISTANTS = ("meal", "seller")
+FAQ_PREFIX = "faq:"
+DEDUP_TTL_S = 600.0
+
+
+class BadRequest(ValueError):
+    """The body is not a chat request; ``code`` is machine-readable, the message is for the user."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    user: str
+    text: str
+    assistant: str
+    payload: str | None
+    id: str | None
+
+    @classmethod
+    def parse(cls, body: object) -> ChatRequest:
+        if not isinstance(body, dict):
+            raise BadRequest("invalid_body", "요청은 JSON 객체여야 해요.")
+        user, text, payload = body.get("user"), body.get("text", ""), body.get("payload")
+        assistant, message_id = body.get("assistant", "meal"), body.get("id")
+        if not isinstance(user, str) or not USER_ID.match(user):
+            raise BadRequest("invalid_user", "user는 영문, 숫자, _-.: 로 된 64자 이하 문자열이어야 해요.")
+        if not isinstance(text, str) or len(text) > MAX_TEXT:
+            raise BadRequest("invalid_text", f"text는 {MAX_TEXT}자 이하 문자열이어야 해요.")
+        if assistant not in ASSISTANTS:
+            raise BadRequest("invalid_assistant", "assistant는 meal 또는 seller 중 하나여야 해요.")
+        if payload is not None and (not isinstance(payload, str) or len(payload) > 200):
+            raise BadRequest("invalid_payload", "payload는 200자 이하 문자열이어야 해요.")
+        if message_id is not None and (not isinstance(message_id, str) or not USER_ID.match(message_id)):
+            raise BadRequest("invalid_id", "id는 64자 이하 문자열이어야 해요.")
+        if not text.strip() and not payload:
+            raise BadRequest("empty_text", EMPTY_MESSAGE)
+        return cls(user, text, str(assistant), payload, message_id)
+
+    def message(self) -> IncomingMessage:
+        return IncomingMessage(
+            CHANNEL,
+            self.user,
+            text=self.text,
+            payload=self.payload,
+            delivery_id=self.id,
+            received_at=utcnow(),
+            assistant=self.assistant,
+        )
+
+
+class WebChannel:
+    def __init__(self, turns: Turns, *, max_body_bytes: int) -> None:
+        self.turns = turns
+        self.max_body_bytes = max_body_bytes
+
+    def register(self, router: web.UrlDispatcher) -> None:
+        router.add_get("/", self.page)
+        router.add_post("/api/chat", self.chat)
+        router.add_post("/api/chat/stream", self.stream)
+
+    async def page(self, _request: web.Request) -> web.Response:
+        html = files("bots.channels").joinpath("web/index.html").read_text(encoding="utf-8")
+        return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+    async def _request(self, request: web.Request) -> ChatRequest:
+        if request.content_length is not None and request.content_length > self.max_body_bytes:
+            raise BadRequest("too_large", "메시지가 너무 커요.", status=413)
+        raw = await request.content.read(self.max_body_bytes + 1)
+        if len(raw) > self.max_body_bytes:
+            raise BadRequest("too_large", "메시지가 너무 커요.", status=413)
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            raise BadRequest("invalid_json", "요청 본문이 올바른 JSON이 아니에요.") from None
+        chat = ChatRequest.parse(body)
+        if chat.id is not None and not await self.turns.first_delivery(CHANNEL, f"{chat.user}:{chat.id}", DEDUP_TTL_S):
+            raise BadRequest("duplicate", "이미 받은 메시지예요.", status=409)
+        return chat
+
+    async def chat(self, request: web.Request) -> web.Response:
+        try:
+            chat = await self._request(request)
+        except BadRequest as error:
+            return _error_response(error)
+        reply: dict[str, Any] = {"text": "", "cards": [], "quick_replies": [], "follow_ups": []}
+        async for event in self.turns.events(chat.message()):
+            if isinstance(event, Text):
+                reply["text"] = f"{reply['text']}\n\n{event.text}" if reply["text"] else event.text
+            elif isinstance(event, Cards):
+                reply["cards"].extend(card_json(card) for card in event.cards)
+            elif isinstance(event, QuickReplies):
+                follow_ups, quick = _split_follow_ups(event.buttons)
+                reply["quick_replies"].extend(quick)
+                reply["follow_ups"].extend(follow_ups)
+            elif isinstance(event, Final):
+                reply.update(intent=event.intent, turn_id=event.turn_id)
+                if "sources" in event.meta:
+                    reply["sources"] = event.meta["sources"]
+        return web.json_response(reply)
+
+    async def stream(self, request: web.Request) -> web.StreamResponse:
+        try:
+            chat = await self._request(request)
+        except BadRequest as error:
+            return _error_response(error)
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"}
+        )
+        await response.prepare(request)
+        try:
+            async for name, data in sse_events(self.turns.events(chat.message())):
+                await response.write(sse(name, data))
+        except ConnectionResetError:
+            return response  # the page went away; the turn is stored all the same
+        await response.write_eof()
+        return response
+
+
+async def sse_events(events: AsyncIterator[ReplyEvent]) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+    """The engine's events as (SSE event name, JSON data); text streamed once, whether in parts or whole."""
+    streamed = ""
+    async for event in events:
+        if isinstance(event, TextDelta):
+            streamed += event.text
+            yield "token", {"text": event.text}
+        elif isinstance(event, Text):
+            # Parts already streamed are not sent again; ``done`` carries the whole text in any case.
+            rest = event.text[len(streamed) :] if event.text.startswith(streamed) else ""
+            if rest:
+                yield "token", {"text": rest}
+            streamed = ""
+        elif isinstance(event, Cards):
+            yield "cards", {"cards": [card_json(card) for card in event.cards]}
+        elif isinstance(event, QuickReplies):
+            follow_ups, quick = _split_follow_ups(event.buttons)
+            if quick:
+                yield "quick_replies", {"buttons": quick}
+            if follow_ups:
+                yield "follow_ups", {"buttons": follow_ups}
+        elif isinstance(event, Final):
+            if event.meta.get("sources"):
+                yield "sources", {"sources": event.meta["sources"]}
+            yield "done", {"text": event.text, "intent": event.intent, "turn_id": event.turn_id}
+
+
+def sse(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+def card_json(card: Any) -> dict[str, Any]:
+    return asdict(card)
+
+
+def _split_follow_ups(buttons: tuple[Button, ...]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    follow_ups = [asdict(button) for button in buttons if button.payload.startswith(FAQ_PREFIX)]
+    quick = [asdict(button) for button in buttons if not button.payload.startswith(FAQ_PREFIX)]
+    return follow_ups, quick
+
+
+def _error_response(error: BadRequest) -> web.Response:
+    return web.json_response({"error": {"code": error.code, "message": str(error)}}, status=error.status)
