@@ -160,18 +160,46 @@ async def test_unknown_card_is_none_and_malformed_cards_are_counted(issuer: Fake
         200,
         {
             "cards": [
-                {"card_id": "X1", "balance": -5, "daily_limit": 1, "monthly_limit": 1, "meal_amount": 1,
-                 "status": "ACTIVE", "updated_at": NOW.isoformat()},
-                {"card_id": "X2", "balance": 5, "daily_limit": 1, "monthly_limit": 1, "meal_amount": 1,
-                 "status": "ACTIVE", "updated_at": "2026-11-24T09:00:00"},
-                {"card_id": "X3", "balance": 5, "daily_limit": 1, "monthly_limit": 1, "meal_amount": 1,
-                 "status": "LOST", "updated_at": NOW.isoformat()},
-                {"card_id": "X4", "balance": 5, "daily_limit": 1, "monthly_limit": 1, "meal_amount": 1,
-                 "status": "SUSPENDED", "updated_at": NOW.isoformat()},
+                {
+                    "card_id": "X1",
+                    "balance": -5,
+                    "daily_limit": 1,
+                    "monthly_limit": 1,
+                    "meal_amount": 1,
+                    "status": "ACTIVE",
+                    "updated_at": NOW.isoformat(),
+                },
+                {
+                    "card_id": "X2",
+                    "balance": 5,
+                    "daily_limit": 1,
+                    "monthly_limit": 1,
+                    "meal_amount": 1,
+                    "status": "ACTIVE",
+                    "updated_at": "2026-11-24T09:00:00",
+                },
+                {
+                    "card_id": "X3",
+                    "balance": 5,
+                    "daily_limit": 1,
+                    "monthly_limit": 1,
+                    "meal_amount": 1,
+                    "status": "LOST",
+                    "updated_at": NOW.isoformat(),
+                },
+                {
+                    "card_id": "X4",
+                    "balance": 5,
+                    "daily_limit": 1,
+                    "monthly_limit": 1,
+                    "meal_amount": 1,
+                    "status": "SUSPENDED",
+                    "updated_at": NOW.isoformat(),
+                },
             ],
             "next_cursor": None,
         },
-    )  # fmt: skip
+    )
     page = await client.balances(updated_since=None, cursor=None, limit=5)
     await client.close()
     assert [card.card_id for card in page.cards] == ["X4"]
