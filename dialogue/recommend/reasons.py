@@ -40,7 +40,7 @@ class DietNotes:
 
 
 def reasons_for(entry: Scored, taste: Taste, notes: DietNotes) -> tuple[str, ...]:
-    """2-4 reasons, most telling first: the wish met, price, open hours, then coupon, habit, diet, distance, mark."""
+    """1-4 reasons, most telling first: the wish met, within budget, open hours, then coupon, habit, diet, distance, mark."""
     candidate, offer = entry.candidate, entry.offer
     shop, window = candidate.shop, candidate.window
     reasons: list[str] = []
@@ -48,7 +48,9 @@ def reasons_for(entry: Scored, taste: Taste, notes: DietNotes) -> tuple[str, ...
         reasons.append(f"원하던 {entry.wanted}")
     elif entry.liked:
         reasons.append(f"좋아하는 {shop.category}")
-    reasons.append(f"예산 안 ({won(offer.final_price)})" if taste.cap is not None else won(offer.final_price))
+    if taste.cap is not None:
+        # The price itself is shown beside the item name; repeating it here only adds noise.
+        reasons.append("예산 안")
     walk = _walk(candidate.distance_m)
     if taste.urgent and walk:
         reasons.append(walk)
