@@ -10,13 +10,12 @@ button's payload is a whole sentence and is read instead of its label.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from dialogue.messages import Button
 from dialogue.nlu.menu import menu_items
-from dialogue.ordering import phrases
+from dialogue.ordering import phrases, replies
 from dialogue.ordering.cart import load_cart
 from dialogue.ordering.catalogue import ShopMenu
+from dialogue.ordering.matching import variant_of
 from dialogue.ordering.orders import OrderDesk
 from dialogue.ordering.service import (
     ORDER_SHOP_SLOT,
@@ -35,6 +34,8 @@ CART_EDIT_INTENTS = ("menu_option", "food_request", "out_of_scope", "general_cha
 _CASH = re.compile(r"현금|현장\s*결제|가게에서\s*결제|카드\s*말고")
 _CARD = re.compile(r"급식\s*카드|꿈나무|카드로|카드\s*결제|G\s*드림", re.IGNORECASE)
 _ORDER_WORDS = re.compile(r"(?:에서|에)?\s*(?:주문|시킬|시켜|먹을)[가-힣]*")
+CONFIDENT = 0.85
+"""A product name fits this well when a bare "X Y로" is read as products, not a change ("코울슬로 하나")."""
 POPULAR = 3
 """How many sets a "what shall I order" answer offers as buttons."""
 
@@ -55,7 +56,8 @@ class OrderHandler:
         self.desk = desk
 
     async def handle(self, ctx: TurnContext) -> Reply:
-        result = await self.answer(ctx, ctx.message.payload or ctx.text, ctx.understanding.intent)
+        intent = replies.payload_intent(ctx.message.payload) or ctx.understanding.intent
+        result = await self.answer(ctx, ctx.message.payload or ctx.text, intent)
         reply = result.reply or Reply("주문을 처리하지 못했어요. 다시 말해 주세요.")
         reply.notes["tool_data"] = result.data
         return reply
@@ -66,8 +68,12 @@ class OrderHandler:
             ctx.session.slots[ORDER_SHOP_SLOT] = named.shop_id
             text = _without_shop(text, named)
         if intent == "checkout":
+            if named is not None and load_cart(ctx.session.slots).empty:
+                return await self._what_to_order(ctx, named)  # "버거리아에서 주문할래"
             return await self.desk.checkout(ctx, payment_of(text))
         command = phrases.command(text)
+        if isinstance(command, phrases.Change) and await self._orders_products(ctx, text, command):
+            command = None
         if command is None:
             if intent == "cart_view":
                 return await self.carts.view_cart(ctx)
@@ -111,16 +117,26 @@ class OrderHandler:
                 return await carts.change_option(ctx, requests)
         raise AssertionError(f"unhandled command {command!r}")
 
+    async def _orders_products(self, ctx: TurnContext, text: str, change: phrases.Change) -> bool:
+        """Whether a message that reads as an option change rather names products to add: "새우버거 세트 하나,
+        음료는 사이다로" (a set and its change), "코울슬로 하나" (a name that ends in 로)."""
+        items = _items(phrases.without_changes(text))
+        if not items:
+            return False
+        if change.explicit:
+            return True
+        menu = await self.carts.shop_menu(ctx, product=items[0].product)
+        if isinstance(menu, ToolResult):
+            return False
+        return all(menu.find(item.product).score >= CONFIDENT for item in items)
+
     async def _add(self, ctx: TurnContext, text: str, named: ShopMenu | None) -> ToolResult:
         changes = tuple(
-            ChangeRequest(*change.splits[0]) for change in phrases.changes_in(text) if len(change.splits) == 1
+            ChangeRequest(*change.splits[0])
+            for change in phrases.changes_in(text)
+            if change.explicit and len(change.splits) == 1
         )
-        entities: list[dict[str, Any]] = menu_items(phrases.without_changes(text))
-        requests = [
-            AddRequest(str(item["name"]), int(item.get("quantity") or 1))
-            for item in entities
-            if str(item.get("name", "")).strip()
-        ]
+        requests = _items(phrases.without_changes(text))
         if requests and changes:
             # Option changes belong to the set they follow ("불고기버거 세트 하나, 콜라는 사이다로").
             requests[-1] = AddRequest(requests[-1].product, requests[-1].quantity, changes)
@@ -138,12 +154,24 @@ class OrderHandler:
         sets = [item for item in menu.items.values() if item.is_set and not item.sold_out]
         sets.sort(key=lambda item: (item.price, item.id))
         picks = sets[:POPULAR]
-        buttons = tuple(Button(f"{item.name} 담기", f"{item.name} 1개 담아줘") for item in picks)
+        buttons = replies.choose_buttons(picks)
         names = ", ".join(f"{item.name} {item.price:,}원" for item in picks)
         text = f"{menu.shop_name}에서 주문할게요. 무엇을 담을까요?"
         if names:
             text += f" 예: {names}"
         return ToolResult(data={"ok": True, "shop": menu.shop_name}, reply=Reply(text, quick_replies=buttons))
+
+
+def _items(text: str) -> list[AddRequest]:
+    """The products a message names with their quantities ("새우버거 세트 두 개랑 콜라 라지 하나")."""
+    requests = []
+    for item in menu_items(text):
+        name = str(item.get("name", "")).strip()
+        if not name:
+            continue
+        sizes = [option for option in item.get("options", []) if variant_of(str(option))]
+        requests.append(AddRequest(" ".join([name, *sizes]), int(item.get("quantity") or 1)))
+    return requests
 
 
 class CartFirstHandler:
@@ -158,6 +186,8 @@ class CartFirstHandler:
         self.other = other
 
     async def handle(self, ctx: TurnContext) -> Reply:
+        if replies.payload_intent(ctx.message.payload) is not None:
+            return await self.order.handle(ctx)  # an ordering button, whatever its label read as
         text = ctx.message.payload or ctx.text
         cart = load_cart(ctx.session.slots)
         if not cart.empty:

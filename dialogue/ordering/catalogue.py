@@ -89,6 +89,8 @@ class Found:
     """Several different products fit equally: ask which one."""
     suggestions: tuple[MenuEntry, ...] = ()
     """Nothing fits well; these come closest."""
+    score: float = 0.0
+    """How well the best product fits the query (1.0: one of its names exactly)."""
 
 
 @dataclass(slots=True)
@@ -198,13 +200,13 @@ class ShopMenu:
                         _family_key(item),
                         self._pick(family, wanted_variant or _named_in(query, family), prefer_variant),
                     )
-            return Found(choices=tuple(list(seen.values())[:MAX_CHOICES]))
+            return Found(choices=tuple(list(seen.values())[:MAX_CHOICES]), score=top)
         chosen_family = [item for item in self.family(close[0]) if allowed is None or item.id in allowed]
         item = self._pick(
             chosen_family or [close[0]], wanted_variant or _named_in(query, chosen_family), prefer_variant
         )
         variants = tuple(other for other in chosen_family if other.id != item.id)
-        return Found(item=item, variants=variants)
+        return Found(item=item, variants=variants, score=top)
 
     @staticmethod
     def _pick(family: list[MenuEntry], wanted: str | None, preferred: str | None) -> MenuEntry:
@@ -301,3 +303,21 @@ class OrderCatalogue:
 
     async def menu(self, shop_id: int) -> ShopMenu | None:
         return (await self.menus()).get(shop_id)
+
+    async def refreshed(self, menu: ShopMenu, item_ids: Iterable[int]) -> ShopMenu:
+        """``menu``, or a freshly loaded one when any of the items changed price or sold out since it was read.
+
+        Staff mark items sold out from Slack, possibly on another replica; one small query per order turn sees it
+        at once instead of after the cache's TTL.
+        """
+        wanted = set(item_ids)
+        if not wanted:
+            return menu
+        async with self.db.session() as session:
+            rows = await OrderingRepository(session).items(wanted)
+        for item_id, row in rows.items():
+            known = menu.items.get(item_id)
+            if known is None or known.sold_out != row.sold_out or known.price != row.price:
+                self.invalidate()
+                return await self.menu(menu.shop_id) or menu
+        return menu

@@ -119,7 +119,7 @@ class OrderDesk:
                 replies.CART_BUTTONS,
                 cart=replies.cart_data(cart),
             )
-        method = payment or ("card" if ctx.card is not None and ctx.card.active else "cash")
+        method = payment or "card"  # a missing or unusable card is asked about, never silently swapped for cash
         if method == "card":
             refusal = self._card_refusal(ctx, cart, menu)
             if refusal is not None:

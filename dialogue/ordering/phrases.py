@@ -46,6 +46,7 @@ _CHANGE = re.compile(
 _INSTEAD = re.compile(
     r"(?P<source>[가-힣A-Za-z0-9()]+)\s*대신(?:에)?\s+(?P<target>[가-힣A-Za-z0-9() ]+?)(?:으로|로)?\s*(?:$|[,.]|주세요|줘|해|바꿔|변경)"
 )
+_STRONG_VERB = re.compile(r"바꿔|바꾸|변경|교체")
 _VARIANT_TAILS = frozenset({"라지", "미디움", "미디엄", "l", "m"})
 _TOPIC = re.compile(r"^(?P<word>[가-힣A-Za-z0-9()]+?)(?:은|는|을|를)$")
 _NOT_A_NAME = re.compile(
@@ -58,6 +59,9 @@ class Change:
     """Change a component ("감자튀김 양념감자로"): ``splits`` are the readings of (source, target), likeliest first."""
 
     splits: tuple[tuple[str | None, str], ...]
+    explicit: bool = True
+    """Said with a verb, a topic ("콜라는 사이다로") or "대신"; a bare "콜라 사이다로" is not, and an item name
+    that ends in 로 ("코울슬로 하나") reads the same way, so the caller checks it against the menu."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +183,15 @@ def changes_in(text: str) -> list[Change]:
     for match in _CHANGE.finditer(said):
         change = _reading(match.group("left"))
         if change is not None:
-            found.append(change)
+            found.append(change if _explicit(match, change) else Change(change.splits, explicit=False))
     return found
+
+
+def _explicit(match: re.Match[str], change: Change) -> bool:
+    """Said with a change verb ("바꿔줘", "변경") or a topic ("콜라는 사이다로")."""
+    if _STRONG_VERB.search(match.group(0)[len(match.group("left")) :]):
+        return True
+    return len(change.splits) == 1 and change.splits[0][0] is not None
 
 
 def without_changes(text: str) -> str:
@@ -189,7 +200,8 @@ def without_changes(text: str) -> str:
     said = _INSTEAD.sub(" ", said)
     for match in reversed(list(_CHANGE.finditer(said))):
         left = match.group("left")
-        if _reading(left) is None:
+        change = _reading(left)
+        if change is None or not _explicit(match, change):
             continue
         words = left.split()
         topic = next((i for i, word in enumerate(words) if _TOPIC.match(word)), None)

@@ -6,6 +6,7 @@ on every channel and goes through the same understanding.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dialogue.korean import particle, won
@@ -17,6 +18,24 @@ CHECKOUT_BUTTON = Button("주문하기", "이대로 주문할게")
 VIEW_BUTTON = Button("장바구니 보기", "장바구니 보여줘")
 CLEAR_BUTTON = Button("장바구니 비우기", "장바구니 비워줘")
 CART_BUTTONS = (CHECKOUT_BUTTON, VIEW_BUTTON)
+
+_PAYLOAD_INTENTS = (
+    (re.compile(r"(?:주문할게|주문할래)$"), "checkout"),
+    (re.compile(r"장바구니 보여줘$"), "cart_view"),
+    (re.compile(r"(?:장바구니 비워줘|주문 취소할래|빼줘)$"), "cart_clear"),
+    (re.compile(r"(?:담아줘|바꿔줘|원래대로 해줘)$"), "order_add"),
+)
+
+
+def payload_intent(payload: str | None) -> str | None:
+    """The ordering intent of a pressed ordering button's payload (the sentences above and in the service), or None
+    for any other payload. On the console a press arrives with its label as the text; the payload decides."""
+    if not payload:
+        return None
+    for pattern, intent in _PAYLOAD_INTENTS:
+        if pattern.search(payload):
+            return intent
+    return None
 
 
 def quantity_text(line: CartLine) -> str:
@@ -74,7 +93,7 @@ def set_contents(menu: ShopMenu, item: MenuEntry) -> str:
 
 
 def add_button(item: MenuEntry, quantity: int = 1) -> Button:
-    return Button(item.name, f"{item.name} {quantity}개 담아줘")
+    return Button(f"{item.name} 담기", f"{item.name} {quantity}개 담아줘")
 
 
 def choose_buttons(items: tuple[MenuEntry, ...] | list[MenuEntry], quantity: int = 1) -> tuple[Button, ...]:

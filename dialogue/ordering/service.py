@@ -105,8 +105,10 @@ class CartService:
         for shop_id in ctx.session.last_shops[:1]:
             if shop_id in menus:
                 return menus[shop_id]
+        if len(menus) == 1:
+            return next(iter(menus.values()))
         if product:
-            selling = [menu for menu in menus.values() if menu.find(product).item is not None]
+            selling = [menu for menu in menus.values() if menu.find(product).score > 0]
             if len(selling) == 1:
                 return selling[0]
             if len(selling) > 1:
@@ -115,8 +117,6 @@ class CartService:
                     "which shop",
                     shop_buttons(selling),
                 )
-        if len(menus) == 1 and not product:
-            return next(iter(menus.values()))
         return failure(
             "어느 가게에서 주문할까요? 끼니로 주문할 수 있는 곳: " + ", ".join(m.shop_name for m in menus.values()),
             "which shop",
@@ -179,6 +179,8 @@ class CartService:
         cart = self._cart_for(ctx, menu)
         if isinstance(cart, ToolResult):
             return cart
+        named = (menu.find(request.product).item for request in requests)
+        menu = await self.catalogue.refreshed(menu, {item.id for item in named if item is not None})
         texts: list[str] = []
         buttons: tuple[Button, ...] = ()
         added: list[int] = []
@@ -334,6 +336,8 @@ class CartService:
                     )
                 if outcome.relevant and first_failure is None:
                     first_failure = outcome
+            if first_failure is not None:
+                break  # the likelier reading fit but could not be done: say why rather than try a weaker one
         if first_failure is not None:
             return failure(first_failure.text, "change not possible", first_failure.buttons or replies.CART_BUTTONS)
         target = splits[0].target if splits else ""
@@ -599,6 +603,10 @@ def apply_change(menu: ShopMenu, line: CartLine, request: ChangeRequest) -> Chan
             f"세트의 {particle(default.name, '은', '는')} 바꿀 수 없어요. 다른 세트를 담아 주세요.",
             relevant=True,
         )
+    if target.id == current.id:
+        return ChangeOutcome(
+            False, f"{line.name}에는 이미 {particle(target.name, '이', '가')} 들어 있어요.", relevant=True
+        )
     if target.sold_out:
         return ChangeOutcome(False, replies.sold_out_text(target), relevant=True)
     delta = menu.change_delta(default, target)
@@ -721,7 +729,8 @@ def sold_out(menu: ShopMenu, item: MenuEntry, quantity: int) -> ToolResult:
         for other in menu.items.values()
         if other.kind == item.kind and not other.sold_out and other.id != item.id and other not in family
     ]
-    similar.sort(key=lambda other: (abs(other.price - item.price), other.id))
+    alike = {s.item_id: s.score for s in menu.matcher.score(item.family, [other.id for other in similar])}
+    similar.sort(key=lambda other: (-alike.get(other.id, 0.0), abs(other.price - item.price), other.id))
     alternatives = (family + similar)[:3]
     text = replies.sold_out_text(item)
     if alternatives:
