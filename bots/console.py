@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol, TextIO
 
 from dialogue.messages import Button, Cards, IncomingMessage, QuickReplies, ReplyEvent, Text
@@ -27,17 +28,24 @@ class ConsoleConversation:
     assistant: str = "meal"
     buttons: list[Button] = field(default_factory=list)
 
-    def incoming(self, line: str) -> IncomingMessage:
+    def button_for(self, line: str) -> Button | None:
+        """The button a typed number presses, if the line is one."""
         text = line.strip()
         if text.isdigit() and 1 <= int(text) <= len(self.buttons):
-            button = self.buttons[int(text) - 1]
-            return IncomingMessage(
-                CHANNEL, self.user, text=button.label, payload=button.payload, assistant=self.assistant
-            )
-        return IncomingMessage(CHANNEL, self.user, text=line, assistant=self.assistant)
+            return self.buttons[int(text) - 1]
+        return None
 
-    async def reply_to(self, line: str) -> str:
-        events = [event async for event in self.engine.handle(self.incoming(line))]
+    def incoming(self, line: str, at: datetime | None = None) -> IncomingMessage:
+        button = self.button_for(line)
+        if button is not None:
+            return IncomingMessage(
+                CHANNEL, self.user, text=button.label, payload=button.payload, received_at=at, assistant=self.assistant
+            )
+        return IncomingMessage(CHANNEL, self.user, text=line, received_at=at, assistant=self.assistant)
+
+    async def reply_to(self, line: str, at: datetime | None = None) -> str:
+        """The reply block to one line; ``at`` fixes the time the message arrived (demos, tests)."""
+        events = [event async for event in self.engine.handle(self.incoming(line, at))]
         block, self.buttons = render(events)
         return block
 

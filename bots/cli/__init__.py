@@ -3,6 +3,7 @@
 from bots.cli.admin import cards, config, db, users
 from bots.cli.chat import chat
 from bots.cli.data import data
+from bots.cli.demo import demo
 from bots.cli.jobs import dev, jobs, worker
 from bots.cli.knowledge import faq_eval, knowledge
 from bots.cli.nlu import eval_group, nlu
@@ -13,7 +14,7 @@ from bots.cli.serve import serve
 eval_group.add_command(faq_eval, name="faq")
 for command in (serve, chat, config, db, data, cards, users, nlu, eval_group, knowledge, providers):
     main.add_command(command)
-for command in (jobs, worker, dev):
+for command in (jobs, worker, dev, demo):
     main.add_command(command)
 
 __all__ = ["main"]
