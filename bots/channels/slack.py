@@ -54,6 +54,8 @@ ORDER_STATUS = {
     "picked_up": "🙌 손님이 받아 감",
     "cancelled": "🚫 손님이 취소함",
 }
+REF_SEPARATOR = "|"
+"""A staff message reference is ``{channel id}|{ts}``."""
 ORDER_ACTIONS = {"order_accept": "accepted", "order_reject": "rejected", "order_ready": "ready"}
 DEFAULT_REJECT_REASON = "가게 사정으로 지금은 주문을 받을 수 없어요."
 COMMAND_HELP = (
@@ -177,11 +179,12 @@ class SlackChannel:
     async def _on_command(self, ack: Callable[..., Awaitable[None]], command: dict[str, Any]) -> None:
         await ack()
         channel, user = str(command.get("channel_id") or ""), str(command.get("user_id") or "")
+        names = {channel, f"#{command.get('channel_name')}"} if command.get("channel_name") else {channel}
         words = str(command.get("text") or "").split(maxsplit=1)
         verb = words[0].lower() if words else "help"
         argument = words[1].strip() if len(words) > 1 else ""
         try:
-            public, text = await self._run_command(channel, user, verb, argument)
+            public, text = await self._run_command(names, user, verb, argument)
         except Exception:
             logger.exception("slack: /kkini %s failed", verb)
             public, text = False, "명령을 처리하지 못했어요. 잠시 후 다시 해 주세요."
@@ -193,12 +196,13 @@ class SlackChannel:
         except SlackApiError as error:
             logger.warning("slack: answering /kkini failed: %s", error.response.get("error"))
 
-    async def _run_command(self, channel: str, user: str, verb: str, argument: str) -> tuple[bool, str]:
-        """(whether the whole channel should see it, the text)."""
+    async def _run_command(self, channels: set[str], user: str, verb: str, argument: str) -> tuple[bool, str]:
+        """(whether the whole channel should see it, the text). ``channels``: the channel's id and ``#name``, as a
+        shop's ``slack_channel`` may hold either."""
         if verb not in {"soldout", "restock", "open", "close", "break", "auto", "menu"}:
             return False, COMMAND_HELP
         async with self.db.session() as session:
-            shop = (await session.exec(select(Shop).where(Shop.slack_channel == channel))).first()
+            shop = (await session.exec(select(Shop).where(col(Shop.slack_channel).in_(channels)))).first()
             if shop is None:
                 return False, "이 채널에 연결된 가게가 없어요. 가게의 슬랙 채널로 등록된 곳에서 써 주세요."
             if verb == "menu":
@@ -338,15 +342,17 @@ class SlackStaffBoard:
         except SlackApiError as error:
             logger.warning("slack: posting order %s failed: %s", order.order_id, error.response.get("error"))
             return None
-        return str(posted["ts"])
+        # chat.update needs the channel id, while a shop may name its channel (#name): keep the id with the ts.
+        return f"{posted['channel']}{REF_SEPARATOR}{posted['ts']}"
 
     async def update(self, order: StaffOrder) -> None:
         if not order.slack_channel or not order.staff_message_ref:
             return
+        channel, _, ts = order.staff_message_ref.rpartition(REF_SEPARATOR)
         try:
             await self.client.chat_update(
-                channel=order.slack_channel,
-                ts=order.staff_message_ref,
+                channel=channel or order.slack_channel,
+                ts=ts,
                 text=order_summary(order),
                 blocks=order_blocks(order),
             )

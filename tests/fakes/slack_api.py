@@ -49,6 +49,7 @@ class FakeSlack(FakeServer):
         self.unknown_users: set[str] = set()
         self.unknown_channels: set[str] = set()
         self.streaming_enabled = True
+        self.channel_ids: dict[str, str] = {}
         self._ts = itertools.count(1)
 
     @property
@@ -68,7 +69,15 @@ class FakeSlack(FakeServer):
         self.fail(method, 200, {"ok": False, "error": error}, times=times)
 
     def in_channel(self, channel: str) -> list[Message]:
+        channel = self.channel_ids.get(channel, channel)
         return [message for (chan, _), message in self.messages.items() if chan == channel]
+
+    def _channel(self, name: object) -> str:
+        """Slack accepts ``#name`` where a channel id is expected when posting, and answers with the id."""
+        text = str(name)
+        if text.startswith("#"):
+            return self.channel_ids.setdefault(text, "C" + hashlib.sha256(text.encode()).hexdigest()[:8].upper())
+        return text
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -115,7 +124,7 @@ class FakeSlack(FakeServer):
         if not params.get("text") and not params.get("blocks"):
             return _fail("no_text")
         message = Message(
-            str(params["channel"]),
+            self._channel(params["channel"]),
             self._next_ts(),
             str(params.get("text") or ""),
             list(params.get("blocks") or []),
