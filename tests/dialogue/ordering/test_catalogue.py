@@ -1,0 +1,115 @@
+"""The burger shop's catalogue: finding products by what people call them, option changes priced by the rules,
+and (hypothesis) cart totals that always equal the sum of their lines and option differences."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dialogue.ordering.cart import Cart, CartLine, Extra
+from dialogue.ordering.catalogue import ShopMenu
+from dialogue.ordering.matching import edit_distance, jamo
+from dialogue.ordering.service import ChangeRequest, apply_change
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("불고기버거 세트", "리아 불고기버거 세트"),
+        ("불고기 세트", "리아 불고기버거 세트"),
+        ("불고기벼거 세트", "리아 불고기버거 세트"),
+        ("불고기버거세트", "리아 불고기버거 세트"),
+        ("감튀", "포테이토 (미디움)"),
+        ("감자튀김 라지", "포테이토 (라지)"),
+        ("양념감자", "양념감자 (어니언)"),
+        ("양념 감자 칠리", "양념감자 (칠리)"),
+        ("양념감지", "양념감자 (어니언)"),
+        ("콜라", "콜라 (미디움)"),
+        ("제로콜라", "제로슈거콜라 (미디움)"),
+        ("새우버거", "리아 새우버거"),
+        ("치즈 스틱", "치즈스틱"),
+        ("너겟", "치킨너겟"),
+        ("아아", "아이스 아메리카노"),
+        ("치즈", "치즈토핑"),
+        ("핫크리스피버거", "핫 크리스피치킨버거"),
+    ],
+)
+def test_products_are_found_by_what_people_call_them(burger_menu: ShopMenu, said: str, found: str) -> None:
+    result = burger_menu.find(said)
+    assert result.item is not None and result.item.name == found, result
+
+
+def test_several_different_products_are_choices(burger_menu: ShopMenu) -> None:
+    result = burger_menu.find("버거")
+    assert result.item is None and len(result.choices) >= 3
+    assert all(choice.kind == "main" for choice in result.choices)
+
+
+def test_something_not_on_the_menu_is_not_found(burger_menu: ShopMenu) -> None:
+    assert burger_menu.find("떡볶이").item is None
+    assert burger_menu.find("떡볶이").choices == ()
+
+
+def test_jamo_edit_distance_counts_letters_inside_syllables() -> None:
+    assert jamo("감") == "ㄱㅏㅁ"
+    assert edit_distance(jamo("버거"), jamo("벼거")) == 1
+    assert edit_distance("", "abc") == 3
+
+
+def _names(menu: ShopMenu) -> dict[str, int]:
+    return {item.name: item.id for item in menu.items.values()}
+
+
+def test_option_changes_cost_the_price_difference_within_a_group(burger_menu: ShopMenu) -> None:
+    ids = _names(burger_menu)
+    combo = burger_menu.items[ids["리아 불고기버거 세트"]]
+    line = CartLine(1, combo.id, combo.name, combo.kind, combo.price)
+    assert apply_change(burger_menu, line, ChangeRequest("감자튀김", "양념감자")).done
+    assert apply_change(burger_menu, line, ChangeRequest("콜라", "사이다")).done
+    assert [(c.to_name, c.delta) for c in line.changes] == [("양념감자 (어니언)", 600), ("사이다 (미디움)", 0)]
+    refused = apply_change(burger_menu, line, ChangeRequest("감자튀김", "콜라"))
+    assert not refused.done and refused.relevant
+    cheaper = apply_change(burger_menu, line, ChangeRequest("감자", "코울슬로"))  # 1,900 < 2,000: never negative
+    assert cheaper.done and line.changes[-1].delta == 0
+    burger = apply_change(burger_menu, line, ChangeRequest("버거", "새우버거"))  # the shop wrote no burger rules
+    assert not burger.done
+    assert line.unit_price == combo.price  # the side is now 코울슬로 (+0), the drink 사이다 (+0)
+
+
+@st.composite
+def carts(draw: st.DrawFn, menu: ShopMenu) -> Cart:
+    orderable = sorted((item for item in menu.items.values() if not item.is_topping), key=lambda item: item.id)
+    toppings = sorted((item for item in menu.items.values() if item.is_topping), key=lambda item: item.id)
+    sides_and_drinks = sorted(
+        (item for item in menu.items.values() if item.group in ("side", "drink")), key=lambda item: item.id
+    )
+    cart = Cart(shop_id=menu.shop_id, shop_name=menu.shop_name)
+    for _ in range(draw(st.integers(0, 6))):
+        item = draw(st.sampled_from(orderable))
+        line = cart.add(CartLine(0, item.id, item.name, item.kind, item.price, draw(st.integers(1, 20))))
+        for _ in range(draw(st.integers(0, 3))):
+            target = draw(st.sampled_from(sides_and_drinks))
+            apply_change(menu, line, ChangeRequest(None, target.name))
+        if item.kind in ("main", "set"):
+            for topping in draw(st.lists(st.sampled_from(toppings), max_size=3)):
+                line.extras.append(Extra(topping.id, topping.name, topping.price))
+    return cart
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_totals_are_the_sum_of_lines_and_option_differences(burger_menu: ShopMenu, data: st.DataObject) -> None:
+    cart = data.draw(carts(burger_menu))
+    expected = 0
+    for line in cart.lines:
+        for change in line.changes:
+            default, target = burger_menu.items[change.from_id], burger_menu.items[change.to_id]
+            assert change.delta == burger_menu.change_delta(default, target)
+            assert change.delta >= 0 and default.group == target.group
+        unit = line.base_price + sum(c.delta for c in line.changes) + sum(x.price for x in line.extras)
+        assert line.unit_price == unit and line.total == unit * line.quantity
+        expected += unit * line.quantity
+    assert cart.total == expected == sum(line.total for line in cart.lines)
+    again = Cart.from_slot(cart.to_slot())
+    assert again.total == cart.total and again.to_slot() == cart.to_slot()
