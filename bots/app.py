@@ -19,9 +19,10 @@ from bots.http.metrics import Metrics
 from bots.settings import Settings
 from dialogue.engine import DialogueEngine
 from dialogue.handlers.account import BalanceHandler, CouponHandler
-from dialogue.handlers.chat import NotServedHandler, OutOfScopeHandler, SmallTalkHandler
-from dialogue.handlers.faq import FaqHandler, FaqSource
+from dialogue.handlers.chat import OutOfScopeHandler, SmallTalkHandler
+from dialogue.handlers.faq import FaqFollowUpFirst, FaqHandler, FaqSource
 from dialogue.handlers.notify import NoticeHandler
+from dialogue.handlers.order import CART_EDIT_INTENTS, ORDER_INTENTS, CartFirstHandler, OrderHandler
 from dialogue.handlers.profile import PreferenceHandler
 from dialogue.handlers.recommend import RecommendHandler
 from dialogue.handlers.select import SelectHandler
@@ -29,7 +30,11 @@ from dialogue.llm.factory import ProviderSettings, build_router
 from dialogue.llm.prompts import MEAL_SYSTEM, SELLER_SYSTEM
 from dialogue.llm.responder import AssistantModel, ModelResponder
 from dialogue.nlu.types import Understander
-from dialogue.ordering.staff import StaffActions
+from dialogue.ordering.catalogue import OrderCatalogue
+from dialogue.ordering.orders import OrderDesk
+from dialogue.ordering.service import CartService
+from dialogue.ordering.staff import StaffActions, StaffBoard
+from dialogue.ordering.tools import ordering_tools
 from dialogue.places import PlaceDirectory
 from dialogue.recommend.catalogue import Catalogue
 from dialogue.recommend.personal import PersonalCache
@@ -196,10 +201,12 @@ async def running_dialogue(
     nlu: Understander | None = None,
     kiwi: Kiwi | None = None,
     assistants: Sequence[str] = ("meal",),
+    staff_board: StaffBoard | None = None,
 ) -> AsyncIterator[DialogueEngine]:
     """The dialogue engine on the offline path, with every assistant and handler registered here and nowhere else.
 
     ``assistants`` names the assistants to serve (meal, seller); their FAQ collections are built when missing.
+    ``staff_board`` shows placed orders to the shops' staff (Slack); without one orders are only stored.
     """
     kiwi = kiwi or await asyncio.to_thread(Kiwi)  # one per process: the NLU and the knowledge base share it
     if nlu is None:
@@ -220,20 +227,22 @@ async def running_dialogue(
     personal = PersonalCache(db)
     recommend = RecommendHandler(Recommender(catalogue, personal), await PlaceDirectory.load(db), catalogue)
     handlers: dict[str, Handler] = dict.fromkeys(RECOMMEND_INTENTS, recommend)
+    card_faq = FaqHandler(meal_faq, partial(refusal, "meal"), faq_turns_only=True)
     handlers.update(
         {
             "balance_inquiry": BalanceHandler(),
             "coupon_inquiry": CouponHandler(db),
             "preference_update": PreferenceHandler(db, on_change=personal.forget),
-            "general_chat": SmallTalkHandler(),
-            "out_of_scope": OutOfScopeHandler(),
-            "order_add": NotServedHandler("주문"),
-            "cart_view": NotServedHandler("장바구니"),
-            "cart_clear": NotServedHandler("주문 취소"),
-            "checkout": NotServedHandler("주문"),
-            "faq": FaqHandler(meal_faq, partial(refusal, "meal"), faq_turns_only=True),
+            "general_chat": FaqFollowUpFirst(card_faq, SmallTalkHandler()),
+            "out_of_scope": FaqFollowUpFirst(card_faq, OutOfScopeHandler()),
+            "faq": card_faq,
         }
     )
+    ordering = OrderCatalogue(db)
+    order = OrderHandler(CartService(ordering), OrderDesk(db, ordering, board=staff_board))
+    handlers.update(dict.fromkeys(ORDER_INTENTS, order))
+    for intent in CART_EDIT_INTENTS:  # "콜라 사이다로" read as another intent is still a cart edit
+        handlers[intent] = CartFirstHandler(order, handlers[intent])
     notices = NoticeHandler(db)  # "알림 꺼줘" is served whichever intent it was read as
     served = {"meal": Assistant("meal", notices.around_all(handlers), fallback=notices.around(SmallTalkHandler()))}
     if "seller" in assistants:
@@ -241,7 +250,7 @@ async def running_dialogue(
         seller_faq = await asyncio.to_thread(_faq_source, knowledge, SELLER_COLLECTION)
         seller = FaqHandler(seller_faq, partial(refusal, "seller"))
         served["seller"] = Assistant("seller", {}, fallback=seller, understands=False, onboarding=False)
-    llm = _language_model(services, recommend, meal_faq, served)
+    llm = _language_model(services, recommend, meal_faq, served, ordering_tools(order.carts, order.desk))
     engine = DialogueEngine(
         db=db,
         sessions=SessionStore(services.kv),

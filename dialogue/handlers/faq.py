@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from dialogue.messages import Button
-from dialogue.turn import Reply, TurnContext
+from dialogue.turn import Handler, Reply, TurnContext
 from knowledge.answers import compose_answer
 from knowledge.followups import suggest
 from knowledge.types import FaqEntry, Hit, Searcher
@@ -79,6 +79,18 @@ class FaqHandler:
             notes={"source": entry.id, "stream": True},
         )
 
+    def follow_up(self, ctx: TurnContext) -> Reply | None:
+        """The answer when the message only makes sense as a follow-up of the previous turn's FAQ question
+        ("다른 방법은 없어?", "그건 얼마나 걸려?"), whatever the intent reading said; None otherwise."""
+        users = [turn for turn in ctx.session.turns if turn.role == "user"]
+        if not users or users[-1].intent != "faq" or ctx.session.slots.get("faq_entry") is None:
+            return None
+        result = self.source.searcher.search(ctx.text, k=5, history=self.history(ctx))
+        if result.query == ctx.text or not result.hits:
+            return None  # the search did not read the message as a follow-up: it stands on its own
+        ctx.session.slots["faq_query"] = result.query
+        return self.answer(self.source.entries[result.hits[0].entry_id], ctx)
+
     def history(self, ctx: TurnContext) -> list[str]:
         """The user's earlier questions this search should read (FAQ turns only, for the meal assistant)."""
         turns = [turn for turn in ctx.session.turns if turn.role == "user"]
@@ -89,3 +101,18 @@ class FaqHandler:
 
 def _short(label: str, limit: int = 40) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+class FaqFollowUpFirst:
+    """Gives the FAQ the first word on a message that continues its previous answer, and ``handler`` the rest.
+
+    Short follow-ups carry no topic of their own, so the intent reading files them under small talk or out of
+    scope; without this, "다른 방법은 없어?" right after a card question would be refused.
+    """
+
+    def __init__(self, faq: FaqHandler, handler: Handler) -> None:
+        self.faq = faq
+        self.handler = handler
+
+    async def handle(self, ctx: TurnContext) -> Reply:
+        return self.faq.follow_up(ctx) or await self.handler.handle(ctx)

@@ -107,3 +107,18 @@ async def test_seller_answers_only_the_faq(seller: DialogueEngine) -> None:
     assert (await ask(seller, "u4", "오늘 날씨 어때?")).startswith(SELLER_REFUSAL)
     answer = await ask(seller, "u4", "반품 배송비는 누가 내나요?")
     assert not answer.startswith(SELLER_REFUSAL) and ("반품" in answer or "배송비" in answer)
+
+
+async def test_a_short_follow_up_of_a_card_question_stays_with_the_faq(
+    engine: DialogueEngine, script: dict[str, Understanding]
+) -> None:
+    """"다른 방법은 없어?" reads as small talk or out of scope on its own; right after an FAQ answer it is a follow-up."""
+    question, follow_up = "급식카드 잃어버렸어 어떻게 해?", "다른 방법은 없어?"
+    script[question] = Understanding("faq", 0.9, {})
+    script[follow_up] = Understanding("out_of_scope", 0.7, {})
+    await collect(engine, console("demo07", question))
+    answered = final(await collect(engine, console("demo07", follow_up)))
+    assert "도와드리기 어려워요" not in answered.text
+    assert "?\n\n" in answered.text  # an entry's title, then its answer
+    again = final(await collect(engine, console("demo08", follow_up)))
+    assert "도와드리기 어려워요" in again.text  # with no FAQ turn before it, the same words are out of scope
