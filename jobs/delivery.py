@@ -18,7 +18,8 @@ while the request itself is in flight, between the platform accepting the messag
 that notice is sent again when the lease ends (at least once, never lost). Failures are retried with exponential
 backoff (or the platform's Retry-After); a permanent failure, or ``max_attempts`` failures, moves the notice to the
 dead letter (status ``dead`` with its last error). A user who switched notices off, or has no push channel left, has
-their pending notices dropped to the dead letter instead of sent. Nothing goes out during quiet hours.
+their pending notices dropped to the dead letter instead of sent; a notice whose channels this worker has no
+notifier for waits for one that has (no attempt spent). Nothing goes out during quiet hours.
 """
 
 from __future__ import annotations
@@ -125,12 +126,20 @@ class NotifyDeliverJob:
         if notice.status == NotificationStatus.SENDING:
             counts["recovered"] += 1
         route = self._route(target)
+        now = self.clock()
+        if route is None:
+            # The user's channels are not configured in this process (a worker without the Telegram token, say):
+            # a deployment problem, not the notice's. Wait for a worker that has them, without spending an attempt.
+            due = now + timedelta(seconds=self.settings.retry_max_s)
+            error = "no notifier here for the user's channels"
+            await self._finish(notice.id, token, lambda outbox: outbox.reschedule(notice.id or 0, token, due, error))
+            counts["no_notifier"] += 1
+            return
         if isinstance(route, str):
             await self._finish(notice.id, token, lambda outbox: outbox.mark_dead(notice.id or 0, token, route))
             counts["dropped"] += 1
             return
         notifier, external_id = route
-        now = self.clock()
         window = self.settings.quiet_window()
         if in_quiet_hours(now, window):  # the batch ran into the quiet hours: wait, without spending an attempt
             due = release_time(now, window)
@@ -163,17 +172,20 @@ class NotifyDeliverJob:
         await self._finish(notice.id, token, lambda outbox: outbox.mark_sent(notice.id or 0, token, sent_at))
         counts["sent"] += 1
 
-    def _route(self, target: PushTarget | None) -> tuple[Notifier, str] | str:
-        """The notifier and identity to push through, or why there is none."""
+    def _route(self, target: PushTarget | None) -> tuple[Notifier, str] | str | None:
+        """The notifier and identity to push through; why the notice cannot go anywhere (it is dropped); or None
+        when the user has push identities but this process has no notifier for any of them."""
         if target is None:
             return "the user no longer exists"
         if not target.wants_notices:
             return "the user switched notices off"
+        if not target.identities:
+            return "the user has no Telegram, Kakao or Slack identity"
         for channel, external_id in target.identities:
             notifier = self.notifiers.get(channel)
             if notifier is not None:
                 return notifier, external_id
-        return "no push channel is configured for the user's identities"
+        return None
 
     async def _failed(
         self, notice_id: int, token: str, attempt: int, error: DeliveryError, counts: Counter[str]

@@ -261,3 +261,17 @@ async def test_an_unexpected_notifier_error_is_a_retry(db: Database, kv: InProce
     async with db.session() as session:
         card = (await session.exec(select(MealCard))).first()
     assert card is not None
+
+
+async def test_a_worker_without_the_users_channel_leaves_the_notice_for_one_that_has_it(
+    sqlite_db: Database, kv: InProcessStore, clock: FakeClock
+) -> None:
+    world = await build_world(sqlite_db)
+    await enqueue(sqlite_db, world.user_ids, clock())
+    assert await deliverer(sqlite_db, kv, RecordingNotifier("slack"), clock)() == {"no_notifier": 1}
+    [notice] = await outbox(sqlite_db)
+    assert notice.status == "pending" and notice.attempts == 0 and notice.not_before > clock()
+    clock.advance(seconds=SETTINGS.retry_max_s + 1)
+    telegram = RecordingNotifier("telegram")
+    assert await deliverer(sqlite_db, kv, telegram, clock)() == {"sent": 1}
+    assert [push.external_id for push in telegram.sent] == ["9001"]
