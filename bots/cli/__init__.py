@@ -1,6 +1,7 @@
 """The ``kkini`` command: one group, its subcommands registered here."""
 
 from bots.cli.admin import cards, config, db, users
+from bots.cli.cart import cart
 from bots.cli.chat import chat
 from bots.cli.data import data
 from bots.cli.demo import demo
@@ -16,5 +17,6 @@ for command in (serve, chat, config, db, data, cards, users, nlu, eval_group, kn
     main.add_command(command)
 for command in (jobs, worker, dev, demo):
     main.add_command(command)
+main.add_command(cart)
 
 __all__ = ["main"]
