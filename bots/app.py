@@ -64,6 +64,7 @@ logger = logging.getLogger(__name__)
 SERVICES_KEY: web.AppKey[Services] = web.AppKey("services")
 CHANNELS_KEY: web.AppKey[list[str]] = web.AppKey("channels")
 CHANNEL_NOTES_KEY: web.AppKey[dict[str, str]] = web.AppKey("channel_notes")
+STAFF_BOARD_KEY: web.AppKey[StaffBoard] = web.AppKey("staff_board")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,24 +134,36 @@ def init_application(
     )
     app[CHANNELS_KEY] = channels.names
     app[CHANNEL_NOTES_KEY] = channels.notes
+    if channels.slack is not None:
+        # Orders reach the shops' Slack channels; staff buttons move them through the ordering desk.
+        app[STAFF_BOARD_KEY] = channels.slack.board
+        if staff is None:
+            channels.slack.staff = OrderDesk(services.db, OrderCatalogue(services.db), board=channels.slack.board)
     return app
 
 
 @asynccontextmanager
 async def serving_dialogue(
-    services: Services, slot: DialogueSlot, *, seller: bool | None = None
+    services: Services,
+    slot: DialogueSlot,
+    *,
+    seller: bool | None = None,
+    staff_board: StaffBoard | None = None,
 ) -> AsyncIterator[asyncio.Task[None]]:
     """Fill ``slot`` in the background while the server already listens: the meal assistant first (seconds), then
     meal and seller together once the seller FAQ collection is built (about 20 s the first time, then cached).
 
     ``seller``: True builds it at once, False never, None (the default) when Slack is on or on the first seller
-    message. Leaving the block stops the loading and closes the engines.
+    message. ``staff_board`` shows placed orders to the shops' staff. Leaving the block stops the loading and closes
+    the engines.
     """
     eager = services.settings.slack.enabled if seller is None else seller
     slot.loading = {"meal", "seller"} if eager else {"meal"}
     if seller is None and not eager:
         slot.on_demand["seller"] = asyncio.Event()
-    task = asyncio.create_task(_fill_dialogue(services, slot, with_seller=eager or seller is None))
+    task = asyncio.create_task(
+        _fill_dialogue(services, slot, with_seller=eager or seller is None, staff_board=staff_board)
+    )
     try:
         yield task
     finally:
@@ -158,10 +171,14 @@ async def serving_dialogue(
         await asyncio.gather(task, return_exceptions=True)
 
 
-async def _fill_dialogue(services: Services, slot: DialogueSlot, *, with_seller: bool) -> None:
+async def _fill_dialogue(
+    services: Services, slot: DialogueSlot, *, with_seller: bool, staff_board: StaffBoard | None
+) -> None:
     kiwi = await asyncio.to_thread(Kiwi)
     async with AsyncExitStack() as stack:
-        first = await stack.enter_async_context(running_dialogue(services, kiwi=kiwi, assistants=("meal",)))
+        first = await stack.enter_async_context(
+            running_dialogue(services, kiwi=kiwi, assistants=("meal",), staff_board=staff_board)
+        )
         slot.serve(first, ("meal",))
         logger.info("dialogue: the meal assistant is ready")
         if with_seller:
@@ -170,7 +187,9 @@ async def _fill_dialogue(services: Services, slot: DialogueSlot, *, with_seller:
                 await wanted.wait()
             try:
                 both = await stack.enter_async_context(
-                    running_dialogue(services, nlu=first.nlu, kiwi=kiwi, assistants=("meal", "seller"))
+                    running_dialogue(
+                        services, nlu=first.nlu, kiwi=kiwi, assistants=("meal", "seller"), staff_board=staff_board
+                    )
                 )
             except Exception as error:
                 logger.error("dialogue: the seller assistant could not be built: %s", error)

@@ -85,7 +85,6 @@ class SlackChannel:
         self.staff = staff
         self.client = AsyncWebClient(token=settings.bot_token.get_secret_value(), base_url=settings.api_base_url)
         self.app = AsyncApp(
-            token=settings.bot_token.get_secret_value(),
             signing_secret=settings.signing_secret.get_secret_value(),
             client=self.client,
             process_before_response=False,

@@ -8,7 +8,15 @@ import signal
 import click
 from aiohttp import web
 
-from bots.app import CHANNEL_NOTES_KEY, CHANNELS_KEY, Services, init_application, running_services, serving_dialogue
+from bots.app import (
+    CHANNEL_NOTES_KEY,
+    CHANNELS_KEY,
+    STAFF_BOARD_KEY,
+    Services,
+    init_application,
+    running_services,
+    serving_dialogue,
+)
 from bots.channels.dialogue import DialogueSlot
 from bots.cli.jobs import scheduled_jobs
 from bots.cli.root import settings_from
@@ -50,7 +58,10 @@ async def _serve(settings: Settings, host: str, port: int, telegram_polling: boo
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         try:
-            async with serving_dialogue(services, dialogue) as loading, scheduled_jobs(services):
+            async with (
+                serving_dialogue(services, dialogue, staff_board=app.get(STAFF_BOARD_KEY)) as loading,
+                scheduled_jobs(services),
+            ):
                 loading.add_done_callback(lambda task: _loading_failed(task, stop))
                 await _announce_dialogue(dialogue, stop)
                 await stop.wait()

@@ -1,0 +1,258 @@
+"""Slack end to end: Bolt behind our route, signatures, retries, the seller thread, staff commands and the board."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp.test_utils import TestClient
+from sqlmodel import col, select
+
+from bots.channels.slack import SlackStaffBoard
+from dialogue.messages import Button
+from dialogue.ordering.staff import StaffOrder, StaffOrderLine
+from storage.database import Database
+from storage.models import MenuItem, Shop
+from tests.bots.channels.conftest import ClientFactory, Scripted, ScriptedEngine, channel_settings, slack_settings
+from tests.fakes.slack_api import BOT_USER_ID, FakeSlack, event_callback, signed_headers
+
+SHOP_CHANNEL = "kkini-burgeria"
+
+
+async def client_for(make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, **kw: Any) -> TestClient:
+    return await make_client(channel_settings(tmp_path, slack=slack_settings(slack)), **kw)
+
+
+async def deliver(client: TestClient, body: bytes | str, *, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    raw = body.encode() if isinstance(body, str) else body
+    response = await client.post("/slack/events", data=raw, headers={**signed_headers(raw), **(headers or {})})
+    return response.status, await response.text()
+
+
+def mention(text: str, *, event_id: str | None = None, ts: str = "1700000000.000100") -> bytes:
+    event = {
+        "type": "app_mention",
+        "user": "U0STAFF",
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "channel": "C0SHOP",
+        "ts": ts,
+    }
+    return json.dumps(event_callback(event, event_id=event_id)).encode()
+
+
+def command(text: str, channel_name: str = SHOP_CHANNEL) -> str:
+    return urlencode(
+        {
+            "command": "/kkini",
+            "text": text,
+            "channel_id": "C0SHOP",
+            "channel_name": channel_name,
+            "user_id": "U0STAFF",
+            "team_id": "T0KKINI",
+            "response_url": "http://127.0.0.1:9/unused",
+            "trigger_id": "1.2.3",
+        }
+    )
+
+
+async def test_bad_signatures_are_refused(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, engine: ScriptedEngine
+) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    raw = mention("안녕")
+    forged = signed_headers(raw, secret="wrong-secret")
+    assert (await client.post("/slack/events", data=raw, headers=forged)).status == 401
+    stale = signed_headers(raw, timestamp=int(time.time()) - 3600)
+    assert (await client.post("/slack/events", data=raw, headers=stale)).status == 401
+    await asyncio.sleep(0.1)
+    assert engine.messages == []
+
+
+async def test_url_verification(make_client: ClientFactory, tmp_path: Path, slack: FakeSlack) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    status, text = await deliver(client, json.dumps({"type": "url_verification", "challenge": "abc123", "token": "t"}))
+    assert status == 200 and "abc123" in text
+
+
+async def test_mention_streams_the_seller_answer_in_a_thread(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, engine: ScriptedEngine
+) -> None:
+    answer = "스마트스토어 정산은 구매확정 다음 날부터 진행돼요. " * 12
+    engine.script["정산은 언제 되나요?"] = Scripted(answer, quick_replies=(Button("정산 주기", "faq:3"),))
+    client = await client_for(make_client, tmp_path, slack)
+    started = time.monotonic()
+    status, _ = await deliver(client, mention("정산은 언제 되나요?"))
+    assert status == 200 and time.monotonic() - started < 3
+    (stop,) = await slack.wait_for("chat.stopStream")
+    (start,) = slack.calls_to("chat.startStream")
+    assert start.params["thread_ts"] == "1700000000.000100" and start.params["recipient_user_id"] == "U0STAFF"
+    assert slack.calls_to("chat.appendStream"), "long answers are appended as they are written"
+    message = slack.messages[("C0SHOP", start_ts(slack))]
+    assert message.text == answer and not message.streaming
+    assert "정산 주기" in json.dumps(stop.params["blocks"], ensure_ascii=False)
+    assert engine.messages[0].assistant == "seller" and engine.messages[0].text == "정산은 언제 되나요?"
+
+
+def start_ts(slack: FakeSlack) -> str:
+    return next(message.ts for message in slack.messages.values() if message.thread_ts)
+
+
+async def test_without_streaming_the_answer_is_posted_in_the_thread(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, engine: ScriptedEngine
+) -> None:
+    slack.streaming_enabled = False
+    client = await client_for(make_client, tmp_path, slack)
+    await deliver(client, mention("배송비 설정"))
+    (posted,) = await slack.wait_for("chat.postMessage")
+    assert posted.params["thread_ts"] == "1700000000.000100"
+    assert posted.params["text"] == "배송비 설정에 대한 답이에요."
+
+
+async def test_slack_retries_are_answered_once(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, engine: ScriptedEngine
+) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    raw = mention("반품 방법", event_id="Ev0RETRY")
+    assert (await deliver(client, raw))[0] == 200
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert (await deliver(client, raw, headers=retry))[0] == 200
+    await slack.wait_for("chat.postMessage")  # a short answer is posted in the thread without a stream
+    await asyncio.sleep(0.2)
+    assert len(engine.messages) == 1 and len(slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_soldout_restock_and_menu(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database
+) -> None:
+    async with db.session() as session:
+        shop = (await session.exec(select(Shop).where(Shop.slack_channel == f"#{SHOP_CHANNEL}"))).one()
+        item = (
+            await session.exec(select(MenuItem).where(MenuItem.shop_id == shop.id).order_by(col(MenuItem.id)))
+        ).first()
+    assert item is not None
+    client = await client_for(make_client, tmp_path, slack)
+    started = time.monotonic()
+    status, _ = await deliver(client, command(f"soldout {item.name}"))
+    assert status == 200 and time.monotonic() - started < 3
+    (posted,) = await slack.wait_for("chat.postMessage")
+    assert item.name in posted.params["text"] and "품절" in posted.params["text"]
+    async with db.session() as session:
+        assert (await session.get(MenuItem, item.id)).sold_out is True  # type: ignore[union-attr]
+    await deliver(client, command("menu"))
+    (menu,) = await slack.wait_for("chat.postEphemeral")
+    assert f"{item.name}" in menu.params["text"] and "(품절)" in menu.params["text"]
+    await deliver(client, command(f"restock {item.name}"))
+    await slack.wait_for("chat.postMessage", 2)
+    async with db.session() as session:
+        assert (await session.get(MenuItem, item.id)).sold_out is False  # type: ignore[union-attr]
+
+
+async def test_open_close_break(make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    for verb, expected, count in (("close", "closed", 1), ("break", "break", 2), ("auto", None, 3)):
+        await deliver(client, command(verb))
+        await slack.wait_for("chat.postMessage", count)
+        async with db.session() as session:
+            shop = (await session.exec(select(Shop).where(Shop.slack_channel == f"#{SHOP_CHANNEL}"))).one()
+        assert shop.status_override == expected
+
+
+async def test_commands_outside_a_shop_channel_or_unknown(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack
+) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    await deliver(client, command("close", channel_name="random"))
+    await deliver(client, command("dance"))
+    notices = await slack.wait_for("chat.postEphemeral", 2)
+    texts = sorted(call.params["text"] for call in notices)
+    assert any("연결된 가게가 없어요" in text for text in texts)
+    assert any("/kkini soldout" in text for text in texts)
+    assert slack.calls_to("chat.postMessage") == []
+
+
+class RecordingStaff:
+    """A `StaffActions` over the board, as the ordering service does it: move the order, then update its message."""
+
+    def __init__(self, board: SlackStaffBoard, order: StaffOrder) -> None:
+        self.board = board
+        self.order = order
+        self.moves: list[tuple[int, str, str, str | None]] = []
+
+    async def set_status(self, order_id: int, status: str, *, actor: str, reason: str | None = None) -> StaffOrder:
+        if order_id != self.order.order_id:
+            raise LookupError(order_id)
+        self.moves.append((order_id, status, actor, reason))
+        self.order = replace(self.order, status=status, reject_reason=reason)
+        await self.board.update(self.order)
+        return self.order
+
+
+async def test_orders_on_the_board_with_buttons_updated_in_place(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack
+) -> None:
+    from bots.channels.slack import SlackChannel
+
+    order = StaffOrder(
+        order_id=41,
+        shop_id=1,
+        shop_name="끼니 버거리아",
+        slack_channel=f"#{SHOP_CHANNEL}",
+        status="placed",
+        lines=(StaffOrderLine("불고기버거 세트", 1, ("감자튀김 → 양념감자 (+600원)",), 7100),),
+        total=7100,
+        payment_method="급식카드",
+        customer="민지",
+        created_at=datetime(2026, 3, 2, 3, 0, tzinfo=UTC),
+    )
+    holder: dict[str, RecordingStaff] = {}
+
+    class LateStaff:
+        async def set_status(self, order_id: int, status: str, *, actor: str, reason: str | None = None) -> StaffOrder:
+            return await holder["staff"].set_status(order_id, status, actor=actor, reason=reason)
+
+    client = await client_for(make_client, tmp_path, slack, staff=LateStaff())
+    channel = next(
+        route.handler.__self__  # type: ignore[union-attr]
+        for route in client.app.router.routes()  # type: ignore[union-attr]
+        if route.resource is not None and route.resource.canonical == "/slack/events"
+    )
+    assert isinstance(channel, SlackChannel)
+    ref = await channel.board.post(order)
+    assert ref is not None
+    order = replace(order, staff_message_ref=ref)
+    holder["staff"] = RecordingStaff(channel.board, order)
+    (message,) = slack.in_channel(f"#{SHOP_CHANNEL}")
+    buttons = [element["action_id"] for element in message.blocks[-1]["elements"]]
+    assert buttons == ["order_accept", "order_reject"]
+    assert "양념감자" in json.dumps(message.blocks, ensure_ascii=False)
+
+    async def press(action_id: str, count: int) -> None:
+        payload = {
+            "type": "block_actions",
+            "user": {"id": "U0STAFF"},
+            "team": {"id": "T0KKINI"},
+            "channel": {"id": message.channel},
+            "message": {"ts": message.ts},
+            "actions": [{"action_id": action_id, "value": "41", "block_id": "order_41", "type": "button"}],
+            "trigger_id": "1.2.3",
+            "api_app_id": "A0KKINI",
+            "token": "unused",
+            "container": {"type": "message", "message_ts": message.ts, "channel_id": message.channel},
+        }
+        status, _ = await deliver(client, urlencode({"payload": json.dumps(payload)}))
+        assert status == 200
+        await slack.wait_for("chat.update", count)
+
+    await press("order_accept", 1)
+    assert [element["action_id"] for element in message.blocks[-1]["elements"]] == ["order_ready"]
+    await press("order_ready", 2)
+    assert message.blocks[-1]["type"] != "actions" and "준비 완료" in message.text
+    assert [move[1] for move in holder["staff"].moves] == ["accepted", "ready"]
+    assert holder["staff"].moves[0][2] == "slack:U0STAFF"
+    assert len(slack.in_channel(f"#{SHOP_CHANNEL}")) == 1, "updated in place, never posted again"
