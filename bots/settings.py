@@ -60,9 +60,6 @@ class SlackSettings(BaseModel):
     api_base_url: str = Field(
         default="https://slack.com/api/", description="Web API root; requests go to {root}{method}"
     )
-    app_token: SecretStr | None = Field(
-        default=None, description="app-level token (xapp-...) for Socket Mode in development (kkini serve --slack-socket)"
-    )
     dedup_ttl_s: float = Field(
         default=3_600, gt=0, description="how long an event_id is remembered; Slack retries within minutes"
     )
