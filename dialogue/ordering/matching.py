@@ -26,7 +26,7 @@ EXACT = 1.0
 MIN_SCORE = 0.55
 """Below this a product is not what the user meant (though it may be suggested)."""
 SUGGEST_SCORE = 0.35
-EDIT_DISTANCE_KEYS = 12
+EDIT_DISTANCE_KEYS = 8
 """How many of the keys closest by trigrams are also compared letter by letter."""
 
 SYNONYMS: Mapping[str, tuple[str, ...]] = {
@@ -201,8 +201,9 @@ class ProductMatcher:
         for rank, (dice, index) in enumerate(by_dice):
             key = self._keys[index]
             value = dice
-            if rank < EDIT_DISTANCE_KEYS:
-                longer = max(len(letters), len(key.letters))
+            longer = max(len(letters), len(key.letters))
+            # The distance is at least the difference in length: skip keys it cannot lift above their Dice score.
+            if rank < EDIT_DISTANCE_KEYS and 1 - abs(len(letters) - len(key.letters)) / longer > value:
                 value = max(value, 1 - edit_distance(letters, key.letters) / longer)
             if text in key.text:
                 value = max(value, 0.55 + 0.4 * len(text) / len(key.text))
