@@ -30,9 +30,9 @@ FAST = RouterSettings(
     backoff_base_s=0.01,
     backoff_max_s=0.02,
     max_retry_wait_s=5.0,
-    connect_timeout_s=1.0,
-    first_token_timeout_s=0.5,
-    total_timeout_s=5.0,
+    connect_timeout_s=5.0,
+    first_token_timeout_s=1.5,  # long enough for a loaded CI machine; the stalled fakes wait 30 s
+    total_timeout_s=20.0,
     breaker_failures=3,
     breaker_cooldown_s=30.0,
     cache_ttl_s=60.0,
@@ -79,18 +79,18 @@ async def gemini_fake() -> AsyncIterator[FakeGemini]:
 
 def openai_provider(fake: FakeOpenAI, key: str = openai_api.API_KEY) -> OpenAIProvider:
     return OpenAIProvider(
-        api_key=key, base_url=fake.base_url, model="gpt-test", connect_timeout_s=1.0, read_timeout_s=5.0
+        api_key=key, base_url=fake.base_url, model="gpt-test", connect_timeout_s=5.0, read_timeout_s=30.0
     )
 
 
 def anthropic_provider(fake: FakeAnthropic, key: str = anthropic_api.API_KEY) -> AnthropicProvider:
     return AnthropicProvider(
-        api_key=key, base_url=fake.base_url, model="claude-test", connect_timeout_s=1.0, read_timeout_s=5.0
+        api_key=key, base_url=fake.base_url, model="claude-test", connect_timeout_s=5.0, read_timeout_s=30.0
     )
 
 
 def gemini_provider(fake: FakeGemini, key: str = gemini_api.API_KEY) -> GeminiProvider:
-    return GeminiProvider(api_key=key, base_url=fake.base_url, model="gemini-test", read_timeout_s=5.0)
+    return GeminiProvider(api_key=key, base_url=fake.base_url, model="gemini-test", read_timeout_s=30.0)
 
 
 VENDORS: dict[str, tuple[type[LLMFake], Callable[..., Provider]]] = {
