@@ -58,9 +58,7 @@ class OrderHandler:
     async def handle(self, ctx: TurnContext) -> Reply:
         intent = replies.payload_intent(ctx.message.payload) or ctx.understanding.intent
         result = await self.answer(ctx, ctx.message.payload or ctx.text, intent)
-        reply = result.reply or Reply("주문을 처리하지 못했어요. 다시 말해 주세요.")
-        reply.notes["tool_data"] = result.data
-        return reply
+        return result.reply or Reply("주문을 처리하지 못했어요. 다시 말해 주세요.")
 
     async def answer(self, ctx: TurnContext, text: str, intent: str) -> ToolResult:
         named = await self.carts.named_shop(text)

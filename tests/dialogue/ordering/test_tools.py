@@ -1,0 +1,90 @@
+"""The ordering tools as a language model calls them: JSON arguments checked by the registry, facts in ``data``, the
+cart kept in the turn's session."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from bots.app import Services
+from dialogue.account import card_view
+from dialogue.messages import IncomingMessage
+from dialogue.nlu.types import Understanding
+from dialogue.ordering.catalogue import OrderCatalogue
+from dialogue.ordering.orders import OrderDesk
+from dialogue.ordering.service import CartService
+from dialogue.ordering.tools import ordering_tools
+from dialogue.session import Session
+from dialogue.tools.registry import ToolRegistry
+from dialogue.turn import TurnContext
+from storage.hours import SEOUL
+from storage.repositories import UserRepository
+
+LUNCH = datetime(2026, 11, 23, 12, 30, tzinfo=SEOUL)
+
+
+async def context(services: Services, user: str) -> TurnContext:
+    async with services.db.session() as session:
+        found = await UserRepository(session).profile("console", user)
+    assert found is not None
+    person, card, program = found
+    assert card is not None and program is not None
+    message = IncomingMessage("web", user, text="", received_at=LUNCH)
+    return TurnContext(
+        message,
+        "",
+        LUNCH,
+        "turn",
+        person,
+        Session(key=f"s:{user}"),
+        Understanding("", 0.0),
+        card_view(card, program, LUNCH),
+    )
+
+
+async def test_a_model_orders_a_set_with_changes_and_checks_out(ordering_services: Services) -> None:
+    catalogue = OrderCatalogue(ordering_services.db)
+    tools = ToolRegistry(ordering_tools(CartService(catalogue), OrderDesk(ordering_services.db, catalogue)))
+    ctx = await context(ordering_services, "demo07")
+
+    found = await tools.call(ctx, "find_product", json.dumps({"query": "불고기 세트"}))
+    assert found.data["products"][0]["name"] == "리아 불고기버거 세트" and found.data["products"][0]["price"] == 6900
+    assert found.data["products"][0]["components"] == ["리아 불고기버거", "포테이토 (미디움)", "콜라 (미디움)"]
+
+    added = await tools.call(
+        ctx,
+        "add_to_cart",
+        json.dumps(
+            {"product": "불고기버거 세트", "quantity": 2, "changes": [{"component": "감자튀김", "to": "양념감자"}]}
+        ),
+    )
+    assert added.error is None, added.data
+    assert added.data["cart"]["total"] == 15000 and added.data["cart"]["lines"][0]["unit_price"] == 7500
+
+    changed = await tools.call(ctx, "update_item", json.dumps({"line": 1, "change": {"to": "사이다"}}))
+    assert changed.data["cart"]["lines"][0]["options"][-1] == "콜라 (미디움) → 사이다 (미디움) (+0원)"
+    fewer = await tools.call(ctx, "update_item", json.dumps({"line": 1, "quantity": 1}))
+    assert fewer.data["cart"]["total"] == 7500
+
+    refused = await tools.call(ctx, "add_to_cart", json.dumps({"product": "불고기버거 세트", "user_id": 3}))
+    assert refused.error is not None and refused.notes.get("invalid")  # who orders comes from the turn, not the model
+
+    placed = await tools.call(ctx, "checkout", json.dumps({}))
+    assert placed.data["ok"] and placed.data["total"] == 7500 and placed.data["payment"] == "card"
+    viewed = await tools.call(ctx, "view_cart", "{}")
+    assert viewed.data["cart"]["lines"] == [] and viewed.data["cart"]["total"] == 0
+    cancelled = await tools.call(ctx, "cancel_order", "{}")
+    assert cancelled.data == {"ok": True, "order_id": placed.data["order_id"], "status": "cancelled"}
+
+
+async def test_over_the_limit_the_model_learns_by_how_much_and_what_to_swap(ordering_services: Services) -> None:
+    catalogue = OrderCatalogue(ordering_services.db)
+    tools = ToolRegistry(ordering_tools(CartService(catalogue), OrderDesk(ordering_services.db, catalogue)))
+    ctx = await context(ordering_services, "demo06")  # 9,500 won on the card
+    await tools.call(ctx, "add_to_cart", json.dumps({"product": "한우불고기버거 세트"}))
+    over = await tools.call(ctx, "checkout", "{}")
+    assert over.error is not None
+    assert (over.data["total"], over.data["spendable"], over.data["over"]) == (10200, 9500, 700)
+    assert over.data["swaps"][0] == {"change": "한우불고기버거 세트 대신 한우불고기버거 단품", "saving": 1200}
+    removed = await tools.call(ctx, "remove_item", json.dumps({"product": "한우불고기버거 세트"}))
+    assert removed.data["cart"]["lines"] == []
