@@ -228,7 +228,7 @@ async def test_a_claim_taken_over_after_its_lease_cannot_be_marked_by_the_old_wo
         assert await outbox_.mark_sent(theirs.id or 0, "new", clock())
 
 
-async def test_other_exceptions_are_retried_and_the_rate_limit_is_shared(kv: InProcessStore) -> None:
+async def test_the_rate_limit_is_shared_and_spread_over_the_second(kv: InProcessStore) -> None:
     wall = [1000.0]
     slept: list[float] = []
 
@@ -236,11 +236,18 @@ async def test_other_exceptions_are_retried_and_the_rate_limit_is_shared(kv: InP
         slept.append(seconds)
         wall[0] += seconds
 
-    limit = ChannelRateLimit(kv, NotifySettings(telegram_per_second=3), sleep=sleep, wall=lambda: wall[0])
-    other = ChannelRateLimit(kv, NotifySettings(telegram_per_second=3), sleep=sleep, wall=lambda: wall[0])
-    for index in range(7):
+    settings = NotifySettings(telegram_per_second=30, slack_per_second=1)
+    limit = ChannelRateLimit(kv, settings, sleep=sleep, wall=lambda: wall[0])
+    other = ChannelRateLimit(kv, settings, sleep=sleep, wall=lambda: wall[0])
+    assert limit.windows("telegram") == (10, 3) and limit.windows("slack") == (1, 1)
+    assert ChannelRateLimit(kv, NotifySettings(kakao_per_second=25)).windows("kakao") == (5, 5)
+    for index in range(60):
         await (limit if index % 2 else other).acquire("telegram")
-    assert len(slept) == 2 and wall[0] == pytest.approx(1002.0)
+    # 60 pushes at 30 a second: 3 per tenth of a second, so the last one goes out 1.9 s after the first.
+    assert wall[0] == pytest.approx(1001.9) and len(slept) == 19
+    await limit.acquire("slack")
+    await limit.acquire("slack")
+    assert wall[0] == pytest.approx(1002.0)  # one in the second under way, the next at the start of the next
 
 
 async def test_an_unexpected_notifier_error_is_a_retry(db: Database, kv: InProcessStore, clock: FakeClock) -> None:
