@@ -92,13 +92,17 @@ class TextFormatter(logging.Formatter):
         return f"{line} [turn {turn_id}]" if turn_id else line
 
 
+class _KkiniHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
+    """The handler ``configure_logging`` installs, told apart from handlers others added (a test runner's)."""
+
+
 def configure_logging(level: str, log_format: str, secrets: Iterable[str] = ()) -> None:
-    """Send every record to stderr in ``log_format`` (json or text); replaces earlier handlers of the root logger."""
+    """Send every record to stderr in ``log_format`` (json or text); calling it again replaces only its own handler."""
     redact = Redactor(secrets)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _KkiniHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(redact) if log_format == "json" else TextFormatter(redact))
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [existing for existing in root.handlers if isinstance(existing, _KkiniHandler)]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)

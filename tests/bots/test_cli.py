@@ -39,7 +39,7 @@ def test_config_show_masks_secrets(tmp_path: Path) -> None:
     env = {"KKINI_DATA_DIR": str(tmp_path), "KKINI_OPENAI__API_KEY": "sk-very-secret", "KKINI_TELEGRAM__TOKEN": "1:x"}
     result = run(env, "config", "show")
     assert result.exit_code == 0
-    shown = json.loads(result.output)
+    shown = json.loads(result.stdout)
     assert "sk-very-secret" not in result.output and "1:x" not in result.output
     assert shown["openai"]["api_key"] == "********"
     assert shown["database"]["url"] == f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}"
@@ -55,9 +55,9 @@ def test_invalid_setting_stops_with_the_name_and_the_expectation(tmp_path: Path)
 
 
 def test_data_load_is_idempotent_and_stats_count_rows(loaded_env: dict[str, str]) -> None:
-    before = json.loads(run(loaded_env, "data", "stats").output)
-    again = json.loads(run(loaded_env, "data", "load").output)
-    after = json.loads(run(loaded_env, "data", "stats").output)
+    before = json.loads(run(loaded_env, "data", "stats").stdout)
+    again = json.loads(run(loaded_env, "data", "load").stdout)
+    after = json.loads(run(loaded_env, "data", "stats").stdout)
     assert sum(again["inserted"].values()) == 0
     assert before == after
     assert after["shops"] >= 400 and after["menu_items"] >= 4000 and after["coupons"] == 30
@@ -65,7 +65,7 @@ def test_data_load_is_idempotent_and_stats_count_rows(loaded_env: dict[str, str]
 
 
 def test_cards_list_shows_masked_numbers_and_holders(loaded_env: dict[str, str]) -> None:
-    rows = json.loads(run(loaded_env, "cards", "list", "--json").output)
+    rows = json.loads(run(loaded_env, "cards", "list", "--json").stdout)
     assert len(rows) == 60
     first = rows[0]
     assert first["number"].count("*") == 8
@@ -75,21 +75,21 @@ def test_cards_list_shows_masked_numbers_and_holders(loaded_env: dict[str, str])
 
 
 def test_users_add_creates_links_and_is_idempotent(loaded_env: dict[str, str]) -> None:
-    card = json.loads(run(loaded_env, "cards", "list", "--json").output)[6]
+    card = json.loads(run(loaded_env, "cards", "list", "--json").stdout)[6]
     linked = json.loads(
         run(
             loaded_env, "users", "add", "--channel", "telegram", "--external-id", "424242", "--card", card["card_id"]
-        ).output
+        ).stdout
     )
     assert linked["user_id"] == card["holder"] and linked["created_identity"] and not linked["created_user"]
     assert linked["identities"] == ["console:demo07", "telegram:424242"]
     again = json.loads(
         run(
             loaded_env, "users", "add", "--channel", "telegram", "--external-id", "424242", "--card", card["card_id"]
-        ).output
+        ).stdout
     )
     assert not again["created_identity"] and again["user_id"] == card["holder"]
-    fresh = json.loads(run(loaded_env, "users", "add", "--channel", "kakao", "--external-id", "new-kakao-key").output)
+    fresh = json.loads(run(loaded_env, "users", "add", "--channel", "kakao", "--external-id", "new-kakao-key").stdout)
     assert fresh["created_user"] and fresh["identities"] == ["kakao:new-kakao-key"]
 
 
@@ -106,7 +106,7 @@ def test_users_add_refuses_bad_input_clearly(loaded_env: dict[str, str]) -> None
 
 def test_import_merchants_reports_and_reimport_updates(loaded_env: dict[str, str], shared_dir: Path) -> None:
     path = shared_dir / "data" / "merchants" / "incheon_seogu_merchants_20201015.json"
-    first = json.loads(run(loaded_env, "data", "import-merchants", "--json", str(path)).output)
+    first = json.loads(run(loaded_env, "data", "import-merchants", "--json", str(path)).stdout)
     assert first["rows"] == 135 and first["imported"] == 135 and first["rejected"] == 0
     second = run(loaded_env, "data", "import-merchants", str(path)).output
     assert "0 imported" in second and "135 unchanged" in second

@@ -60,16 +60,21 @@ def test_configured_secrets_never_reach_a_line() -> None:
         assert "[secret]" in line
 
 
-def test_configure_logging_replaces_the_root_handlers() -> None:
+def test_configure_logging_replaces_only_its_own_handler() -> None:
     from bots.logs import configure_logging
 
     root = logging.getLogger()
     saved = list(root.handlers), root.level
     try:
+        foreign = logging.NullHandler()
+        root.addHandler(foreign)
+        configure_logging("INFO", "text")
         configure_logging("INFO", "json")
-        assert len(root.handlers) == 1 and isinstance(root.handlers[0].formatter, JsonFormatter)
+        ours = [handler for handler in root.handlers if isinstance(handler.formatter, (JsonFormatter, TextFormatter))]
+        assert len(ours) == 1 and isinstance(ours[0].formatter, JsonFormatter)
+        assert foreign in root.handlers  # a test runner's handlers stay
         stream = io.StringIO()
-        handler = root.handlers[0]
+        handler = ours[0]
         assert isinstance(handler, logging.StreamHandler)
         handler.setStream(stream)
         logging.getLogger("kkini.x").info("hello %s", "world")

@@ -29,7 +29,7 @@ def test_parse_answers_each_line_in_order_unescaped() -> None:
     stdin = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n"
     result = CliRunner().invoke(nlu_group, ["parse"], input=stdin)
     assert result.exit_code == 0, result.output
-    out = result.output.strip().splitlines()
+    out = result.stdout.strip().splitlines()
     assert len(out) == 3
     assert "떡볶이" in out[0]  # UTF-8, not \\uXXXX escapes
     first, second, third = (json.loads(line) for line in out)
@@ -44,7 +44,7 @@ def test_parse_reports_a_malformed_line_and_carries_on() -> None:
     stdin = 'not json\n{"context": []}\n{"text": "안녕", "context": "x"}\n{"text": "안녕"}\n'
     result = CliRunner().invoke(nlu_group, ["parse"], input=stdin)
     assert result.exit_code == 0, result.output
-    out = [json.loads(line) for line in result.output.strip().splitlines()]
+    out = [json.loads(line) for line in result.stdout.strip().splitlines()]
     assert [set(line) for line in out[:3]] == [{"error"}, {"error"}, {"error"}]
     assert out[3]["intent"] == "general_chat"
 
@@ -64,7 +64,7 @@ def test_eval_nlu_prints_the_metrics(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(eval_group, ["nlu", str(cases)])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert {
         "intent_accuracy",
         "entity_precision",
