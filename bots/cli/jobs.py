@@ -136,10 +136,11 @@ def worker(ctx: click.Context) -> None:
     settings = settings_from(ctx)
 
     async def work() -> None:
+        stop = _stop_on_signals()
         async with running_services(settings) as services, scheduled_jobs(services, always=True) as scheduler:
             assert scheduler is not None
             click.echo(f"kkini worker {scheduler.runner.owner}: {', '.join(scheduler.runner.jobs)}")
-            await _until_signalled()
+            await stop.wait()
             click.echo("kkini worker: shutting down")
 
     run_async(work)
@@ -179,12 +180,13 @@ def card_issuer(
     key = api_key or configured or secrets.token_urlsafe(18)
 
     async def work() -> None:
+        stop = _stop_on_signals()
         async with running_services(settings) as services:
             if settings.sample.load_on_start and await services.database_is_empty():
                 await services.load_sample_data()
             book = await book_from_database(services.db, datetime.now(UTC))
         issuer = IssuerApp(book, key)
-        runner = web.AppRunner(issuer.app, access_log=None)
+        runner = web.AppRunner(issuer.build(), access_log=None)
         await runner.setup()
         try:
             await web.TCPSite(runner, host, port).start()
@@ -197,7 +199,7 @@ def card_issuer(
             click.echo(f"  KKINI_CARD_ISSUER__API_KEY={key}")
         simulation = asyncio.create_task(_simulate(book, tick, spend_probability, random.Random(seed)))
         try:
-            await _until_signalled()
+            await stop.wait()
         finally:
             simulation.cancel()
             await runner.cleanup()
@@ -213,9 +215,10 @@ async def _simulate(book: IssuerBook, tick: float, spend_probability: float, rng
             click.echo(f"card issuer: {changed} cards changed")
 
 
-async def _until_signalled() -> None:
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM; installed before anything is announced, so an early signal stops cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop
