@@ -282,3 +282,32 @@ async def test_a_worker_without_the_users_channel_leaves_the_notice_for_one_that
     telegram = RecordingNotifier("telegram")
     assert await deliverer(sqlite_db, kv, telegram, clock)() == {"sent": 1}
     assert [push.external_id for push in telegram.sent] == ["9001"]
+
+
+async def test_from_the_issuer_to_telegram(
+    sqlite_db: Database, kv: InProcessStore, telegram: FakeTelegram, notifier: TelegramNotifier, clock: FakeClock
+) -> None:
+    """The card issuer lowers a balance in the evening; the sync marks the card low and writes the notice at once,
+    which waits for the morning and then reaches the holder's Telegram chat."""
+    from jobs.issuer.client import CardIssuerClient
+    from jobs.issuer.devserver import book_from_database
+    from jobs.settings import CardIssuerSettings
+    from jobs.sync import BalanceSyncJob
+    from tests.jobs.fake_issuer import API_KEY, FakeIssuer
+
+    await build_world(sqlite_db)
+    clock.set(datetime(2026, 11, 24, 21, 30, tzinfo=SEOUL))
+    async with FakeIssuer(await book_from_database(sqlite_db, clock())) as issuer:
+        issuer.book.change("KC-T0001", clock(), balance=3_800)
+        client = CardIssuerClient(CardIssuerSettings(base_url=issuer.url, api_key=SecretStr(API_KEY)))
+        sync = BalanceSyncJob(
+            sqlite_db, client, LowBalanceNotices(sqlite_db, SETTINGS, clock), page_limit=100, clock=clock
+        )
+        counts = await sync()
+        await client.close()
+    assert counts["written"] == 1 and counts["low_notices"] == 1
+    assert await deliverer(sqlite_db, kv, notifier, clock)() == {}  # quiet hours
+    clock.set(datetime(2026, 11, 25, 8, 0, tzinfo=SEOUL))
+    assert await deliverer(sqlite_db, kv, notifier, clock)() == {"sent": 1}
+    [text] = telegram.sent_texts(9001)
+    assert text.startswith("학생1님, 서울 꿈나무카드 잔액이 3,800원 남았어요.") and "참치김밥 3,500원" in text
