@@ -21,6 +21,7 @@ from dialogue.nlu.types import Understander, Understanding
 from dialogue.privacy import mask_pii
 from dialogue.session import SessionStore
 from dialogue.slots import SLOT_IDLE_S, merge_slots
+from dialogue.trace import current_turn_id
 from dialogue.turn import Assistant, Handler, Reply, TurnContext
 from storage.database import Database
 from storage.models import Conversation, RecommendationLog, User, utcnow
@@ -88,6 +89,8 @@ class DialogueEngine:
             raise UnknownAssistant(message.assistant)
         now = message.received_at or self.clock()
         turn_id = uuid.uuid4().hex
+        # Log lines from here on name the turn; each request runs in its own task, so this never leaks across turns.
+        current_turn_id.set(turn_id)
         checked = check(message.payload if message.payload and not message.text else message.text)
         lap("guard")
         user, first_contact, card = await self._user_and_card(message, now)
@@ -154,6 +157,7 @@ class DialogueEngine:
                 "entities": understanding.entities,
                 "timings_ms": timings,
                 "provider": _provider(model_answer),
+                "model": _model_meta(model_answer),
             },
         )
 
@@ -324,6 +328,20 @@ class DialogueEngine:
         ]
         async with self.db.session() as session:
             await ConversationRepository(session).record(conversation, shown)
+
+
+def _model_meta(model: ModelAnswer | None) -> dict[str, object] | None:
+    """What the model path did this turn, for metrics: every provider tried with its outcome, tokens and cost."""
+    if model is None:
+        return None
+    return {
+        "provider": model.provider,
+        "attempts": [(attempt.provider, attempt.outcome) for attempt in model.attempts],
+        "tokens_in": model.usage.input_tokens,
+        "tokens_out": model.usage.output_tokens,
+        "cost_usd": model.cost_usd,
+        "cached": model.cached,
+    }
 
 
 def _provider(model: ModelAnswer | None) -> str:

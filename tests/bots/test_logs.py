@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import io
 import json
 import logging
@@ -10,7 +11,7 @@ from pydantic import SecretStr
 
 from bots.logs import JsonFormatter, Redactor, TextFormatter, secrets_of
 from bots.settings import Settings
-from dialogue.trace import current_turn_id, turn_scope
+from dialogue.trace import current_turn_id
 
 
 def _record(message: str, *args: object, **extra: object) -> logging.LogRecord:
@@ -21,9 +22,12 @@ def _record(message: str, *args: object, **extra: object) -> logging.LogRecord:
 
 def test_a_json_line_names_its_turn_and_keeps_extra_fields() -> None:
     formatter = JsonFormatter(Redactor([]))
-    with turn_scope("t-123"):
-        line = formatter.format(_record("provider %s failed", "openai", stage="router", attempts=2))
-    entry = json.loads(line)
+
+    def in_a_turn() -> str:
+        current_turn_id.set("t-123")
+        return formatter.format(_record("provider %s failed", "openai", stage="router", attempts=2))
+
+    entry = json.loads(contextvars.copy_context().run(in_a_turn))
     assert entry["msg"] == "provider openai failed"
     assert entry["turn_id"] == "t-123"
     assert entry["level"] == "WARNING" and entry["logger"] == "kkini.test"

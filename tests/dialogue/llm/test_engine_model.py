@@ -86,6 +86,8 @@ async def test_the_model_recommends_through_the_real_tool_and_streams_its_answer
     assert turn.provider == "openai" and (turn.tokens_in, turn.tokens_out) == (340, 32)
     assert turn.cost_usd == pytest.approx((340 * 0.25 + 32 * 2.0) / 1e6)
     assert "model_first_token" in turn.timings_ms and final(events).meta["provider"] == "openai"
+    model = final(events).meta["model"]
+    assert model["attempts"] == [("openai", "ok"), ("openai", "ok")] and model["tokens_in"] == 340
 
 
 async def test_the_user_comes_from_the_session_never_from_the_model(
@@ -133,6 +135,8 @@ async def test_a_wrong_key_is_logged_once_and_offline_answers(
         second = await collect(model_engine, console("demo07", "쿠폰 있어?", at=LUNCH))
     assert "쿠폰" in final(first).text and final(first).text == final(second).text
     assert final(first).meta["provider"] == "offline" and len(openai_fake.calls) == 1
+    assert ("openai", "auth") in final(first).meta["model"]["attempts"]
+    assert ("openai", "skipped:breaker") in final(second).meta["model"]["attempts"]
     assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 1
 
 
