@@ -32,7 +32,6 @@ MEAL_HOURS = ((7, 9), (11, 14), (17, 20))
 """Local hours in which simulated children pay for meals."""
 
 
-
 @dataclass(slots=True)
 class _Account:
     card: IssuerCard
