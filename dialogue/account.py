@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from storage.hours import local_time
 from storage.models import CardProgram, CardStatus, MealCard
+from storage.units import next_top_up
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +59,3 @@ def card_view(card: MealCard, program: CardProgram, now: datetime) -> CardView:
         meal_amount=card.meal_amount,
         next_top_up=next_top_up(program.monthly_top_up_day, today),
     )
-
-
-def next_top_up(day_of_month: int | None, today: date) -> date | None:
-    """The next monthly top-up date after today, or None when the programme has no fixed day."""
-    if day_of_month is None:
-        return None
-    if today.day < day_of_month:
-        return today.replace(day=day_of_month)
-    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
-    return date(year, month, day_of_month)

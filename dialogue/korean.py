@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-
-def won(amount: int) -> str:
-    """4300 -> "4,300원"."""
-    return f"{amount:,}원"
-
+from storage.units import won as won  # re-exported: replies word money the same way as the jobs
 
 _DIGIT_HAS_FINAL = {"0": True, "1": True, "2": False, "3": True, "4": False, "5": False, "6": True, "7": True,
                     "8": True, "9": False}  # fmt: skip

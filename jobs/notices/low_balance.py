@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jobs.context import Clock, Counts
 from jobs.notices.quiet import release_time
-from jobs.notices.text import OFF_BUTTON, low_balance_text, next_top_up, won
+from jobs.notices.text import OFF_BUTTON, low_balance_text
 from jobs.settings import NotifySettings
 from storage.database import Database
 from storage.hours import local_time
@@ -23,6 +23,7 @@ from storage.repositories import ShopRepository
 from storage.repositories.card_sync import CardSyncRepository, LowCard
 from storage.repositories.notices import NoticeRepository
 from storage.repositories.outbox import NewNotice, OutboxRepository
+from storage.units import next_top_up, won
 
 logger = logging.getLogger(__name__)
 

@@ -6,23 +6,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from storage.hours import local_time
+from storage.units import won
 
 OFF_BUTTON = ("알림 끄기", "알림 꺼줘")
-
-
-def won(amount: int) -> str:
-    """4300 -> "4,300원" (the dialogue's wording; jobs do not import the dialogue package)."""
-    return f"{amount:,}원"
-
-
-def next_top_up(day_of_month: int | None, today: date) -> date | None:
-    """The next monthly top-up after ``today`` (the rule the dialogue's balance answer uses)."""
-    if day_of_month is None:
-        return None
-    if today.day < day_of_month:
-        return today.replace(day=day_of_month)
-    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
-    return date(year, month, day_of_month)
 
 
 def low_balance_text(
