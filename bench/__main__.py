@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OPTIONS: dict[str, list[str]] = {
     "storage": ["--rounds", "3", "--queries", "300"],
     "dialogue": ["--messages", "500", "--sessions", "10000"],
+    "jobs": ["--notices", "2000"],
 }
 """Options per benchmark for the combined run; a benchmark not named here runs with its own defaults."""
 
