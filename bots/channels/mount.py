@@ -47,6 +47,8 @@ class Channels:
     async def start(self) -> None:
         if self.kakao is not None:
             await self.kakao.start()
+        if self.slack is not None:
+            await self.slack.start()
         if self.telegram is not None:
             self._tasks.append(asyncio.create_task(_start_with_retries("telegram", self.telegram)))
 
@@ -58,6 +60,8 @@ class Channels:
             await self.telegram.stop()
         if self.kakao is not None:
             await self.kakao.stop()
+        if self.slack is not None:
+            await self.slack.stop()
 
 
 async def _start_with_retries(name: str, channel: Lifecycle) -> None:

@@ -1,8 +1,14 @@
 """Slack for store staff: slack-bolt's AsyncApp, dispatched from our aiohttp route.
 
-Bolt verifies the signature (401 otherwise) and acknowledges within Slack's 3 seconds; listeners do their work after
-the acknowledgement. A middleware drops an event whose event_id was seen before (Slack retries up to three times
-when an answer is late, with ``X-Slack-Retry-Num``), by set membership in the key-value store.
+Every request's signature is checked first (401 otherwise). An Events API delivery (``event_callback``, nearly all of
+the traffic) needs nothing but an HTTP 200 within Slack's 3 seconds, so the route answers it as soon as the signature
+holds and the event is new, and hands it to Bolt in a background task (Bolt's ``process_before_response=False``,
+with the acknowledgement taken out of its middleware chain: a cold authorisation or a busy listener never delays
+it). An event whose event_id was seen before (Slack retries up to three times when an answer is late, with
+``X-Slack-Retry-Num``) is acknowledged without work, by set membership in the key-value store. Everything else
+(slash commands, buttons, url_verification) is dispatched by Bolt while Slack waits, since its answer may matter.
+Bolt authorises with one shared ``auth.test`` result, fetched once however many requests arrive together, and every
+Web API call goes through one connection pool.
 
 - Mentions and direct messages are answered by the ``seller`` assistant in a thread, streamed with
   chat.startStream / appendStream / stopStream, or posted and updated with chat.update where streaming is refused.
@@ -14,18 +20,24 @@ when an answer is late, with ``X-Slack-Retry-Num``), by set membership in the ke
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlmodel import col, select
 
 from bots.channels.middleware import Turns
@@ -83,17 +95,52 @@ class SlackChannel:
         self.db = db
         self.max_body_bytes = max_body_bytes
         self.staff = staff
-        self.client = AsyncWebClient(token=settings.bot_token.get_secret_value(), base_url=settings.api_base_url)
+        self.token = settings.bot_token.get_secret_value()
+        self.verifier = SignatureVerifier(settings.signing_secret.get_secret_value())
+        self.client = AsyncWebClient(token=self.token, base_url=settings.api_base_url)
+        # Bolt's own client carries no token: `_authorize` gives each request the bot token with the cached identity.
+        self._bolt_client = AsyncWebClient(base_url=settings.api_base_url)
+
+        async def authorize(user_id: str | None) -> AuthorizeResult:  # Bolt passes arguments by their names
+            return await self._authorize(user_id)
+
         self.app = AsyncApp(
             signing_secret=settings.signing_secret.get_secret_value(),
-            client=self.client,
+            client=self._bolt_client,
+            authorize=authorize,
             process_before_response=False,
         )
         self.board = SlackStaffBoard(self.client)
+        self._identity: AsyncSlackResponse | None = None
+        self._identity_lock = asyncio.Lock()
+        self._session: aiohttp.ClientSession | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self._add_listeners()
 
     def register(self, router: web.UrlDispatcher) -> None:
         router.add_post("/slack/events", self.events)
+
+    async def start(self) -> None:
+        """One connection pool for every Web API call (slack_sdk opens a session per call without one), and the
+        bot's identity fetched in the background before the first event needs it (again on a request if it failed)."""
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.client.timeout))
+        self.client.session = self._bolt_client.session = self._session
+        self._background(self._learn_identity())
+
+    async def _learn_identity(self) -> None:
+        try:
+            await self._bot_identity()
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            logger.warning("slack: auth.test failed at start (%r); retrying on the first request", error)
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._session is not None:
+            self.client.session = self._bolt_client.session = None
+            await self._session.close()
+            self._session = None
 
     async def events(self, request: web.Request) -> web.Response:
         if request.content_length is not None and request.content_length > self.max_body_bytes:
@@ -101,41 +148,90 @@ class SlackChannel:
         raw = await request.content.read(self.max_body_bytes + 1)
         if len(raw) > self.max_body_bytes:
             return web.json_response({"error": "body too large"}, status=413)
+        headers = request.headers
+        if not self._signed(raw, headers):
+            return web.json_response({"error": "invalid request"}, status=401)
         try:
             body = raw.decode("utf-8")
         except UnicodeDecodeError:
             return web.json_response({"error": "body is not UTF-8"}, status=400)
-        bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
+        envelope = _json_object(body)
+        if envelope is not None and envelope.get("type") == "event_callback":
+            event_id = envelope.get("event_id")
+            if not isinstance(event_id, str) or not event_id or not isinstance(envelope.get("event"), dict):
+                return web.json_response({"error": "an event_callback needs an event_id and an event"}, status=400)
+            if await self.turns.first_delivery(CHANNEL, event_id, self.settings.dedup_ttl_s):
+                self._background(self._dispatch_event(body, request.query_string, {**headers}, event_id))
+            else:
+                logger.info("slack: event %s delivered again, acknowledged without work", event_id)
+            return web.Response(status=200)
         try:
-            answer = await self.app.async_dispatch(bolt_request)
+            answer = await self.app.async_dispatch(
+                AsyncBoltRequest(body=body, query=request.query_string, headers=dict(headers))
+            )
         except Exception:
             # Bolt answers malformed bodies itself; anything else is ours to log, not Slack's to retry forever.
             logger.exception("slack: dispatching a request failed")
             return web.json_response({"error": "could not handle the request"}, status=400)
         return _aiohttp_response(answer)
 
+    def _signed(self, raw: bytes, headers: Mapping[str, str]) -> bool:
+        """Slack's v0 signature over the raw body, with a timestamp at most 5 minutes old (constant-time compare)."""
+        try:
+            return self.verifier.is_valid(
+                raw, headers.get("X-Slack-Request-Timestamp"), headers.get("X-Slack-Signature")
+            )
+        except ValueError:  # a timestamp that is not a number
+            return False
+
+    async def _dispatch_event(
+        self, body: str, query: str, headers: dict[str, str | Sequence[str]], event_id: str
+    ) -> None:
+        """Bolt's middleware and listeners for an event already acknowledged; failures are logged, never retried."""
+        try:
+            answer = await self.app.async_dispatch(AsyncBoltRequest(body=body, query=query, headers=headers))
+        except Exception:
+            logger.exception("slack: handling event %s failed", event_id)
+            return
+        if answer.status >= 400:
+            logger.warning("slack: event %s was not handled (%s)", event_id, answer.status)
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _bot_identity(self) -> AsyncSlackResponse:
+        """auth.test once, however many requests wait for it together."""
+        if self._identity is None:
+            async with self._identity_lock:
+                if self._identity is None:
+                    self._identity = await self.client.auth_test()
+        return self._identity
+
+    async def _authorize(self, user_id: str | None) -> AuthorizeResult:
+        """What Bolt's single-workspace authorisation gives a request, from the shared auth.test result."""
+        identity = await self._bot_identity()
+        return AuthorizeResult(
+            enterprise_id=identity.get("enterprise_id"),
+            team_id=identity.get("team_id"),
+            bot_id=identity.get("bot_id"),
+            bot_user_id=identity.get("user_id"),
+            bot_token=self.token,
+            user_id=user_id,
+            bot_scopes=identity.headers.get("x-oauth-scopes"),
+        )
+
     # -- listeners ---------------------------------------------------------------------------------------
 
     def _add_listeners(self) -> None:
         app = self.app
-        app.middleware(self._drop_duplicates)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)
         app.command("/kkini")(self._on_command)
         app.action(re.compile(r"^order_(accept|reject|ready)$"))(self._on_order_button)
         app.action(re.compile(r"^push_button_\d+$"))(self._on_push_button)
         app.error(self._on_error)
-
-    async def _drop_duplicates(
-        self, body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
-    ) -> BoltResponse | None:
-        event_id = body.get("event_id") if isinstance(body, dict) else None
-        if isinstance(event_id, str) and not await self.turns.first_delivery(
-            CHANNEL, event_id, self.settings.dedup_ttl_s
-        ):
-            logger.info("slack: event %s delivered again, acknowledged without work", event_id)
-            return BoltResponse(status=200, body="")
-        return await next()
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
         logger.error("slack: a listener failed", exc_info=error)
@@ -437,6 +533,17 @@ def _override(verb: str, now: datetime) -> tuple[str | None, datetime | None, st
     if verb == "open":
         return StatusOverride.OPEN.value, end_of_day, "오늘 영업 중으로 바꿨어요"
     return StatusOverride.CLOSED.value, end_of_day, "오늘 영업 종료로 바꿨어요"
+
+
+def _json_object(body: str) -> dict[str, Any] | None:
+    """The body as a JSON object (Events API deliveries); None for anything else, left to Bolt."""
+    if not body.startswith("{"):
+        return None  # slash commands and interactions are form-encoded
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def _aiohttp_response(answer: BoltResponse) -> web.Response:

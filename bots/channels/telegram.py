@@ -62,6 +62,9 @@ HELP = (
     "/link 카카오톡 계정과 연결하는 코드 받기 (/link 코드 로 연결)\n/help 도움말"
 )
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CONCURRENT_UPDATES = 1024
+"""Updates handled at once. A turn mostly waits (on the model, on Telegram), so the bound is memory, not CPU: a
+lower one would queue a busy minute's turns behind each other. One chat's turns still run in order (the turn lock)."""
 
 
 class TelegramChannel:
@@ -87,7 +90,7 @@ class TelegramChannel:
             .base_url(f"{root}/bot")
             .base_file_url(f"{root}/file/bot")
             .rate_limiter(AIORateLimiter(max_retries=3))
-            .concurrent_updates(64)
+            .concurrent_updates(CONCURRENT_UPDATES)
         )
         if not polling:
             builder = builder.updater(None)

@@ -70,6 +70,9 @@ async def test_bad_signatures_are_refused(
     assert (await client.post("/slack/events", data=raw, headers=forged)).status == 401
     stale = signed_headers(raw, timestamp=int(time.time()) - 3600)
     assert (await client.post("/slack/events", data=raw, headers=stale)).status == 401
+    assert (await client.post("/slack/events", data=raw)).status == 401
+    garbled = {**signed_headers(raw), "X-Slack-Request-Timestamp": "yesterday"}
+    assert (await client.post("/slack/events", data=raw, headers=garbled)).status == 401
     await asyncio.sleep(0.1)
     assert engine.messages == []
 
@@ -125,6 +128,43 @@ async def test_slack_retries_are_answered_once(
     await slack.wait_for("chat.postMessage")  # a short answer is posted in the thread without a stream
     await asyncio.sleep(0.2)
     assert len(engine.messages) == 1 and len(slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_events_arriving_together_share_one_auth_test(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, engine: ScriptedEngine
+) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    events = [mention(f"질문 {i}", event_id=f"Ev0BURST{i}", ts=f"1700000000.{i:06d}") for i in range(8)]
+    statuses = await asyncio.gather(*(deliver(client, raw) for raw in events))
+    assert [status for status, _ in statuses] == [200] * 8
+    await slack.wait_for("chat.postMessage", count=8)
+    assert len(slack.calls_to("auth.test")) == 1
+    assert sorted(message.text for message in engine.messages) == sorted(f"질문 {i}" for i in range(8))
+
+
+async def test_an_event_is_answered_after_auth_test_failed_at_start(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, engine: ScriptedEngine
+) -> None:
+    slack.fail_error("auth.test", "service_unavailable")
+    client = await client_for(make_client, tmp_path, slack)
+    await slack.wait_for("auth.test")
+    assert (await deliver(client, mention("교환 방법", event_id="Ev0AUTH")))[0] == 200
+    (posted,) = await slack.wait_for("chat.postMessage")
+    assert posted.params["text"] == "교환 방법에 대한 답이에요."
+    assert len(slack.calls_to("auth.test")) == 2
+
+
+async def test_events_without_a_listener_are_acknowledged_and_malformed_ones_refused(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, engine: ScriptedEngine
+) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    event = {"type": "reaction_added", "user": "U0STAFF", "reaction": "thumbsup", "item": {"type": "message"}}
+    raw = json.dumps(event_callback(event, event_id="Ev0REACT")).encode()
+    assert (await deliver(client, raw))[0] == 200
+    malformed = json.dumps({"type": "event_callback", "event_id": "Ev0BAD", "event": "not an object"})
+    assert (await deliver(client, malformed))[0] == 400
+    await asyncio.sleep(0.1)
+    assert engine.messages == [] and not slack.calls_to("chat.postMessage")
 
 
 async def test_soldout_restock_and_menu(
