@@ -1,14 +1,13 @@
 """Extractive answers: the best entry's title, then its answer cut to what the channel can show.
 
 Nothing is generated: the text is the entry's own answer, cut after the last whole sentence that fits the channel's
-limit, with "…" and a note that there is more. ``stream_parts`` splits the same text into small parts for channels
-that stream (Telegram drafts, Slack chat streams, SSE); offline it is plain chunking.
+limit, with "…" and a note that there is more. Channels that stream split the rendered text with
+``dialogue.korean.text_parts``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from knowledge.types import FaqEntry
@@ -106,21 +105,3 @@ def _cut_title(title: str, limit: int) -> str:
     if len(title) <= limit:
         return title
     return title[: limit - 1] + ELLIPSIS if limit > 1 else ELLIPSIS
-
-
-def stream_parts(answer: Answer, size: int) -> Iterator[str]:
-    """``answer.render()`` in parts of at most ``size`` characters, breaking after a space or line end when one
-    lies in the second half of a part; the parts joined give the rendered answer back exactly."""
-    if size < 1:
-        raise ValueError("size must be positive")
-    text = answer.render()
-    start = 0
-    while start < len(text):
-        end = min(start + size, len(text))
-        if end < len(text):
-            window = text[start:end]
-            space = max(window.rfind(" "), window.rfind("\n"))
-            if space >= size // 2:
-                end = start + space + 1
-        yield text[start:end]
-        start = end

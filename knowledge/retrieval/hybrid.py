@@ -32,13 +32,25 @@ Gate = Callable[[str, Sequence[Hit]], tuple[bool, float]]
 """(searched query, hits best first) -> (in scope, confidence in [0, 1])."""
 
 DEFAULT_WEIGHTS = FusionWeights(
-    legs={"q_morph": 1.0, "qa_morph": 0.25, "q_char": 0.5, "qa_char": 0.5, P_MORPH: 0.75, DENSE: 0.4}
+    legs={"q_morph": 0.25, "qa_morph": 0.25, "q_char": 0.25, "qa_char": 2.0, P_MORPH: 1.0, DENSE: 0.25}
 )
-"""Chosen on kkini's own paraphrases and answer-detail questions (tests/knowledge/retrieval/data/own_cases.jsonl);
-weights on a broad plateau there, the question legs for how users ask, the answer legs for what they ask about.
-The passage leg carries most of the answer's morpheme weight: a question about one fact of a long answer finds
-it at full strength in a passage, where the whole answer's length dilutes it (own questions on facts deep in long
-answers: first-place 50% -> 62%, paraphrases unchanged or better)."""
+"""Users ask about what the answers say more often than they repeat a help page's title, so the legs over the whole
+entry (character n-grams: robust to spacing and endings) and over answer passages (a fact deep in a long answer at
+full strength) carry most of the weight. The question legs count in full only through ``TITLE_BONUS``: with a
+plain high weight, an entry whose title shares one or two query words outranks the entry whose answer holds the
+whole question.
+
+Chosen together with ``TITLE_BONUS`` on kkini's own questions, three kinds weighted alike: paraphrased titles and
+answer-detail questions (tests/knowledge/retrieval/data/own_cases.jsonl) and 1,200 questions generated from the
+corpus (a phrase of an answer sentence, often with a word of the entry's question, in a question frame). Against the
+earlier question-heavy weights (q_morph 1.0, q_char 0.5, qa_char 0.5, p_morph 0.75, qa_morph 0.25, dense 0.4), first
+place: paraphrased titles 73% -> 68%, answer details 63% -> 67%, generated questions 60% -> 72%; in the first five
+93% -> 91%, 90% -> 95%, 82% -> 90%."""
+TITLE_BONUS = {"q_morph": 1.0, "q_char": 0.5}
+"""Added per question leg, times how far the leg's normalised score exceeds ``TITLE_THRESHOLD`` (scaled to [0, 1]):
+a query that restates an entry's title ("N페이 주문관리 수수료가 뭐예요") still finds that entry first, while a title
+that shares only a word or two with the query adds nothing."""
+TITLE_THRESHOLD = 0.6
 PREVIOUS_TOPIC_WEIGHT = 0.7
 """Weight of the borrowed previous question's terms in a follow-up's query."""
 _PRIOR_BONUS = (0.10, 0.20, 0.15, 0.10, 0.08)
@@ -143,12 +155,17 @@ class HybridSearcher:
         self, query: LexicalQuery, text: str, weight: float, generic: float = 1.0, *, borrowed: bool = False
     ) -> None:
         """Add ``text``'s terms at ``weight``, its generic question words at ``weight * generic``; ``borrowed``
-        for the previous question's (see ``LexicalQuery.passage``)."""
+        for the previous question's (see ``LexicalQuery.passage``), whose character n-grams come from its content
+        morphemes only: its topic is what a follow-up borrows, not its question frame ("어떻게 해"), which would
+        otherwise pull in every entry asked the same way."""
         part = LexicalQuery()
         morphemes = self.analyzer.morphemes(text)
-        part.add(morphemes, self.lexical.decompound(morphemes), char_ngrams(text), weight, borrowed=borrowed)
+        ngrams = char_ngrams(" ".join(morphemes) if borrowed else text)
+        part.add(morphemes, self.lexical.decompound(morphemes), ngrams, weight, borrowed=borrowed)
         if generic != 1.0:
+            # A request for another way is all question frame: its character n-grams ("없어") name no topic either.
             part.scale(GENERIC_MORPHEMES, generic)
+            part.ngrams = {gram: value * generic for gram, value in part.ngrams.items()}
         query.merge(part)
 
     def _rank(self, rewrite: Rewrite) -> _Ranking:
@@ -158,6 +175,11 @@ class HybridSearcher:
         if dense_scores is not None:
             scores[DENSE] = (dense_scores, 0.0)
         fused = fuse(scores, self.weights)
+        for leg, bonus in TITLE_BONUS.items():
+            values, reference = scores[leg]
+            if reference > 0:
+                strength = (values / np.float32(reference) - TITLE_THRESHOLD) / (1 - TITLE_THRESHOLD)
+                fused += np.float32(bonus) * np.clip(strength, 0, None)
         for number in self._exact.get(_compact(rewrite.query), ()):
             fused[number] += _EXACT_BONUS * self.weights.best_possible(scores)
         return _Ranking(scores, fused)

@@ -15,7 +15,6 @@ from knowledge.answers import (
     Answer,
     compose_answer,
     sentence_ends,
-    stream_parts,
     tidy,
 )
 from knowledge.types import FaqEntry
@@ -131,19 +130,3 @@ def test_long_real_answers_are_cut_on_sentence_boundaries(smartstore: list[FaqEn
 def test_any_answer_fits_any_limit(sentences: list[str], limit: int) -> None:
     answer = compose_answer(entry(" ".join(sentences)), limit=limit)
     assert len(answer.render()) <= limit
-
-
-@given(text=st.text(min_size=0, max_size=400), size=st.integers(min_value=1, max_value=50))
-def test_stream_parts_give_the_text_back_in_small_parts(text: str, size: int) -> None:
-    answer = Answer("제목", text, "id", False)
-    parts = list(stream_parts(answer, size))
-    assert "".join(parts) == answer.render()
-    assert all(0 < len(part) <= size for part in parts)
-
-
-def test_stream_parts_break_after_spaces_when_they_can() -> None:
-    answer = compose_answer(entry(" ".join(SENTENCES)), limit=1000)
-    parts = list(stream_parts(answer, 20))
-    assert all(part.endswith((" ", "\n")) for part in parts[:-1])
-    with pytest.raises(ValueError):
-        list(stream_parts(answer, 0))
