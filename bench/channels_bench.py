@@ -45,6 +45,7 @@ from bench.channel_load import Delivery, Fakes, Load, fakes_process, in_client_p
 from bench.common import median, percentile, print_table
 from bots.app import Services, init_application, running_dialogue
 from bots.channels.dialogue import DialogueSlot
+from bots.http.memory import freeze_long_lived_objects
 from bots.settings import Settings
 from dialogue.messages import Final, IncomingMessage, ReplyEvent, Text
 from storage.database import Database
@@ -57,6 +58,8 @@ from tests.fakes.kakao_api import skill_request
 from tests.fakes.slack_api import event_callback, signed_headers
 from tests.fakes.telegram_api import message_update
 
+PROFILE_SORT = "tottime"
+"""``--profile`` lists functions by their own time: where the server's CPU goes."""
 KEY = b"bench-card-hash-key"
 SECRET = "bench-webhook-secret"
 CHANNELS = ("telegram", "slack", "kakao")
@@ -190,6 +193,7 @@ async def acknowledgements(args: argparse.Namespace) -> None:
             "unanswered",
             "duplicate replies",
             "server CPU ms/delivery",
+            "client lag ms",
         ],
         rows,
     )
@@ -222,6 +226,8 @@ async def _acknowledgement_rows(
     base = f"http://{host}:{port}"
     while not (await fakes.answers())["getMe"]:  # noqa: ASYNC110 (Telegram's channel starts with getMe, elsewhere)
         await asyncio.sleep(0.1)
+    if not args.no_freeze:
+        freeze_long_lived_objects()  # as kkini serve does once it listens
     rows: list[list[object]] = []
     next_id = 1_000_000
     for phase in phases:
@@ -231,7 +237,7 @@ async def _acknowledgement_rows(
         conversations = conversations_for(phase.channel, ids, urls)
         deliveries = scheduled(conversations, phase.rate, seed=next_id)
         engine.reset()
-        profile = cProfile.Profile() if args.profile == phase.channel else None
+        profile = cProfile.Profile() if phase.channel in args.profile else None
         cpu_started = time.process_time()
         if profile is not None:
             profile.enable()
@@ -260,6 +266,7 @@ async def _acknowledgement_rows(
                 sum(1 for count in counts if count == 0),
                 sum(max(count - 1, 0) for count in counts),
                 cpu_ms / len(deliveries),
+                outcome.lag_max_ms,
             ]
         )
     await runner.cleanup()
@@ -285,8 +292,8 @@ async def _answers_settled(
 
 
 def _print_profile(profile: cProfile.Profile, title: str) -> None:
-    print(f"\nProfile of the server process, {title} (cumulative, top 40)")
-    pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(40)
+    print(f"\nProfile of the server process, {title} ({PROFILE_SORT}, top 40)")
+    pstats.Stats(profile, stream=sys.stdout).sort_stats(PROFILE_SORT).print_stats(40)
 
 
 # -- part 2: /api/chat --------------------------------------------------------------------------------------
@@ -307,6 +314,8 @@ async def throughput(args: argparse.Namespace) -> None:
             site = web.TCPSite(runner, "127.0.0.1", 0)
             await site.start()
             host, port = runner.addresses[0][:2]
+            if not args.no_freeze:
+                freeze_long_lived_objects()  # as kkini serve does once the engine is ready
             headers = {"Content-Type": "application/json"}
             deliveries = [
                 Delivery(
@@ -345,7 +354,12 @@ def main() -> None:
     parser.add_argument("--duration-s", type=float, default=4.0, help="how long the open-loop arrivals last")
     parser.add_argument("--kakao-budget-s", type=float, default=0.1)
     parser.add_argument("--no-burst", action="store_true", help="skip the all-at-once rows")
-    parser.add_argument("--profile", choices=CHANNELS, help="print a cProfile of the server for this channel")
+    parser.add_argument(
+        "--no-freeze", action="store_true", help="leave start-up objects to the garbage collector (before/after)"
+    )
+    parser.add_argument(
+        "--profile", choices=CHANNELS, action="append", default=[], help="print a cProfile of the server (repeatable)"
+    )
     parser.add_argument("--messages", type=int, default=300, help="/api/chat requests (0 skips part 2)")
     parser.add_argument("--concurrency", type=int, default=8, help="/api/chat requests in flight")
     parser.add_argument("--burger-dir", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/burger")

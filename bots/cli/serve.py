@@ -20,6 +20,7 @@ from bots.app import (
 from bots.channels.dialogue import DialogueSlot
 from bots.cli.jobs import scheduled_jobs
 from bots.cli.root import settings_from
+from bots.http.memory import freeze_long_lived_objects
 from bots.settings import Settings
 
 
@@ -53,6 +54,7 @@ async def _serve(settings: Settings, host: str, port: int, telegram_polling: boo
             await runner.cleanup()
             raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
         _print_banner(services, app[CHANNELS_KEY], f"http://{host}:{port}", app.get(CHANNEL_NOTES_KEY, {}))
+        freeze_long_lived_objects()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -76,9 +78,12 @@ async def _announce_dialogue(dialogue: DialogueSlot, stop: asyncio.Event) -> Non
     async def watch() -> None:
         announced: set[str] = set()
         while not stop.is_set():
-            for name in sorted(dialogue.assistants - announced):
+            ready = sorted(dialogue.assistants - announced)
+            for name in ready:
                 click.echo(f"kkini: the {name} assistant is ready")
                 announced.add(name)
+            if ready:
+                freeze_long_lived_objects()  # the engine's indexes and models live as long as the process
             for name, error in dialogue.failed.items():
                 if name not in announced:
                     click.echo(f"kkini: the {name} assistant is off: {error}", err=True)
