@@ -176,7 +176,7 @@ async def acknowledgements(args: argparse.Namespace) -> None:
         f"Webhook acknowledgement with answers taking {args.answer_s:g} s, every delivery twice (the copy 0.05-3 s "
         f"later): open loop at {rate:g} conversations/s for {args.duration_s:g} s ({args.conversations} turns in "
         f"flight){'' if args.no_burst else f', and a burst of {args.conversations} at once'}; client and fake "
-        "platforms in their own processes; "
+        f"platforms in their own processes; start-up objects {'not ' if args.no_freeze else ''}frozen; "
         f"Kakao's budget {args.kakao_budget_s:g} s, then the callback",
         [
             "load",
