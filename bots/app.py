@@ -116,7 +116,7 @@ def init_application(
     """
     app = web.Application(client_max_size=1024 * 1024)
     app[SERVICES_KEY] = services
-    metrics = Metrics()
+    metrics = Metrics(services.db)
     metrics.register(app)
     HealthRoutes(services.db, services.kv, dialogue).register(app.router)
     if dialogue is None:

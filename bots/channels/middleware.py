@@ -92,6 +92,7 @@ class Turns:
                     async for event in _within(engine.handle(message), timeout):
                         if isinstance(event, Final):
                             self.metrics.engine_stages(message.channel, event.meta.get("timings_ms"))
+                            self.metrics.model_usage(event.meta.get("model"))
                             self.metrics.count(message.channel, "answered")
                         yield event
         except LockNotAcquired:

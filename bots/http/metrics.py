@@ -1,4 +1,6 @@
-"""Prometheus metrics of ``kkini serve``: requests and latency per channel and stage, served at ``/metrics``.
+"""Prometheus metrics of ``kkini serve``, served at ``/metrics``: requests and latency per channel and stage,
+language-model calls with their outcome, tokens and cost, and (read from the database at each scrape, so every
+replica reports the same) the outbox depth and the job runs.
 
 Each application gets its own registry, so two servers in one process (tests) never share counters.
 """
@@ -10,7 +12,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from storage.database import Database
+from storage.repositories.job_runs import JobRunRepository
+from storage.repositories.outbox import OutboxRepository
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -25,7 +31,8 @@ ROUTE_CHANNELS = {
 
 
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, db: Database | None = None) -> None:
+        self.db = db
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "kkini_requests",
@@ -45,6 +52,38 @@ class Metrics:
             "kkini_channel_events",
             "Deliveries by channel and outcome: duplicate, rate_limited, answered, failed",
             ["channel", "outcome"],
+            registry=self.registry,
+        )
+
+        self.provider_calls = Counter(
+            "kkini_provider_calls",
+            "Language-model provider attempts by outcome: ok, cached, a failure kind (rate_limit, server, timeout, "
+            "auth ...) or skipped:breaker / skipped:cap",
+            ["provider", "outcome"],
+            registry=self.registry,
+        )
+        self.provider_tokens = Counter(
+            "kkini_provider_tokens", "Tokens used per provider", ["provider", "direction"], registry=self.registry
+        )
+        self.provider_cost = Counter(
+            "kkini_provider_cost_usd",
+            "Estimated spend per provider in US dollars",
+            ["provider"],
+            registry=self.registry,
+        )
+        self.outbox = Gauge(
+            "kkini_outbox_notifications",
+            "Notifications in the outbox by status (pending, sending, sent, dead)",
+            ["status"],
+            registry=self.registry,
+        )
+        self.job_runs = Gauge(
+            "kkini_job_runs", "Job runs kept in job_runs by job and status", ["job", "status"], registry=self.registry
+        )
+        self.job_finished = Gauge(
+            "kkini_job_last_finished_timestamp_seconds",
+            "When a job's last run with this status finished (Unix time)",
+            ["job", "status"],
             registry=self.registry,
         )
 
@@ -71,6 +110,8 @@ class Metrics:
             self.latency.labels(channel, "ack").observe(time.perf_counter() - started)
 
     async def serve(self, _request: web.Request) -> web.Response:
+        if self.db is not None:
+            await self._read_database(self.db)
         response = web.Response(body=generate_latest(self.registry))
         response.content_type = CONTENT_TYPE_LATEST.split(";")[0]
         return response
@@ -92,3 +133,30 @@ class Metrics:
             for stage, ms in timings_ms.items():
                 if stage != "total" and isinstance(ms, int | float):
                     self.latency.labels(channel, f"engine_{stage}").observe(ms / 1000)
+
+    def model_usage(self, model: object) -> None:
+        """Record a turn's model path from ``Final.meta["model"]``: every provider tried, tokens and cost."""
+        if not isinstance(model, dict):
+            return
+        for attempt in model.get("attempts") or ():
+            provider, outcome = attempt
+            self.provider_calls.labels(str(provider), str(outcome)).inc()
+        provider = str(model.get("provider") or "")
+        if provider and not model.get("cached"):
+            self.provider_tokens.labels(provider, "in").inc(float(model.get("tokens_in") or 0))
+            self.provider_tokens.labels(provider, "out").inc(float(model.get("tokens_out") or 0))
+            self.provider_cost.labels(provider).inc(float(model.get("cost_usd") or 0.0))
+
+    async def _read_database(self, db: Database) -> None:
+        async with db.session() as session:
+            outbox = await OutboxRepository(session).counts()
+            runs = await JobRunRepository(session).totals()
+        self.outbox.clear()
+        for status, count in outbox.items():
+            self.outbox.labels(status).set(count)
+        self.job_runs.clear()
+        self.job_finished.clear()
+        for job, status, count, finished in runs:
+            self.job_runs.labels(job, status).set(count)
+            if finished is not None:
+                self.job_finished.labels(job, status).set(finished.timestamp())

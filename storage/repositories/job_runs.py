@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,6 +35,15 @@ class JobRunRepository:
         if job is not None:
             statement = statement.where(JobRun.job == job)
         return list((await self.session.exec(statement)).all())
+
+    async def totals(self) -> list[tuple[str, str, int, datetime | None]]:
+        """(job, status, runs kept, when the last of them finished) for every job and status, for metrics."""
+        rows = await self.session.exec(
+            select(JobRun.job, JobRun.status, func.count(), func.max(JobRun.finished_at))
+            .group_by(col(JobRun.job), col(JobRun.status))
+            .order_by(col(JobRun.job), col(JobRun.status))
+        )
+        return [(job, status, int(count), finished) for job, status, count, finished in rows.all()]
 
     async def forget(self, run_id: int) -> None:
         """Drop a run's row (a frequent job's idle runs are not worth keeping)."""

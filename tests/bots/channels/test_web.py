@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,9 @@ from aiohttp.test_utils import TestClient
 
 from bots.channels.replies import RATE_LIMITED
 from dialogue.messages import Button, Card
+from storage.database import Database
+from storage.repositories.job_runs import JobRunRepository
+from storage.repositories.outbox import NewNotice, OutboxRepository
 from tests.bots.channels.conftest import ClientFactory, Scripted, ScriptedEngine, channel_settings
 
 
@@ -107,7 +111,12 @@ async def test_rate_limit_says_so_once_then_stays_quiet(
     assert (await other.json())["text"] != RATE_LIMITED
 
 
-async def test_page_and_metrics(make_client: ClientFactory, tmp_path: Path) -> None:
+async def test_page_and_metrics(make_client: ClientFactory, tmp_path: Path, db: Database) -> None:
+    now = datetime.now(UTC)
+    async with db.session() as session:
+        runs = JobRunRepository(session)
+        await runs.finish(await runs.start("balance-sync", "test", now), "ok", {"fetched": 3}, None, now)
+        await OutboxRepository(session).enqueue([NewNotice(1, "low_balance", "metrics-test", "잔액 알림", now, {})], now)
     client = await web_client(make_client, tmp_path)
     page = await client.get("/")
     html = await page.text()
@@ -118,6 +127,9 @@ async def test_page_and_metrics(make_client: ClientFactory, tmp_path: Path) -> N
     assert 'kkini_requests_total{channel="web",status="200"} 1.0' in metrics
     assert 'kkini_stage_seconds_count{channel="web",stage="turn"} 1.0' in metrics
     assert 'stage="engine_nlu"' in metrics
+    assert 'kkini_outbox_notifications{status="pending"} 1.0' in metrics
+    assert 'kkini_job_runs{job="balance-sync",status="ok"} 1.0' in metrics
+    assert 'kkini_job_last_finished_timestamp_seconds{job="balance-sync",status="ok"}' in metrics
 
 
 async def test_not_ready_yet_is_said_politely(make_client: ClientFactory, tmp_path: Path) -> None:
