@@ -11,7 +11,7 @@ from pydantic import Field
 
 from dialogue.ordering.orders import OrderDesk
 from dialogue.ordering.service import CartService, ChangeRequest
-from dialogue.tools.arguments import ToolArguments
+from dialogue.tools.arguments import NoArguments, ToolArguments
 from dialogue.tools.base import Tool, ToolResult
 from dialogue.turn import TurnContext
 
@@ -72,32 +72,41 @@ class CheckoutArguments(ToolArguments):
     )
 
 
-class NoOrderArguments(ToolArguments):
-    pass
+def _line(args: UpdateItemArguments | RemoveItemArguments) -> int | str | None:
+    """The cart line meant: its number, else the product named; None lets the service take the last line."""
+    return args.line if args.line is not None else args.product
 
 
-class FindProductTool:
-    name = "find_product"
-    description = "주문 가능한 가게 메뉴에서 메뉴를 찾아 이름, 가격, 세트 구성, 품절 여부를 알려 줍니다. 여러 개가 맞으면 후보를 돌려줍니다."
-    arguments = FindProductArguments
+class _CartTool:
+    """A tool that works on the cart of the turn's session."""
 
     def __init__(self, carts: CartService) -> None:
         self.carts = carts
+
+
+class _DeskTool:
+    """A tool that sends or cancels orders."""
+
+    def __init__(self, desk: OrderDesk) -> None:
+        self.desk = desk
+
+
+class FindProductTool(_CartTool):
+    name = "find_product"
+    description = "주문 가능한 가게 메뉴에서 메뉴를 찾아 이름, 가격, 세트 구성, 품절 여부를 알려 줍니다. 여러 개가 맞으면 후보를 돌려줍니다."
+    arguments = FindProductArguments
 
     async def run(self, ctx: TurnContext, args: FindProductArguments) -> ToolResult:
         return await self.carts.find_product(ctx, args.query, args.shop)
 
 
-class AddToCartTool:
+class AddToCartTool(_CartTool):
     name = "add_to_cart"
     description = (
         "메뉴를 장바구니에 담습니다 (단품, 세트, 수량, 세트 구성 변경, 토핑). 가격과 변경 차액은 이 도구가 계산합니다. "
         "여러 메뉴가 맞으면 ambiguous 후보를 돌려주니 사용자에게 물어보세요."
     )
     arguments = AddToCartArguments
-
-    def __init__(self, carts: CartService) -> None:
-        self.carts = carts
 
     async def run(self, ctx: TurnContext, args: AddToCartArguments) -> ToolResult:
         return await self.carts.add_to_cart(
@@ -110,19 +119,16 @@ class AddToCartTool:
         )
 
 
-class ViewCartTool:
+class ViewCartTool(_CartTool):
     name = "view_cart"
     description = "장바구니의 줄(line 번호, 메뉴, 수량, 옵션, 줄 금액)과 합계를 보여 줍니다."
-    arguments = NoOrderArguments
+    arguments = NoArguments
 
-    def __init__(self, carts: CartService) -> None:
-        self.carts = carts
-
-    async def run(self, ctx: TurnContext, args: NoOrderArguments) -> ToolResult:
+    async def run(self, ctx: TurnContext, args: NoArguments) -> ToolResult:
         return await self.carts.view_cart(ctx)
 
 
-class UpdateItemTool:
+class UpdateItemTool(_CartTool):
     name = "update_item"
     description = (
         "장바구니의 한 줄을 바꿉니다: 수량, 하나 더, 세트 구성품 변경(감자튀김 -> 양념감자), 변경 되돌리기, "
@@ -130,11 +136,8 @@ class UpdateItemTool:
     )
     arguments = UpdateItemArguments
 
-    def __init__(self, carts: CartService) -> None:
-        self.carts = carts
-
     async def run(self, ctx: TurnContext, args: UpdateItemArguments) -> ToolResult:
-        line: int | str | None = args.line if args.line is not None else args.product
+        line = _line(args)
         if args.change is not None:
             return await self.carts.change_option(ctx, [args.change.request()], line)
         if args.revert is not None:
@@ -154,34 +157,27 @@ class UpdateItemTool:
         )
 
 
-class RemoveItemTool:
+class RemoveItemTool(_CartTool):
     name = "remove_item"
     description = (
         "장바구니에서 한 줄(또는 그 수량 일부, 또는 토핑)을 뺍니다. '아까 그거 빼줘'는 line과 product 없이 부르세요."
     )
     arguments = RemoveItemArguments
 
-    def __init__(self, carts: CartService) -> None:
-        self.carts = carts
-
     async def run(self, ctx: TurnContext, args: RemoveItemArguments) -> ToolResult:
-        line: int | str | None = args.line if args.line is not None else args.product
-        return await self.carts.remove_item(ctx, line, args.quantity)
+        return await self.carts.remove_item(ctx, _line(args), args.quantity)
 
 
-class ClearCartTool:
+class ClearCartTool(_CartTool):
     name = "clear_cart"
     description = "장바구니를 모두 비웁니다."
-    arguments = NoOrderArguments
+    arguments = NoArguments
 
-    def __init__(self, carts: CartService) -> None:
-        self.carts = carts
-
-    async def run(self, ctx: TurnContext, args: NoOrderArguments) -> ToolResult:
+    async def run(self, ctx: TurnContext, args: NoArguments) -> ToolResult:
         return await self.carts.clear_cart(ctx)
 
 
-class CheckoutTool:
+class CheckoutTool(_DeskTool):
     name = "checkout"
     description = (
         "장바구니를 가게에 주문으로 보냅니다. 품절, 영업시간, 급식카드로 오늘 쓸 수 있는 금액을 확인하고, "
@@ -189,22 +185,16 @@ class CheckoutTool:
     )
     arguments = CheckoutArguments
 
-    def __init__(self, desk: OrderDesk) -> None:
-        self.desk = desk
-
     async def run(self, ctx: TurnContext, args: CheckoutArguments) -> ToolResult:
         return await self.desk.checkout(ctx, args.payment)
 
 
-class CancelOrderTool:
+class CancelOrderTool(_DeskTool):
     name = "cancel_order"
     description = "가게가 아직 접수하지 않은 주문을 취소합니다. 보낸 주문이 없으면 장바구니를 비웁니다."
-    arguments = NoOrderArguments
+    arguments = NoArguments
 
-    def __init__(self, desk: OrderDesk) -> None:
-        self.desk = desk
-
-    async def run(self, ctx: TurnContext, args: NoOrderArguments) -> ToolResult:
+    async def run(self, ctx: TurnContext, args: NoArguments) -> ToolResult:
         return await self.desk.cancel(ctx)
 
 

@@ -5,16 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from dialogue.handlers.account import BalanceHandler, CouponHandler
-from dialogue.tools.arguments import ToolArguments
+from dialogue.tools.arguments import NoArguments
 from dialogue.tools.base import ToolResult
 from dialogue.turn import TurnContext
 from storage.database import Database
 from storage.hours import local_time
 from storage.repositories import CouponRepository
-
-
-class NoArguments(ToolArguments):
-    """The user is the one of the turn: these tools take nothing from the model."""
 
 
 class BalanceTool:

@@ -10,3 +10,7 @@ class ToolArguments(BaseModel):
     itself; the schema says ``additionalProperties: false`` to every provider."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class NoArguments(ToolArguments):
+    """For tools that take nothing from the model: the user, card and cart are the turn's own."""
