@@ -14,7 +14,7 @@ from kiwipiepy import Kiwi
 
 from bots.channels.dialogue import DialogueSlot
 from bots.channels.mount import mount_channels
-from bots.http.health import HealthRoutes
+from bots.http.health import HealthRoutes, KnowledgeProbe
 from bots.http.metrics import Metrics
 from bots.settings import Settings
 from dialogue.engine import DialogueEngine
@@ -118,7 +118,8 @@ def init_application(
     app[SERVICES_KEY] = services
     metrics = Metrics(services.db)
     metrics.register(app)
-    HealthRoutes(services.db, services.kv, dialogue).register(app.router)
+    knowledge = KnowledgeProbe(services.settings.knowledge, services.settings.data_dir)
+    HealthRoutes(services.db, services.kv, dialogue, knowledge).register(app.router)
     if dialogue is None:
         app[CHANNELS_KEY] = []
         return app

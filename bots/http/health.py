@@ -1,5 +1,5 @@
-"""Liveness and readiness: ``/healthz`` says the process answers, ``/readyz`` that its dependencies do and which
-assistants answer yet."""
+"""Liveness and readiness: ``/healthz`` says the process answers, ``/readyz`` that its dependencies do (the
+database, the key-value store, the knowledge index) and which assistants answer yet."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
 
 from bots.channels.dialogue import DialogueSlot
+from knowledge.corpus.meal_faq import MEAL_COLLECTION
+from knowledge.index.store import ChromaStore, connect
+from knowledge.settings import KnowledgeSettings
 from storage.database import Database
 from storage.kv import KeyValueStore
 
@@ -22,11 +26,33 @@ logger = logging.getLogger(__name__)
 CHECK_TIMEOUT_S = 2.0
 
 
+class KnowledgeProbe:
+    """Whether the knowledge store answers and holds the meal FAQ collection (the seller's is built on demand)."""
+
+    def __init__(self, settings: KnowledgeSettings, data_dir: Path) -> None:
+        self.settings = settings
+        self.data_dir = data_dir
+        self._store: ChromaStore | None = None
+
+    def __call__(self) -> None:
+        if self._store is None:
+            self._store = ChromaStore(connect(self.settings, self.data_dir))
+        if self._store.metadata(MEAL_COLLECTION) is None:
+            raise LookupError(f"the {MEAL_COLLECTION} FAQ collection is missing")
+
+
 class HealthRoutes:
-    def __init__(self, db: Database, kv: KeyValueStore, dialogue: DialogueSlot | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        kv: KeyValueStore,
+        dialogue: DialogueSlot | None = None,
+        knowledge: Callable[[], None] | None = None,
+    ) -> None:
         self.db = db
         self.kv = kv
         self.dialogue = dialogue
+        self.knowledge = knowledge
 
     def register(self, router: web.UrlDispatcher) -> None:
         router.add_get("/healthz", self.healthz)
@@ -43,6 +69,9 @@ class HealthRoutes:
         if self.dialogue is not None:
             # Ready once the meal assistant answers; ``loading`` names assistants still being built (seller).
             checks["dialogue"] = self.dialogue.status()
+            if self.knowledge is not None and checks["dialogue"]["ok"]:
+                # Only once an assistant has opened the index: before that, it may still be being built.
+                checks["knowledge"] = await self._timed(asyncio.to_thread(self.knowledge))
         ready = all(check["ok"] for check in checks.values())
         return web.json_response({"ready": ready, "checks": checks}, status=200 if ready else 503)
 

@@ -58,3 +58,22 @@ async def test_readyz_is_503_when_redis_is_unreachable(tmp_path: Path) -> None:
 
 async def test_unknown_route_is_404(client: TestClient) -> None:
     assert (await client.get("/telegram/webhook")).status == 404
+
+
+async def test_readyz_checks_the_knowledge_index_once_an_assistant_is_ready(tmp_path: Path) -> None:
+    """A ready engine over a data dir whose meal FAQ collection is gone is not ready: the index is checked for real."""
+    from bots.channels.dialogue import DialogueSlot
+    from knowledge.corpus.meal_faq import MEAL_COLLECTION
+    from knowledge.index.store import ChromaStore, connect
+    from tests.bots.channels.conftest import ScriptedEngine
+
+    settings = Settings(data_dir=tmp_path)
+    slot = DialogueSlot.ready(ScriptedEngine(), ("meal",))
+    async with running_services(settings) as services:
+        async with TestClient(TestServer(init_application(services, slot))) as client:
+            missing = await (await client.get("/readyz")).json()
+            assert missing["ready"] is False and missing["checks"]["knowledge"]["error"] == "LookupError"
+            store = ChromaStore(connect(settings.knowledge, tmp_path))
+            store.client.create_collection(MEAL_COLLECTION, embedding_function=None)
+            present = await client.get("/readyz")
+            assert present.status == 200 and (await present.json())["checks"]["knowledge"]["ok"]
