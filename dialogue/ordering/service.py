@@ -60,6 +60,16 @@ def success(text: str, cart: Cart, buttons: tuple[Button, ...] = replies.CART_BU
     )
 
 
+def line_changed(
+    ctx: TurnContext, cart: Cart, line: CartLine, text: str, buttons: tuple[Button, ...] = replies.CART_BUTTONS
+) -> ToolResult:
+    """After a change to ``line``: mark it as the one a later "that" means, save the cart and answer ``text`` with
+    the new total."""
+    cart.touch(line)
+    save_cart(ctx.session.slots, cart)
+    return success(f"{text}\n{replies.total_text(cart)}", cart, buttons=buttons)
+
+
 class CartService:
     """Cart operations over the ordering catalogue; the cart itself lives in ``ctx.session.slots``."""
 
@@ -300,13 +310,9 @@ class CartService:
             return failure(f"그 토핑은 없어요. 추가할 수 있는 토핑: {names}", "no such topping")
         for topping in usable:
             line.extras.append(Extra(topping.id, topping.name, topping.price))
-        cart.touch(line)
-        save_cart(ctx.session.slots, cart)
         names = ", ".join(t.name for t in usable)
         extra = sum(t.price for t in usable) * line.quantity
-        return success(
-            f"{line.name}에 {particle(names, '을', '를')} 추가했어요 (+{won(extra)}).\n{replies.total_text(cart)}", cart
-        )
+        return line_changed(ctx, cart, line, f"{line.name}에 {particle(names, '을', '를')} 추가했어요 (+{won(extra)}).")
 
     # ---- changing lines ------------------------------------------------------------------------------------------
 
@@ -327,13 +333,7 @@ class CartService:
             for line in lines:
                 outcome = apply_change(menu, line, request)
                 if outcome.done:
-                    cart.touch(line)
-                    save_cart(ctx.session.slots, cart)
-                    return success(
-                        f"{outcome.text}\n{replies.total_text(cart)}",
-                        cart,
-                        buttons=outcome.buttons + replies.CART_BUTTONS,
-                    )
+                    return line_changed(ctx, cart, line, outcome.text, outcome.buttons + replies.CART_BUTTONS)
                 if outcome.relevant and first_failure is None:
                     first_failure = outcome
             if first_failure is not None:
@@ -358,12 +358,11 @@ class CartService:
                 group = group_of_word(target) if target else None
                 if target is None or group == change.group or names_match(target, change.to_name, change.from_name):
                     line.changes.remove(change)
-                    cart.touch(line)
-                    save_cart(ctx.session.slots, cart)
-                    return success(
-                        f"{line.name}의 {particle(change.from_name, '을', '를')} 원래대로 돌렸어요 "
-                        f"(-{won(change.delta)}).\n{replies.total_text(cart)}",
+                    return line_changed(
+                        ctx,
                         cart,
+                        line,
+                        f"{line.name}의 {particle(change.from_name, '을', '를')} 원래대로 돌렸어요 (-{won(change.delta)}).",
                     )
         return failure("되돌릴 변경이 없어요.", "no change to revert", (replies.VIEW_BUTTON,))
 
@@ -375,11 +374,8 @@ class CartService:
         if quantity <= 0:
             return await self.remove_item(ctx, line.line_id)
         line.quantity = min(quantity, MAX_QUANTITY)
-        cart.touch(line)
-        save_cart(ctx.session.slots, cart)
-        return success(
-            f"{particle(line.name, '을', '를')} {line.quantity}개로 바꿨어요 ({won(line.total)}).\n{replies.total_text(cart)}",
-            cart,
+        return line_changed(
+            ctx, cart, line, f"{particle(line.name, '을', '를')} {line.quantity}개로 바꿨어요 ({won(line.total)})."
         )
 
     async def more(self, ctx: TurnContext, quantity: int = 1, line_ref: int | str | None = None) -> ToolResult:
@@ -391,49 +387,39 @@ class CartService:
         if menu is None or line is None:
             return self._no_line(cart, line_ref)
         line.quantity = min(line.quantity + max(1, quantity), MAX_QUANTITY)
-        cart.touch(line)
-        save_cart(ctx.session.slots, cart)
-        return success(
-            f"{particle(line.name, '을', '를')} {quantity}개 더 담았어요. 지금 {line.quantity}개 ({won(line.total)}).\n"
-            f"{replies.total_text(cart)}",
+        return line_changed(
+            ctx,
             cart,
+            line,
+            f"{particle(line.name, '을', '를')} {quantity}개 더 담았어요. 지금 {line.quantity}개 ({won(line.total)}).",
         )
 
     async def to_set(self, ctx: TurnContext, line_ref: int | str | None = None) -> ToolResult:
-        cart, menu = await self._current(ctx)
-        line = self._line(cart, line_ref, kinds=(MenuKind.MAIN,))
-        if menu is None or line is None:
-            return self._no_line(cart, line_ref)
-        main = menu.items.get(line.item_id)
-        combo = menu.set_of(main) if main is not None else None
-        if combo is None or combo.sold_out:
-            return failure(f"{particle(line.name, '은', '는')} 세트로 바꿀 수 없어요.", "no set")
-        before = line.unit_price
-        line.item_id, line.name, line.kind, line.base_price = combo.id, combo.name, combo.kind, combo.price
-        cart.touch(line)
-        save_cart(ctx.session.slots, cart)
-        return success(
-            f"{ro(combo.name)} 바꿨어요 (+{won(line.unit_price - before)}).{replies.set_contents(menu, combo)}\n"
-            f"{replies.total_text(cart)}",
-            cart,
-        )
+        return await self._switch(ctx, line_ref, single=False)
 
     async def to_single(self, ctx: TurnContext, line_ref: int | str | None = None) -> ToolResult:
+        return await self._switch(ctx, line_ref, single=True)
+
+    async def _switch(self, ctx: TurnContext, line_ref: int | str | None, *, single: bool) -> ToolResult:
+        """A main line becomes its set, or a set line its main (dropping the set's component changes), at the new
+        item's price."""
         cart, menu = await self._current(ctx)
-        line = self._line(cart, line_ref, kinds=(MenuKind.SET,))
+        line = self._line(cart, line_ref, kinds=(MenuKind.SET if single else MenuKind.MAIN,))
         if menu is None or line is None:
             return self._no_line(cart, line_ref)
-        combo = menu.items.get(line.item_id)
-        main = menu.main_of(combo) if combo is not None else None
-        if main is None or main.sold_out:
-            return failure(f"{particle(line.name, '은', '는')} 단품으로 바꿀 수 없어요.", "no single")
+        current = menu.items.get(line.item_id)
+        target = None if current is None else menu.main_of(current) if single else menu.set_of(current)
+        if target is None or target.sold_out:
+            how, error = ("단품으로", "no single") if single else ("세트로", "no set")
+            return failure(f"{particle(line.name, '은', '는')} {how} 바꿀 수 없어요.", error)
         before = line.unit_price
-        line.item_id, line.name, line.kind, line.base_price = main.id, main.name, main.kind, main.price
-        line.changes = []
-        cart.touch(line)
-        save_cart(ctx.session.slots, cart)
-        return success(
-            f"{line.name} 단품으로 바꿨어요 (-{won(before - line.unit_price)}).\n{replies.total_text(cart)}", cart
+        line.item_id, line.name, line.kind, line.base_price = target.id, target.name, target.kind, target.price
+        if single:
+            line.changes = []
+            return line_changed(ctx, cart, line, f"{line.name} 단품으로 바꿨어요 (-{won(before - line.unit_price)}).")
+        contents = replies.set_contents(menu, target)
+        return line_changed(
+            ctx, cart, line, f"{ro(target.name)} 바꿨어요 (+{won(line.unit_price - before)}).{contents}"
         )
 
     # ---- removing ------------------------------------------------------------------------------------------------
