@@ -30,9 +30,10 @@ from dialogue.tools.base import ToolResult
 from dialogue.turn import Reply, TurnContext
 from storage.database import Database
 from storage.hours import OpenState, local_time, open_state
-from storage.models import MenuItem, Notification, Order, OrderLine, OrderStatus, Shop, User, utcnow
+from storage.models import MenuItem, Order, OrderLine, OrderStatus, Shop, User, utcnow
 from storage.repositories import ShopRepository
 from storage.repositories.ordering import OrderingRepository
+from storage.repositories.outbox import NewNotice
 
 logger = logging.getLogger(__name__)
 
@@ -343,11 +344,12 @@ class OrderDesk:
                 order.reject_reason = reason if status == OrderStatus.REJECTED else order.reject_reason
                 text = notice_text(status, order, shop_name)
                 notice = (
-                    Notification(
+                    NewNotice(
                         user_id=order.user_id,
                         kind="order_status",
                         dedup_key=f"order:{order_id}:{status}",
                         text=text,
+                        not_before=now,
                         payload={
                             "order_id": order_id,
                             "status": status,
@@ -355,14 +357,12 @@ class OrderDesk:
                             "channel": order.channel,
                             "actor": actor[:60],
                         },
-                        not_before=now,
-                        created_at=now,
                     )
                     if text is not None
                     else None
                 )
                 moved = await repository.move(
-                    order_id, from_status=order.status, to_status=status, at=now, reason=reason, notification=notice
+                    order_id, from_status=order.status, to_status=status, at=now, reason=reason, notice=notice
                 )
                 await session.refresh(order)
                 if not moved and order.status != status:

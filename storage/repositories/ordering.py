@@ -20,13 +20,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import (
     ComponentChangeRule,
     MenuItem,
-    Notification,
     Order,
     OrderLine,
     SetComponent,
     Shop,
     User,
 )
+from storage.repositories.outbox import NewNotice, OutboxRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +155,10 @@ class OrderingRepository:
         to_status: str,
         at: datetime,
         reason: str | None = None,
-        notification: Notification | None = None,
+        notice: NewNotice | None = None,
     ) -> bool:
-        """Move the order from ``from_status`` to ``to_status`` and write ``notification`` with it.
+        """Move the order from ``from_status`` to ``to_status`` and put ``notice`` in the outbox with it, in the
+        caller's transaction (the outbox skips a notice whose dedup key it already holds).
 
         Returns False (and writes nothing) when the order is no longer in ``from_status``.
         """
@@ -169,8 +170,8 @@ class OrderingRepository:
         )
         if result.rowcount != 1:
             return False
-        if notification is not None:
-            self.session.add(notification)
+        if notice is not None:
+            await OutboxRepository(self.session).enqueue([notice], at)
         await self.session.flush()
         return True
 
