@@ -1,4 +1,5 @@
-"""The notifiers the jobs push through, against the fake Telegram, Kakao and Slack servers with the real clients."""
+"""The notifiers the jobs push through, against the fake Telegram, Kakao and Slack servers with the real clients
+(the fakes are the fixtures of this folder's conftest)."""
 
 from __future__ import annotations
 
@@ -14,24 +15,6 @@ from tests.fakes import kakao_api, slack_api, telegram_api
 from tests.fakes.kakao_api import FakeKakao
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.telegram_api import FakeTelegram
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def kakao() -> AsyncIterator[FakeKakao]:
-    async with FakeKakao() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
 
 
 @pytest.fixture
