@@ -9,7 +9,7 @@ from typing import Any
 
 import anthropic
 
-from dialogue.llm.errors import FailureKind, ProviderError, kind_for_status, parse_retry_after, short, transport_kind
+from dialogue.llm.errors import FailureKind, ProviderError, kind_for_status, parse_retry_after, provider_failures, short
 from dialogue.llm.types import (
     AssistantMessage,
     ChatRequest,
@@ -68,7 +68,7 @@ class AnthropicProvider:
         blocks: dict[int, tuple[str, str, list[str]]] = {}  # index -> (id, name, json fragments) of tool_use blocks
         input_tokens = output_tokens = 0
         finish: str | None = None
-        try:
+        with provider_failures(self.name, _failure):
             stream = await self.client.messages.create(**params)
             async with stream:
                 async for event in stream:
@@ -99,17 +99,6 @@ class AnthropicProvider:
                         output_tokens = event.usage.output_tokens
                         if event.delta.stop_reason:
                             finish = _FINISH.get(event.delta.stop_reason, event.delta.stop_reason)
-        except anthropic.APIStatusError as error:
-            raise _status_error(error) from error
-        except anthropic.APITimeoutError as error:
-            raise ProviderError(self.name, FailureKind.TIMEOUT, short(error)) from error
-        except anthropic.APIConnectionError as error:
-            raise ProviderError(self.name, FailureKind.CONNECTION, short(error)) from error
-        except Exception as error:
-            kind = transport_kind(error)
-            if kind is None:
-                raise
-            raise ProviderError(self.name, kind, short(error) or type(error).__name__) from error
         if finish is None:
             raise ProviderError(self.name, FailureKind.CONNECTION, "the stream ended before message_delta")
         yield Usage(input_tokens, output_tokens)
@@ -153,6 +142,17 @@ def _input(call: ToolCall) -> dict[str, Any]:
     except ValueError:
         return {"_unparsed": call.arguments}
     return value if isinstance(value, dict) else {"_unparsed": call.arguments}
+
+
+def _failure(error: Exception) -> ProviderError | None:
+    """What an Anthropic SDK exception says went wrong; None for one the SDK did not raise."""
+    if isinstance(error, anthropic.APIStatusError):
+        return _status_error(error)
+    if isinstance(error, anthropic.APITimeoutError):
+        return ProviderError("anthropic", FailureKind.TIMEOUT, short(error))
+    if isinstance(error, anthropic.APIConnectionError):
+        return ProviderError("anthropic", FailureKind.CONNECTION, short(error))
+    return None
 
 
 def _status_error(error: anthropic.APIStatusError) -> ProviderError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 
 
@@ -109,3 +111,20 @@ def transport_kind(error: BaseException) -> FailureKind | None:
     if any(name.endswith(transport) for name in names) or isinstance(error, ConnectionError):
         return FailureKind.CONNECTION
     return None
+
+
+@contextmanager
+def provider_failures(provider: str, vendor: Callable[[Exception], ProviderError | None]) -> Iterator[None]:
+    """Raise what goes wrong in the block as a `ProviderError`: first what ``vendor`` makes of its SDK's own
+    exceptions, then a transport failure while a body streams (`transport_kind`). Anything else is a bug and goes up
+    unchanged."""
+    try:
+        yield
+    except Exception as error:
+        failure = vendor(error)
+        if failure is None:
+            kind = transport_kind(error)
+            if kind is None:
+                raise
+            failure = ProviderError(provider, kind, short(error) or type(error).__name__)
+        raise failure from error

@@ -13,7 +13,7 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
-from dialogue.llm.errors import FailureKind, ProviderError, kind_for_status, parse_retry_after, short, transport_kind
+from dialogue.llm.errors import FailureKind, ProviderError, kind_for_status, parse_retry_after, provider_failures, short
 from dialogue.llm.types import (
     AssistantMessage,
     ChatRequest,
@@ -75,7 +75,7 @@ class GeminiProvider:
         calls = 0
         finish: str | None = None
         usage: Usage | None = None
-        try:
+        with provider_failures(self.name, _failure):
             stream = await self.client.aio.models.generate_content_stream(
                 model=self.model, contents=self.contents(request), config=config
             )
@@ -95,13 +95,6 @@ class GeminiProvider:
                             yield TextChunk(part.text)
                     if candidate.finish_reason is not None:
                         finish = str(candidate.finish_reason.value).lower()
-        except genai_errors.APIError as error:
-            raise _api_error(error) from error
-        except Exception as error:
-            kind = transport_kind(error)
-            if kind is None:
-                raise
-            raise ProviderError(self.name, kind, short(error) or type(error).__name__) from error
         if finish is None:
             raise ProviderError(self.name, FailureKind.CONNECTION, "the stream ended before a finish reason")
         if usage is not None:
@@ -179,6 +172,11 @@ def _arguments(text: str) -> dict[str, Any]:
     except ValueError:
         return {"_unparsed": text}
     return value if isinstance(value, dict) else {"_unparsed": text}
+
+
+def _failure(error: Exception) -> ProviderError | None:
+    """What a google-genai exception says went wrong; None for one the SDK did not raise."""
+    return _api_error(error) if isinstance(error, genai_errors.APIError) else None
 
 
 def _api_error(error: genai_errors.APIError) -> ProviderError:

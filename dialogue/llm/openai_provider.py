@@ -8,7 +8,7 @@ from typing import Any
 
 import openai
 
-from dialogue.llm.errors import FailureKind, ProviderError, kind_for_status, parse_retry_after, short, transport_kind
+from dialogue.llm.errors import FailureKind, ProviderError, kind_for_status, parse_retry_after, provider_failures, short
 from dialogue.llm.types import (
     AssistantMessage,
     ChatRequest,
@@ -68,7 +68,7 @@ class OpenAIProvider:
             params["temperature"] = request.temperature
         calls: dict[int, _PartialCall] = {}
         finish: str | None = None
-        try:
+        with provider_failures(self.name, _failure):
             stream = await self.client.chat.completions.create(**params)
             async with stream:
                 async for chunk in stream:
@@ -86,19 +86,6 @@ class OpenAIProvider:
                                 partial.arguments.append(fragment.function.arguments or "")
                         if choice.finish_reason:
                             finish = _FINISH.get(choice.finish_reason, choice.finish_reason)
-        except openai.APIStatusError as error:
-            raise _status_error(error) from error
-        except openai.APITimeoutError as error:
-            raise ProviderError(self.name, FailureKind.TIMEOUT, short(error)) from error
-        except openai.APIConnectionError as error:
-            raise ProviderError(self.name, FailureKind.CONNECTION, short(error)) from error
-        except openai.APIError as error:  # an error object inside the stream
-            raise ProviderError(self.name, FailureKind.SERVER, short(error.message)) from error
-        except Exception as error:
-            kind = transport_kind(error)
-            if kind is None:
-                raise
-            raise ProviderError(self.name, kind, short(error) or type(error).__name__) from error
         if finish is None:
             raise ProviderError(self.name, FailureKind.CONNECTION, "the stream ended before a finish reason")
         for index in sorted(calls):
@@ -123,6 +110,19 @@ class OpenAIProvider:
             elif isinstance(message, ToolResultMessage):
                 out.append({"role": "tool", "tool_call_id": message.call_id, "content": message.content})
         return out
+
+
+def _failure(error: Exception) -> ProviderError | None:
+    """What an OpenAI SDK exception says went wrong; None for one the SDK did not raise."""
+    if isinstance(error, openai.APIStatusError):
+        return _status_error(error)
+    if isinstance(error, openai.APITimeoutError):
+        return ProviderError("openai", FailureKind.TIMEOUT, short(error))
+    if isinstance(error, openai.APIConnectionError):
+        return ProviderError("openai", FailureKind.CONNECTION, short(error))
+    if isinstance(error, openai.APIError):  # an error object inside the stream
+        return ProviderError("openai", FailureKind.SERVER, short(error.message))
+    return None
 
 
 def _status_error(error: openai.APIStatusError) -> ProviderError:
