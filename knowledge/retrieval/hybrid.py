@@ -196,7 +196,9 @@ class HybridSearcher:
             raise EmbeddingMismatch(
                 f"query vector has {vector.shape[0]} dimensions, the collection {self.embeddings.shape[1]}"
             )
-        scores: FloatArray = self.embeddings @ vector
+        # einsum's own loop rather than a BLAS matrix-vector product: the product is small (0.1 ms), and OpenBLAS
+        # spreads it over threads whose start-up, on a busy machine, cost 5-10 ms a query (search p95 24 -> 8 ms).
+        scores: FloatArray = np.einsum("ij,j->i", self.embeddings, vector)
         return scores
 
     def _prefer_previous_topic(self, ranking: _Ranking, rewrite: Rewrite) -> None:
