@@ -15,7 +15,6 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.llm_script import FakeToolCall, LLMFake, ModelTurn
-from tests.fakes.server import request_params
 
 API_KEY = "sk-ant-test"
 METHOD = "messages"
@@ -23,6 +22,10 @@ METHOD = "messages"
 
 def error_body(kind: str, message: str) -> dict[str, Any]:
     return {"type": "error", "error": {"type": kind, "message": message}}
+
+
+def _unauthorised() -> web.Response:
+    return web.json_response(error_body("authentication_error", "invalid x-api-key"), status=401)
 
 
 class FakeAnthropic(LLMFake):
@@ -35,17 +38,10 @@ class FakeAnthropic(LLMFake):
         app.router.add_post("/v1/messages", self._messages)
 
     async def _messages(self, request: web.Request) -> web.StreamResponse:
-        body = await request_params(request)
-        await self.record(METHOD, body, request)
         key = request.headers.get("x-api-key") or request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if key != self.api_key:
-            return web.json_response(error_body("authentication_error", "invalid x-api-key"), status=401)
-        failure = self.failure_for(METHOD)
-        if failure is not None:
-            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
-        problem = self._check(body)
-        if problem is not None:
-            return problem
+        body, refusal = await self.receive(request, METHOD, key == self.api_key, _unauthorised)
+        if refusal is not None:
+            return refusal
         turn = self.next_turn()
         model = str(body.get("model"))
         calls = [(call, call.call_id(self.key_prefix)) for call in turn.tool_calls]
@@ -63,7 +59,7 @@ class FakeAnthropic(LLMFake):
             }
         )
 
-    def _check(self, body: dict[str, Any]) -> web.Response | None:
+    def check(self, body: dict[str, Any]) -> web.Response | None:
         messages = body.get("messages") or []
         if self.max_context_chars is not None:
             size = len(str(body.get("system") or "")) + sum(len(_text_of(m)) for m in messages)

@@ -18,7 +18,6 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.llm_script import LLMFake, ModelTurn
-from tests.fakes.server import request_params
 
 API_KEY = "gemini-test-key"
 METHOD = "generateContent"
@@ -37,6 +36,12 @@ def rate_limited(retry_delay_s: int) -> dict[str, Any]:
     return error_body(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota.", [detail])
 
 
+def _unauthorised() -> web.Response:
+    detail = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}
+    message = "API key not valid. Please pass a valid API key."
+    return web.json_response(error_body(400, "INVALID_ARGUMENT", message, [detail]), status=400)
+
+
 class FakeGemini(LLMFake):
     key_prefix = "gemcall-"
 
@@ -52,18 +57,10 @@ class FakeGemini(LLMFake):
         model, _, action = request.match_info["target"].partition(":")
         if action not in ("generateContent", "streamGenerateContent"):
             return web.json_response(error_body(404, "NOT_FOUND", f"unknown method {action}"), status=404)
-        body = await request_params(request)
-        await self.record(METHOD, body, request)
-        if request.headers.get("x-goog-api-key") != self.api_key:
-            detail = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}
-            message = "API key not valid. Please pass a valid API key."
-            return web.json_response(error_body(400, "INVALID_ARGUMENT", message, [detail]), status=400)
-        failure = self.failure_for(METHOD)
-        if failure is not None:
-            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
-        problem = self._check(body)
-        if problem is not None:
-            return problem
+        authorised = request.headers.get("x-goog-api-key") == self.api_key
+        _, refusal = await self.receive(request, METHOD, authorised, _unauthorised)
+        if refusal is not None:
+            return refusal
         turn = self.next_turn()
         calls: list[dict[str, Any]] = []
         for call in turn.tool_calls:
@@ -78,7 +75,7 @@ class FakeGemini(LLMFake):
         parts = ([{"text": turn.text}] if turn.text else []) + calls
         return web.json_response(_response(model, parts, turn, final=True))
 
-    def _check(self, body: dict[str, Any]) -> web.Response | None:
+    def check(self, body: dict[str, Any]) -> web.Response | None:
         contents = body.get("contents") or []
         if self.max_context_chars is not None:
             system = "".join(p.get("text", "") for p in (body.get("systemInstruction") or {}).get("parts", []))

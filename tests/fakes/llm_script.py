@@ -12,12 +12,13 @@ import itertools
 import json
 import random
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.server import FakeServer
+from tests.fakes.server import FakeServer, request_params
 
 _ids = itertools.count(1)
 
@@ -82,6 +83,24 @@ class LLMFake(FakeServer):
     def base_url(self) -> str:
         """What the SDK's base-URL setting points at."""
         return self.url
+
+    async def receive(
+        self, request: web.Request, method: str, authorised: bool, unauthorised: Callable[[], web.Response]
+    ) -> tuple[dict[str, Any], web.Response | None]:
+        """Record the request as a call of ``method`` and return its body with what the vendor answers instead of a
+        turn, checked in the vendor's order: a wrong key, an injected failure, a request `check` refuses."""
+        body = await request_params(request)
+        await self.record(method, body, request)
+        if not authorised:
+            return body, unauthorised()
+        failure = self.failure_for(method)
+        if failure is not None:
+            return body, web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        return body, self.check(body)
+
+    def check(self, body: dict[str, Any]) -> web.Response | None:
+        """The vendor's refusal of a request it cannot take (over the context limit, a malformed conversation)."""
+        return None
 
     def script(self, *turns: ModelTurn) -> None:
         self.turns.extend(turns)

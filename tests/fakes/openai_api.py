@@ -15,7 +15,6 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.llm_script import FakeToolCall, LLMFake, ModelTurn
-from tests.fakes.server import request_params
 
 API_KEY = "sk-test-openai"
 METHOD = "chat.completions"
@@ -23,6 +22,12 @@ METHOD = "chat.completions"
 
 def error_body(message: str, kind: str, code: str | None = None, param: str | None = None) -> dict[str, Any]:
     return {"error": {"message": message, "type": kind, "param": param, "code": code}}
+
+
+def _unauthorised() -> web.Response:
+    return web.json_response(
+        error_body("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"), status=401
+    )
 
 
 class FakeOpenAI(LLMFake):
@@ -37,18 +42,10 @@ class FakeOpenAI(LLMFake):
         app.router.add_post("/v1/chat/completions", self._completions)
 
     async def _completions(self, request: web.Request) -> web.StreamResponse:
-        body = await request_params(request)
-        await self.record(METHOD, body, request)
-        if request.headers.get("Authorization") != f"Bearer {self.api_key}":
-            return web.json_response(
-                error_body("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"), status=401
-            )
-        failure = self.failure_for(METHOD)
-        if failure is not None:
-            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
-        problem = self._check(body)
-        if problem is not None:
-            return problem
+        authorised = request.headers.get("Authorization") == f"Bearer {self.api_key}"
+        body, refusal = await self.receive(request, METHOD, authorised, _unauthorised)
+        if refusal is not None:
+            return refusal
         turn = self.next_turn()
         model = str(body.get("model"))
         calls = [(call, call.call_id(self.key_prefix)) for call in turn.tool_calls]
@@ -70,7 +67,7 @@ class FakeOpenAI(LLMFake):
             }
         )
 
-    def _check(self, body: dict[str, Any]) -> web.Response | None:
+    def check(self, body: dict[str, Any]) -> web.Response | None:
         messages = body.get("messages") or []
         if self.max_context_chars is not None:
             size = sum(len(str(m.get("content") or "")) for m in messages)
