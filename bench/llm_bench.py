@@ -49,12 +49,18 @@ def request(number: int) -> ChatRequest:
     return ChatRequest("너는 끼니야.", (UserMessage(f"5천원으로 뭐 먹지? ({number})"),), max_tokens=200)
 
 
-def openai_provider(fake: FakeOpenAI, base_url: str | None = None) -> OpenAIProvider:
+def openai_provider(api_key: str, base_url: str, connect_timeout_s: float = 1.0) -> OpenAIProvider:
     return OpenAIProvider(
-        api_key=fake.api_key,
-        base_url=base_url or fake.base_url,
-        model="gpt-bench",
-        connect_timeout_s=1.0,
+        api_key=api_key, base_url=base_url, model="gpt-bench", connect_timeout_s=connect_timeout_s, read_timeout_s=30.0
+    )
+
+
+def anthropic_provider(api_key: str, base_url: str, connect_timeout_s: float = 1.0) -> AnthropicProvider:
+    return AnthropicProvider(
+        api_key=api_key,
+        base_url=base_url,
+        model="claude-bench",
+        connect_timeout_s=connect_timeout_s,
         read_timeout_s=30.0,
     )
 
@@ -97,7 +103,7 @@ async def overhead(count: int) -> list[list[object]]:
     async with FakeOpenAI() as fake:
         fake.default = ModelTurn(text=TEXT, pieces=8)
         client = openai.AsyncOpenAI(api_key=API_KEY, base_url=fake.base_url, max_retries=0)
-        router = router_of([openai_provider(fake)], RouterSettings(order="openai"))
+        router = router_of([openai_provider(fake.api_key, fake.base_url)], RouterSettings(order="openai"))
         direct: list[tuple[float, float]] = []
         routed: list[tuple[float, float]] = []
         for number in range(30):  # warm both connection pools
@@ -143,14 +149,8 @@ async def failover(runs: int) -> list[list[object]]:
             times: list[float] = []
             for number in range(runs):
                 base = closed_port() if mode == "refused" else None
-                first = openai_provider(bad, base)
-                second = AnthropicProvider(
-                    api_key=good.api_key,
-                    base_url=good.base_url,
-                    model="claude-bench",
-                    connect_timeout_s=1.0,
-                    read_timeout_s=30.0,
-                )
+                first = openai_provider(bad.api_key, base or bad.base_url)
+                second = anthropic_provider(good.api_key, good.base_url)
                 router = router_of([first, second], settings.model_copy(update={"breaker_failures": 100}))
                 if mode == "500":  # every attempt the router makes at the first provider fails
                     bad.fail(
@@ -163,14 +163,8 @@ async def failover(runs: int) -> list[list[object]]:
                 await router.aclose()
             rows.append([label, median(times), max(times)])
         # Once the breaker is open the failing provider costs nothing.
-        first = openai_provider(bad, closed_port())
-        second = AnthropicProvider(
-            api_key=good.api_key,
-            base_url=good.base_url,
-            model="claude-bench",
-            connect_timeout_s=1.0,
-            read_timeout_s=30.0,
-        )
+        first = openai_provider(bad.api_key, closed_port())
+        second = anthropic_provider(good.api_key, good.base_url)
         router = router_of([first, second], no_retries.model_copy(update={"breaker_failures": 1}))
         await timed_route(router, 0)  # opens the breaker
         times = [(await timed_route(router, number))[1] for number in range(1, runs + 1)]
@@ -203,26 +197,8 @@ async def concurrent(conversations: int) -> list[list[object]]:
         where = await asyncio.to_thread(urls.get, True, 60)
         rows: list[list[object]] = []
         providers: list[tuple[str, Provider]] = [
-            (
-                "openai",
-                OpenAIProvider(
-                    api_key=API_KEY,
-                    base_url=where["openai"],
-                    model="gpt-bench",
-                    connect_timeout_s=2.0,
-                    read_timeout_s=30.0,
-                ),
-            ),
-            (
-                "anthropic",
-                AnthropicProvider(
-                    api_key=ANTHROPIC_KEY,
-                    base_url=where["anthropic"],
-                    model="claude-bench",
-                    connect_timeout_s=10.0,
-                    read_timeout_s=30.0,
-                ),
-            ),
+            ("openai", openai_provider(API_KEY, where["openai"], connect_timeout_s=2.0)),
+            ("anthropic", anthropic_provider(ANTHROPIC_KEY, where["anthropic"], connect_timeout_s=10.0)),
             (
                 "gemini",
                 GeminiProvider(api_key=GEMINI_KEY, base_url=where["gemini"], model="gemini-bench", read_timeout_s=30.0),
