@@ -22,16 +22,10 @@ def build_provider(name: str, section: ProviderSettings, router: RouterSettings)
     if section.api_key is None or not section.api_key.get_secret_value():
         return None
     key = section.api_key.get_secret_value()
-    if isinstance(section, OpenAISettings):
-        return OpenAIProvider(
-            api_key=key,
-            base_url=section.base_url,
-            model=section.model,
-            connect_timeout_s=router.connect_timeout_s,
-            read_timeout_s=router.total_timeout_s,
-        )
-    if isinstance(section, AnthropicSettings):
-        return AnthropicProvider(
+    if isinstance(section, OpenAISettings | AnthropicSettings):
+        # Both SDKs take the same options (they are generated from one template).
+        provider = OpenAIProvider if isinstance(section, OpenAISettings) else AnthropicProvider
+        return provider(
             api_key=key,
             base_url=section.base_url,
             model=section.model,
