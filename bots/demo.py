@@ -70,10 +70,10 @@ DEMOS: tuple[Demo, ...] = (
         name="card-faq",
         title="Questions about the meal card, with a follow-up",
         about="kkini's own meal-card FAQ answers, and a follow-up that keeps the earlier topic.",
-        user="demo20",
+        user="demo21",
         assistant="meal",
         at=datetime(2026, 11, 20, 16, 30, tzinfo=SEOUL),
-        lines=("급식카드 잃어버렸어 어떻게 해?", "다른 방법은 없어?", "편의점에서도 쓸 수 있어?"),
+        lines=("급식카드 잃어버렸어 어떻게 해?", "그럼 남은 돈은 어떻게 돼?", "편의점에서도 쓸 수 있어?"),
     ),
     Demo(
         name="seller-faq",
@@ -82,7 +82,7 @@ DEMOS: tuple[Demo, ...] = (
         user="shop-owner",
         assistant="seller",
         at=datetime(2026, 11, 20, 10, 0, tzinfo=SEOUL),
-        lines=("배송비는 어떻게 설정해?", "그건 얼마나 걸려?", "쿠팡 로켓배송 입점은 어떻게 해?"),
+        lines=("사업자 전환은 어떻게 신청해?", "그건 얼마나 걸려?", "쿠팡 로켓배송 입점은 어떻게 해?"),
     ),
 )
 
