@@ -109,6 +109,7 @@ def init_application(
     *,
     staff: StaffActions | None = None,
     telegram_polling: bool = False,
+    slack_socket: bool = False,
 ) -> web.Application:
     """The aiohttp application of ``kkini serve``: health, metrics and, given the dialogue, every configured channel.
 
@@ -132,6 +133,7 @@ def init_application(
         metrics,
         staff=staff,
         telegram_polling=telegram_polling,
+        slack_socket=slack_socket,
     )
     app[CHANNELS_KEY] = channels.names
     app[CHANNEL_NOTES_KEY] = channels.notes

@@ -57,6 +57,11 @@ class SlackSettings(BaseModel):
 
     bot_token: SecretStr | None = Field(default=None, description="bot token (xoxb-...); unset turns Slack off")
     signing_secret: SecretStr | None = Field(default=None, description="signing secret of the Slack app")
+    app_token: SecretStr | None = Field(
+        default=None,
+        description="app-level token (xapp-..., scope connections:write) for Socket Mode in development "
+        "(kkini serve --slack-socket)",
+    )
     api_base_url: str = Field(
         default="https://slack.com/api/", description="Web API root; requests go to {root}{method}"
     )

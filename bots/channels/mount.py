@@ -13,6 +13,7 @@ from bots.channels.kakao import KakaoChannel
 from bots.channels.links import LinkCodes
 from bots.channels.middleware import Turns
 from bots.channels.slack import SlackChannel
+from bots.channels.slack_socket import socket_app_token
 from bots.channels.telegram import TelegramChannel
 from bots.channels.web import WebChannel
 from bots.http.metrics import Metrics
@@ -89,6 +90,7 @@ def mount_channels(
     *,
     staff: StaffActions | None = None,
     telegram_polling: bool = False,
+    slack_socket: bool = False,
 ) -> Channels:
     """Add each configured channel's routes to ``app``; their start and stop run with the application's."""
     limits = settings.channels
@@ -111,9 +113,15 @@ def mount_channels(
         channels.kakao.register(app.router)
         channels.names.append("kakao")
     if settings.slack.enabled:
-        channels.slack = SlackChannel(settings.slack, turns, db, max_body_bytes=limits.max_body_bytes, staff=staff)
+        channels.slack = SlackChannel(
+            settings.slack, turns, db, max_body_bytes=limits.max_body_bytes, staff=staff, socket_mode=slack_socket
+        )
         channels.slack.register(app.router)
-        channels.names.append("slack")
+        channels.names.append("slack (Socket Mode)" if slack_socket else "slack")
+        if slack_socket:
+            channels.notes["slack"] = "events come over Socket Mode (app token); POST /slack/events still answers"
+    elif slack_socket:
+        socket_app_token(settings.slack)  # raises SettingsError naming the Slack settings Socket Mode lacks
 
     async def on_startup(_app: web.Application) -> None:
         await channels.start()

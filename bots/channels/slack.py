@@ -8,7 +8,9 @@ it). An event whose event_id was seen before (Slack retries up to three times wh
 ``X-Slack-Retry-Num``) is acknowledged without work, by set membership in the key-value store. Everything else
 (slash commands, buttons, url_verification) is dispatched by Bolt while Slack waits, since its answer may matter.
 Bolt authorises with one shared ``auth.test`` result, fetched once however many requests arrive together, and every
-Web API call goes through one connection pool.
+Web API call goes through one connection pool. With ``socket_mode`` (``kkini serve --slack-socket``, for development
+without a public URL) the same app also receives everything over Socket Mode (`bots.channels.slack_socket`), with the
+same de-duplication: an event is answered once whichever way, and however often, it arrives.
 
 - Mentions and direct messages are answered by the ``seller`` assistant in a thread, streamed with
   chat.startStream / appendStream / stopStream, or posted and updated with chat.update where streaming is refused.
@@ -24,8 +26,9 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -42,6 +45,7 @@ from sqlmodel import col, select
 
 from bots.channels.middleware import Turns
 from bots.channels.replies import Gathered, split_text
+from bots.channels.slack_socket import SlackSocketMode, socket_app_token
 from bots.settings import SlackSettings
 from dialogue.korean import won
 from dialogue.messages import IncomingMessage, TextDelta
@@ -88,8 +92,10 @@ class SlackChannel:
         *,
         max_body_bytes: int,
         staff: StaffActions | None = None,
+        socket_mode: bool = False,
     ) -> None:
         assert settings.bot_token is not None and settings.signing_secret is not None
+        self.app_token = socket_app_token(settings) if socket_mode else None
         self.settings = settings
         self.turns = turns
         self.db = db
@@ -115,6 +121,7 @@ class SlackChannel:
         self._identity_lock = asyncio.Lock()
         self._session: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.socket: SlackSocketMode | None = None
         self._add_listeners()
 
     def register(self, router: web.UrlDispatcher) -> None:
@@ -126,6 +133,9 @@ class SlackChannel:
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.client.timeout))
         self.client.session = self._bolt_client.session = self._session
         self._background(self._learn_identity())
+        if self.app_token is not None:
+            self.socket = SlackSocketMode(self.app, self.app_token, self.client, self._accept_event)
+            self._background(self.socket.run())
 
     async def _learn_identity(self) -> None:
         try:
@@ -134,6 +144,9 @@ class SlackChannel:
             logger.warning("slack: auth.test failed at start (%r); retrying on the first request", error)
 
     async def stop(self) -> None:
+        if self.socket is not None:
+            await self.socket.close_async()
+            self.socket = None
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -157,13 +170,9 @@ class SlackChannel:
             return web.json_response({"error": "body is not UTF-8"}, status=400)
         envelope = _json_object(body)
         if envelope is not None and envelope.get("type") == "event_callback":
-            event_id = envelope.get("event_id")
-            if not isinstance(event_id, str) or not event_id or not isinstance(envelope.get("event"), dict):
+            bolt_request = partial(AsyncBoltRequest, body=body, query=request.query_string, headers={**headers})
+            if not await self._accept_event(envelope, bolt_request):
                 return web.json_response({"error": "an event_callback needs an event_id and an event"}, status=400)
-            if await self.turns.first_delivery(CHANNEL, event_id, self.settings.dedup_ttl_s):
-                self._background(self._dispatch_event(body, request.query_string, {**headers}, event_id))
-            else:
-                logger.info("slack: event %s delivered again, acknowledged without work", event_id)
             return web.Response(status=200)
         try:
             answer = await self.app.async_dispatch(
@@ -184,12 +193,22 @@ class SlackChannel:
         except ValueError:  # a timestamp that is not a number
             return False
 
-    async def _dispatch_event(
-        self, body: str, query: str, headers: dict[str, str | Sequence[str]], event_id: str
-    ) -> None:
+    async def _accept_event(self, envelope: Mapping[str, Any], bolt_request: Callable[[], AsyncBoltRequest]) -> bool:
+        """An Events API delivery, over HTTP or Socket Mode: False when it is malformed. Bolt handles the first
+        delivery of its event_id in the background; a repeat (Slack's retries) is acknowledged without work."""
+        event_id = envelope.get("event_id")
+        if not isinstance(event_id, str) or not event_id or not isinstance(envelope.get("event"), dict):
+            return False
+        if await self.turns.first_delivery(CHANNEL, event_id, self.settings.dedup_ttl_s):
+            self._background(self._dispatch_event(bolt_request, event_id))
+        else:
+            logger.info("slack: event %s delivered again, acknowledged without work", event_id)
+        return True
+
+    async def _dispatch_event(self, bolt_request: Callable[[], AsyncBoltRequest], event_id: str) -> None:
         """Bolt's middleware and listeners for an event already acknowledged; failures are logged, never retried."""
         try:
-            answer = await self.app.async_dispatch(AsyncBoltRequest(body=body, query=query, headers=headers))
+            answer = await self.app.async_dispatch(bolt_request())
         except Exception:
             logger.exception("slack: handling event %s failed", event_id)
             return

@@ -18,10 +18,11 @@ from bots.app import (
     serving_dialogue,
 )
 from bots.channels.dialogue import DialogueSlot
+from bots.channels.slack_socket import socket_app_token
 from bots.cli.jobs import scheduled_jobs
 from bots.cli.root import settings_from
 from bots.http.memory import freeze_long_lived_objects
-from bots.settings import Settings
+from bots.settings import Settings, SettingsError
 
 
 @click.command()
@@ -30,21 +31,34 @@ from bots.settings import Settings
 @click.option(
     "--telegram-polling", is_flag=True, help="development: fetch Telegram updates by polling instead of the webhook"
 )
+@click.option(
+    "--slack-socket",
+    is_flag=True,
+    help="development: receive Slack events over Socket Mode too (needs KKINI_SLACK__APP_TOKEN), no public URL",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, telegram_polling: bool) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, telegram_polling: bool, slack_socket: bool) -> None:
     """Run the server until interrupted; loads the sample data into an empty database first."""
     settings = settings_from(ctx)
-    asyncio.run(_serve(settings, host or settings.server.host, port or settings.server.port, telegram_polling))
+    if slack_socket:
+        try:
+            socket_app_token(settings.slack)
+        except SettingsError as error:
+            raise click.UsageError(str(error)) from None
+    listen = (host or settings.server.host, port or settings.server.port)
+    asyncio.run(_serve(settings, *listen, telegram_polling=telegram_polling, slack_socket=slack_socket))
 
 
-async def _serve(settings: Settings, host: str, port: int, telegram_polling: bool = False) -> None:
+async def _serve(
+    settings: Settings, host: str, port: int, *, telegram_polling: bool = False, slack_socket: bool = False
+) -> None:
     async with running_services(settings) as services:
         if settings.sample.load_on_start and await services.database_is_empty():
             click.echo("kkini: empty database, loading the sample data ...")
             report = await services.load_sample_data()
             click.echo(f"kkini: sample data loaded in {report.elapsed_s:.1f} s")
         dialogue = DialogueSlot()
-        app = init_application(services, dialogue, telegram_polling=telegram_polling)
+        app = init_application(services, dialogue, telegram_polling=telegram_polling, slack_socket=slack_socket)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, host, port)

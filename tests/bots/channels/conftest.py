@@ -143,6 +143,7 @@ async def make_client(db: Database, engine: ScriptedEngine) -> AsyncIterator[Cli
         slot: DialogueSlot | None = None,
         staff: StaffActions | None = None,
         telegram_polling: bool = False,
+        slack_socket: bool = False,
     ) -> TestClient:
         kv = InProcessStore("test:")
         stores.append(kv)
@@ -152,6 +153,7 @@ async def make_client(db: Database, engine: ScriptedEngine) -> AsyncIterator[Cli
             slot or DialogueSlot.ready(dialogue or engine),
             staff=staff,
             telegram_polling=telegram_polling,
+            slack_socket=slack_socket,
         )
         client = TestClient(TestServer(app))
         await client.start_server()
