@@ -84,7 +84,8 @@ class KakaoSettings(BaseModel):
     rest_api_key: SecretStr | None = Field(default=None, description="REST API key for the Event API push")
     event_api_base_url: str = Field(default="https://bot-api.kakao.com", description="Event API root")
     event_name: str = Field(
-        default="kkini_notice", description="event name of the Event block a push triggers (its text is {{#event.text}})"
+        default="kkini_notice",
+        description="event name of the Event block a push triggers (its text is {{#event.text}})",
     )
     callback_budget_s: float = Field(
         default=3.5, gt=0, lt=5, description="seconds to answer a skill request before replying useCallback"
