@@ -67,6 +67,14 @@ class RouterSettings(BaseModel):
         description="longest Retry-After honoured by waiting; a longer one pauses the provider and moves on",
     )
     connect_timeout_s: float = Field(default=3.0, gt=0, description="time allowed to connect to a provider")
+    keepalive_connections: int = Field(
+        default=256,
+        ge=1,
+        description=(
+            "idle connections the OpenAI and Anthropic clients keep open between requests; size it for the model calls"
+            " one replica makes at once (the SDKs keep 100, so a larger burst reconnects; Gemini's client keeps all)"
+        ),
+    )
     first_token_timeout_s: float = Field(
         default=10.0, gt=0, description="time allowed from sending a request to its first token or tool call"
     )

@@ -10,6 +10,7 @@ from typing import Any
 import anthropic
 
 from dialogue.llm.errors import FailureKind, ProviderError, kind_for_status, parse_retry_after, provider_failures, short
+from dialogue.llm.http import pool_limits
 from dialogue.llm.types import (
     AssistantMessage,
     ChatRequest,
@@ -41,13 +42,23 @@ class AnthropicProvider:
 
     name = "anthropic"
 
-    def __init__(self, *, api_key: str, base_url: str, model: str, connect_timeout_s: float, read_timeout_s: float):
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str,
+        model: str,
+        connect_timeout_s: float,
+        read_timeout_s: float,
+        keepalive_connections: int,
+    ) -> None:
         self.model = model
         self.client = anthropic.AsyncAnthropic(
             api_key=api_key,
             base_url=base_url,
             max_retries=0,
             timeout=anthropic.Timeout(read_timeout_s, connect=connect_timeout_s),
+            http_client=anthropic.DefaultAsyncHttpxClient(limits=pool_limits(keepalive_connections)),
         )
 
     async def aclose(self) -> None:

@@ -31,6 +31,7 @@ def build_provider(name: str, section: ProviderSettings, router: RouterSettings)
             model=section.model,
             connect_timeout_s=router.connect_timeout_s,
             read_timeout_s=router.total_timeout_s,
+            keepalive_connections=router.keepalive_connections,
         )
     return GeminiProvider(
         api_key=key, base_url=section.base_url, model=section.model, read_timeout_s=router.total_timeout_s

@@ -79,13 +79,23 @@ async def gemini_fake() -> AsyncIterator[FakeGemini]:
 
 def openai_provider(fake: FakeOpenAI, key: str = openai_api.API_KEY) -> OpenAIProvider:
     return OpenAIProvider(
-        api_key=key, base_url=fake.base_url, model="gpt-test", connect_timeout_s=5.0, read_timeout_s=30.0
+        api_key=key,
+        base_url=fake.base_url,
+        model="gpt-test",
+        connect_timeout_s=5.0,
+        read_timeout_s=30.0,
+        keepalive_connections=16,
     )
 
 
 def anthropic_provider(fake: FakeAnthropic, key: str = anthropic_api.API_KEY) -> AnthropicProvider:
     return AnthropicProvider(
-        api_key=key, base_url=fake.base_url, model="claude-test", connect_timeout_s=5.0, read_timeout_s=30.0
+        api_key=key,
+        base_url=fake.base_url,
+        model="claude-test",
+        connect_timeout_s=5.0,
+        read_timeout_s=30.0,
+        keepalive_connections=16,
     )
 
 
