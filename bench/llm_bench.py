@@ -3,9 +3,11 @@
 1. what the router adds over a direct SDK call to the same fake: whole request and time to first token, medians;
 2. failover: the time to an answer when the first provider fails (500s, a refused connection, a first token that never
    comes) and once its breaker is open;
-3. 200 concurrent streamed conversations with providers answering in 1-2 s: throughput and memory.
+3. 200 concurrent streamed conversations with providers answering in 1-2 s: throughput, first token, and the CPU and
+   memory of the router's process (the fakes run in a process of their own), with why any conversation went
+   unanswered.
 
-    uv run python -m bench.llm_bench [--requests 300] [--conversations 200]
+    uv run python -m bench.llm_bench [--requests 300] [--conversations 200] [--only overhead|failover|concurrent ...]
 """
 
 from __future__ import annotations
@@ -18,21 +20,24 @@ import os
 import socket
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 
 import openai
+from pydantic import SecretStr
 
 from bench.common import median, percentile, print_table
 from dialogue.llm.anthropic_provider import AnthropicProvider
 from dialogue.llm.cache import ResponseCache
-from dialogue.llm.gemini_provider import GeminiProvider
+from dialogue.llm.factory import ProviderSettings, build_providers
 from dialogue.llm.openai_provider import OpenAIProvider
 from dialogue.llm.router import NoProviderAnswered, RoundDone, Router
 from dialogue.llm.spend import Pricing, SpendLedger
 from dialogue.llm.types import ChatRequest, Provider, TextChunk, UserMessage
-from dialogue.settings import RouterSettings
+from dialogue.settings import AnthropicSettings, GeminiSettings, OpenAISettings, RouterSettings
 from storage.kv import InProcessStore
 from tests.fakes.anthropic_api import API_KEY as ANTHROPIC_KEY
 from tests.fakes.anthropic_api import FakeAnthropic
@@ -42,6 +47,7 @@ from tests.fakes.llm_script import ModelTurn
 from tests.fakes.openai_api import API_KEY, FakeOpenAI
 
 TEXT = "강남역 근처에서 5,000원으로 지금 갈 수 있는 곳은 김밥천국과 엄마분식이에요. 어디로 갈까요?"
+DEFAULTS = RouterSettings()
 PRICING = {name: Pricing(0.25, 2.0, 5.0) for name in ("openai", "anthropic", "gemini")}
 
 
@@ -51,7 +57,12 @@ def request(number: int) -> ChatRequest:
 
 def openai_provider(api_key: str, base_url: str, connect_timeout_s: float = 1.0) -> OpenAIProvider:
     return OpenAIProvider(
-        api_key=api_key, base_url=base_url, model="gpt-bench", connect_timeout_s=connect_timeout_s, read_timeout_s=30.0
+        api_key=api_key,
+        base_url=base_url,
+        model="gpt-bench",
+        connect_timeout_s=connect_timeout_s,
+        read_timeout_s=30.0,
+        keepalive_connections=DEFAULTS.keepalive_connections,
     )
 
 
@@ -62,6 +73,7 @@ def anthropic_provider(api_key: str, base_url: str, connect_timeout_s: float = 1
         model="claude-bench",
         connect_timeout_s=connect_timeout_s,
         read_timeout_s=30.0,
+        keepalive_connections=DEFAULTS.keepalive_connections,
     )
 
 
@@ -186,8 +198,47 @@ def _serve_fakes(urls: Queue[dict[str, str]], stop: Event) -> None:
     asyncio.run(serve())
 
 
+@dataclass(slots=True)
+class Wave:
+    """What one wave of concurrent conversations gave, seen from the router's process."""
+
+    answered: int
+    wall_s: float
+    first_token_ms: list[float]
+    cpu_s: float
+    failures: Counter[str]
+
+
+async def wave(router: Router, conversations: int) -> Wave:
+    failures: Counter[str] = Counter()
+    started, cpu = time.perf_counter(), time.process_time()
+    results = await asyncio.gather(*(_conversation(router, n, failures) for n in range(conversations)))
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    answered = [first for done, first in results if done]
+    return Wave(len(answered), wall, answered, cpu, failures)
+
+
+def concurrent_providers(where: dict[str, str]) -> list[Provider]:
+    """The three providers exactly as the app builds them from settings (timeouts, connection pool)."""
+    sections: dict[str, ProviderSettings] = {
+        "openai": OpenAISettings(api_key=SecretStr(API_KEY), base_url=where["openai"], model="gpt-bench"),
+        "anthropic": AnthropicSettings(
+            api_key=SecretStr(ANTHROPIC_KEY), base_url=where["anthropic"], model="claude-bench"
+        ),
+        "gemini": GeminiSettings(api_key=SecretStr(GEMINI_KEY), base_url=where["gemini"], model="gemini-bench"),
+    }
+    return build_providers(sections, RouterSettings())
+
+
 async def concurrent(conversations: int) -> list[list[object]]:
-    """Each conversation streams one answer. The fakes run in a process of their own, as a vendor would."""
+    """Each conversation streams one answer, all at once. The fakes run in a process of their own, as a vendor would,
+    so the CPU, memory and queueing measured here are the router's and the SDKs' alone.
+
+    Per provider: a first wave opens the connections a busy replica keeps alive; the second is timed (wall, first
+    token, CPU); the resident memory's peak over both is taken against what the process held before them (freed
+    memory is kept by the allocator, so a provider measured later may reuse what an earlier one grew). A third wave
+    runs under tracemalloc for the Python heap's peak; tracemalloc slows it down several times over, so nothing else
+    is read from it."""
     context = multiprocessing.get_context("spawn")
     urls: Queue[dict[str, str]] = context.Queue()
     stop = context.Event()
@@ -196,39 +247,32 @@ async def concurrent(conversations: int) -> list[list[object]]:
     try:
         where = await asyncio.to_thread(urls.get, True, 60)
         rows: list[list[object]] = []
-        providers: list[tuple[str, Provider]] = [
-            ("openai", openai_provider(API_KEY, where["openai"], connect_timeout_s=2.0)),
-            ("anthropic", anthropic_provider(ANTHROPIC_KEY, where["anthropic"], connect_timeout_s=10.0)),
-            (
-                "gemini",
-                GeminiProvider(api_key=GEMINI_KEY, base_url=where["gemini"], model="gemini-bench", read_timeout_s=30.0),
-            ),
-        ]
-        for name, provider in providers:
-            router = router_of([provider], RouterSettings(order=name, connect_timeout_s=10.0))
-            # A first wave opens the connections a busy replica keeps alive; the measured wave is the second.
-            await asyncio.gather(*(_conversation(router, n) for n in range(conversations)))
+        for provider in concurrent_providers(where):
+            router = router_of([provider], RouterSettings(order=provider.name))
+            gc.collect()
+            rss_before = reset_peak_rss()
+            await wave(router, conversations)
+            timed = await wave(router, conversations)
+            rss_peak = peak_rss() - rss_before
             gc.collect()
             tracemalloc.start()
-            base = tracemalloc.get_traced_memory()[0]
-            started, cpu = time.perf_counter(), time.process_time()
-            results = await asyncio.gather(*(_conversation(router, n) for n in range(conversations)))
-            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-            peak = tracemalloc.get_traced_memory()[1] - base
+            heap_before = tracemalloc.get_traced_memory()[0]
+            await wave(router, conversations)
+            heap_peak = tracemalloc.get_traced_memory()[1] - heap_before
             tracemalloc.stop()
-            ok = sum(1 for done, _ in results if done)
-            firsts = [first for _, first in results]
             rows.append(
                 [
-                    name,
-                    f"{ok}/{conversations}",
-                    wall,
-                    conversations / wall,
-                    percentile(firsts, 50),
-                    percentile(firsts, 95),
-                    cpu * 1000 / conversations,
-                    peak / 1024 / 1024,
-                    peak / conversations / 1024,
+                    provider.name,
+                    f"{timed.answered}/{conversations}",
+                    timed.wall_s,
+                    conversations / timed.wall_s,
+                    percentile(timed.first_token_ms, 50),
+                    percentile(timed.first_token_ms, 95),
+                    timed.cpu_s * 1000 / conversations,
+                    rss_peak / MIB,
+                    heap_peak / MIB,
+                    heap_peak / conversations / 1024,
+                    ", ".join(f"{what} x{count}" for what, count in timed.failures.most_common(3)) or "none",
                 ]
             )
             await router.aclose()
@@ -238,7 +282,31 @@ async def concurrent(conversations: int) -> list[list[object]]:
         child.join(10)
 
 
-async def _conversation(router: Router, number: int) -> tuple[bool, float]:
+MIB = 1024 * 1024
+
+
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise LookupError(field)
+
+
+def reset_peak_rss() -> int:
+    """Reset the kernel's high-water mark of this process's resident memory (Linux) and return the current RSS."""
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+        clear.write("5")
+    return _status_kib("VmRSS")
+
+
+def peak_rss() -> int:
+    """This process's highest resident memory since `reset_peak_rss`."""
+    return _status_kib("VmHWM")
+
+
+async def _conversation(router: Router, number: int, failures: Counter[str]) -> tuple[bool, float]:
+    """(answered, ms to the first token); a conversation no provider answered adds its attempts to ``failures``."""
     started = time.perf_counter()
     first = 0.0
     try:
@@ -247,43 +315,53 @@ async def _conversation(router: Router, number: int) -> tuple[bool, float]:
                 first = (time.perf_counter() - started) * 1000
             if isinstance(event, RoundDone):
                 return True, first
-    except NoProviderAnswered:
-        return False, first
+    except NoProviderAnswered as error:
+        failures.update(f"{a.outcome}: {a.detail}" if a.detail else a.outcome for a in error.attempts)
     return False, first
 
 
-async def main(count: int, conversations: int) -> None:
+PARTS = ("overhead", "failover", "concurrent")
+
+
+async def main(count: int, conversations: int, parts: Sequence[str] = PARTS) -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print_table(
-        f"Router overhead over a direct AsyncOpenAI call to the same fake ({count} streamed requests, medians)",
-        ["measure", "direct ms", "router ms", "added ms (p50)", "added ms (p95)"],
-        await overhead(count),
-    )
-    print_table(
-        "Failover to the second provider (time to the whole answer, 5 runs each)",
-        ["first provider", "median ms", "max ms"],
-        await failover(5),
-    )
-    print_table(
-        f"{conversations} concurrent streamed conversations, providers (a separate process) answering in 1-2 s",
-        [
-            "provider",
-            "answered",
-            "wall s",
-            "conv/s",
-            "first token p50 ms",
-            "p95 ms",
-            "CPU ms/conv",
-            "peak MiB",
-            "KiB/conv",
-        ],
-        await concurrent(conversations),
-    )
+    if "overhead" in parts:
+        print_table(
+            f"Router overhead over a direct AsyncOpenAI call to the same fake ({count} streamed requests, medians)",
+            ["measure", "direct ms", "router ms", "added ms (p50)", "added ms (p95)"],
+            await overhead(count),
+        )
+    if "failover" in parts:
+        print_table(
+            "Failover to the second provider (time to the whole answer, 5 runs each)",
+            ["first provider", "median ms", "max ms"],
+            await failover(5),
+        )
+    if "concurrent" in parts:
+        print_table(
+            f"{conversations} concurrent streamed conversations, providers (another process) answering in 1-2 s; "
+            "CPU and memory of the router's process only",
+            [
+                "provider",
+                "answered",
+                "wall s",
+                "conv/s",
+                "first token p50 ms",
+                "p95 ms",
+                "CPU ms/conv",
+                "RSS peak +MiB",
+                "heap peak MiB",
+                "heap KiB/conv",
+                "not answered (why)",
+            ],
+            await concurrent(conversations),
+        )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--conversations", type=int, default=200)
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=PARTS, help="run only these parts")
     options = parser.parse_args()
-    asyncio.run(main(options.requests, options.conversations))
+    asyncio.run(main(options.requests, options.conversations, options.only))
