@@ -52,10 +52,10 @@ def summary_rows(name: str, record: Path) -> list[list[str]]:
     for line in record.read_text(encoding="utf-8").splitlines():
         table = json.loads(line)
         header = table["header"]
+        rows.append([name, table["title"], ""])  # the table's title once, its rows under it
         for row in table["rows"]:
-            measure = f"{table['title']}: {row[0]}" if len(table["rows"]) > 1 else f"{table['title']} ({row[0]})"
             result = ", ".join(f"{head} {cell}" for head, cell in zip(header[1:], row[1:], strict=True))
-            rows.append([name, measure, result])
+            rows.append([name, f"· {row[0].strip()}", result])
     return rows
 
 

@@ -17,14 +17,16 @@ def test_printed_tables_are_recorded_and_summarised(tmp_path: Path, monkeypatch:
     print_table("Ingest", ["run", "seconds"], [["first", 19.0]])
     rows = summary_rows("knowledge", record)
     assert rows == [
-        ["knowledge", "Search: sqlite", "p50 ms 1.23, p95 ms 5.00"],
-        ["knowledge", "Search: postgres", "p50 ms 2.00, p95 ms 7.50"],
-        ["knowledge", "Ingest (first)", "seconds 19.00"],
+        ["knowledge", "Search", ""],
+        ["knowledge", "· sqlite", "p50 ms 1.23, p95 ms 5.00"],
+        ["knowledge", "· postgres", "p50 ms 2.00, p95 ms 7.50"],
+        ["knowledge", "Ingest", ""],
+        ["knowledge", "· first", "seconds 19.00"],
     ]
     out = tmp_path / "docs" / "benchmarks.md"
     write_markdown(out, rows, failed=[])
     text = out.read_text(encoding="utf-8")
-    assert "| knowledge | Search: sqlite | p50 ms 1.23, p95 ms 5.00 |" in text
+    assert "| knowledge | · sqlite | p50 ms 1.23, p95 ms 5.00 |" in text
     assert "- machine: " in text
 
 
