@@ -131,5 +131,9 @@ async def test_two_schedulers_over_redis_run_each_period_once(
         await scheduler.stop()
     # Both replicas fire at every period (about 5 in 2.1 s): without the lock and the slot it would run about 10 times.
     assert 2 <= job.runs <= 6
-    assert len(await runs(sqlite_db)) == job.runs
+    recorded = await runs(sqlite_db)
+    finished = [run for run in recorded if run.error != "cancelled"]
+    assert len(finished) == job.runs
+    # A run the stop cut short (a slow machine) is recorded too, as cancelled: at most one per replica.
+    assert len(recorded) - len(finished) <= len(schedulers)
     assert job.overlaps == 0
