@@ -17,7 +17,8 @@ same de-duplication: an event is answered once whichever way, and however often,
 - ``/kkini soldout 메뉴``, ``/kkini restock 메뉴``, ``/kkini open|close|break|auto``, ``/kkini menu``: the shop is the
   one whose ``slack_channel`` is the channel the command was typed in.
 - Orders: `SlackStaffBoard` posts each order in its shop's channel with Accept / Reject / Ready buttons and updates
-  the message in place; the buttons go to the ordering service's `StaffActions`.
+  the message in place; the buttons go to the ordering service's `StaffActions`. Accept and Ready take one click;
+  Reject opens a modal asking why (the customer is told the reason), and the order is rejected when it is submitted.
 """
 
 from __future__ import annotations
@@ -47,12 +48,12 @@ from bots.channels.middleware import Turns
 from bots.channels.replies import Gathered, split_text
 from bots.channels.slack_socket import SlackSocketMode, socket_app_token
 from bots.settings import SlackSettings
-from dialogue.korean import won
+from dialogue.korean import particle, won
 from dialogue.messages import IncomingMessage, TextDelta
 from dialogue.ordering.staff import StaffActions, StaffOrder
 from storage.database import Database
 from storage.hours import local_time
-from storage.models import MenuItem, Shop, StatusOverride, utcnow
+from storage.models import MenuItem, Order, OrderStatus, Shop, StatusOverride, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +73,21 @@ ORDER_STATUS = {
 }
 REF_SEPARATOR = "|"
 """A staff message reference is ``{channel id}|{ts}``."""
-ORDER_ACTIONS = {"order_accept": "accepted", "order_reject": "rejected", "order_ready": "ready"}
-DEFAULT_REJECT_REASON = "가게 사정으로 지금은 주문을 받을 수 없어요."
+ORDER_ACTIONS = {"order_accept": "accepted", "order_ready": "ready"}
+"""One-click buttons; ``order_reject`` opens `reject_view` instead, since the customer is told why."""
+REJECT_VIEW = "order_reject_reason"
+REJECT_CHOICE = "reject_choice"
+REJECT_TEXT = "reject_text"
+REJECT_REASONS = ("품절된 메뉴가 있어요", "재료가 떨어졌어요", "곧 마감이에요", "주문이 너무 많아요")
+MAX_REASON = 200
+"""The ordering desk keeps at most this many characters of a reason."""
+NOT_REJECTABLE = {
+    "accepted": "이미 수락된",
+    "rejected": "이미 거절된",
+    "ready": "이미 준비가 끝난",
+    "picked_up": "손님이 이미 받아 간",
+    "cancelled": "손님이 이미 취소한",
+}
 COMMAND_HELP = (
     "쓸 수 있는 명령이에요.\n"
     "• /kkini soldout 메뉴이름 — 품절로 표시\n"
@@ -248,7 +262,9 @@ class SlackChannel:
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)
         app.command("/kkini")(self._on_command)
-        app.action(re.compile(r"^order_(accept|reject|ready)$"))(self._on_order_button)
+        app.action(re.compile(r"^order_(accept|ready)$"))(self._on_order_button)
+        app.action("order_reject")(self._on_reject_button)
+        app.view(REJECT_VIEW)(self._on_reject_submitted)
         app.action(re.compile(r"^push_button_\d+$"))(self._on_push_button)
         app.error(self._on_error)
 
@@ -359,13 +375,81 @@ class SlackChannel:
         if self.staff is None or status is None:
             await self._tell(channel, user, "주문 처리 기능이 아직 켜져 있지 않아요.")
             return
+        await self._move(order_id, status, channel, user)
+
+    async def _move(
+        self, order_id: int, status: str, channel: str, user: str, reason: str | None = None
+    ) -> StaffOrder | None:
+        """The staff action; None (and a notice to the one who clicked) when the order is unknown or cannot move."""
+        assert self.staff is not None
         try:
-            reason = DEFAULT_REJECT_REASON if status == "rejected" else None
-            await self.staff.set_status(order_id, status, actor=f"slack:{user}", reason=reason)
+            return await self.staff.set_status(order_id, status, actor=f"slack:{user}", reason=reason)
         except LookupError:
             await self._tell(channel, user, f"주문 #{order_id}을(를) 찾지 못했어요.")
         except ValueError:
             await self._tell(channel, user, f"주문 #{order_id}은(는) 지금 상태에서 그렇게 바꿀 수 없어요.")
+        return None
+
+    async def _on_reject_button(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+        """Ask for the reason in a modal (the trigger_id is valid for 3 seconds, so only one status read first)."""
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        user = str((body.get("user") or {}).get("id") or "")
+        channel = str((body.get("channel") or {}).get("id") or "")
+        try:
+            order_id = int(str(action.get("value")))
+        except ValueError:
+            return
+        refusal = await self._reject_refusal(order_id)
+        if refusal is not None:
+            await self._tell(channel, user, refusal)
+            return
+        try:
+            await self.client.views_open(
+                trigger_id=str(body.get("trigger_id") or ""), view=reject_view(order_id, channel)
+            )
+        except SlackApiError as error:
+            logger.warning("slack: opening the reject form failed: %s", error.response.get("error"))
+            await self._tell(channel, user, "거절 사유 창을 열지 못했어요. 거절 버튼을 다시 눌러 주세요.")
+
+    async def _on_reject_submitted(
+        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        """Check the reason and the order while the modal waits, so a problem is shown in the modal itself; the move
+        (and the board's update) runs after the modal has closed."""
+        user = str((body.get("user") or {}).get("id") or "")
+        target = _reject_target(str(view.get("private_metadata") or ""))
+        if target is None:
+            await ack(
+                response_action="errors", errors={REJECT_CHOICE: "주문 정보를 읽지 못했어요. 다시 시도해 주세요."}
+            )
+            return
+        order_id, channel = target
+        reason = reject_reason((view.get("state") or {}).get("values") or {})
+        refusal = await self._reject_refusal(order_id) if reason else "거절 사유를 고르거나 직접 적어 주세요."
+        if refusal is not None:
+            await ack(response_action="errors", errors={REJECT_CHOICE: refusal})
+            return
+        await ack()
+        moved = await self._move(order_id, OrderStatus.REJECTED, channel, user, reason)
+        if moved is not None and moved.reject_reason != reason:
+            # Two forms submitted together: the desk kept the first rejection, and its reason, unchanged.
+            await self._tell(channel, user, f"다른 분이 먼저 거절했어요. 손님에게 전한 사유: {moved.reject_reason}")
+
+    async def _reject_refusal(self, order_id: int) -> str | None:
+        """Why the order cannot be rejected from Slack now, or None. Only a new order can: an accepted one is being
+        cooked already, and a rejected one keeps the reason its customer was first told."""
+        if self.staff is None:
+            return "주문 처리 기능이 아직 켜져 있지 않아요."
+        async with self.db.session() as session:
+            order = await session.get(Order, order_id)
+        number = f"주문 #{order_id}"
+        if order is None:
+            return f"{particle(number, '을', '를')} 찾지 못했어요."
+        if order.status != OrderStatus.PLACED:
+            state = NOT_REJECTABLE.get(order.status, "지금은 거절할 수 없는")
+            return f"{particle(number, '은', '는')} {state} 주문이라 거절할 수 없어요."
+        return None
 
     async def _on_push_button(self, ack: Callable[..., Awaitable[None]]) -> None:
         await ack()  # buttons under pushes only acknowledge; their value is shown in the message already
@@ -509,6 +593,71 @@ def order_blocks(order: StaffOrder) -> list[dict[str, Any]]:
     if buttons:
         blocks.append({"type": "actions", "block_id": f"order_{order.order_id}", "elements": buttons})
     return blocks
+
+
+def reject_view(order_id: int, channel: str) -> dict[str, Any]:
+    """The modal asking why an order is rejected: a common reason or one's own words (either is enough)."""
+    options = [{"text": {"type": "plain_text", "text": text}, "value": text} for text in REJECT_REASONS]
+    number = particle(f"주문 #{order_id}", "을", "를")
+    return {
+        "type": "modal",
+        "callback_id": REJECT_VIEW,
+        "private_metadata": json.dumps({"order_id": order_id, "channel": channel}),
+        "title": {"type": "plain_text", "text": "주문 거절"},
+        "submit": {"type": "plain_text", "text": "거절하기"},
+        "close": {"type": "plain_text", "text": "취소"},
+        "blocks": [
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"{number} 거절하는 이유를 알려 주세요. 손님에게 그대로 전해져요."},
+            },
+            {
+                "type": "input",
+                "block_id": REJECT_CHOICE,
+                "optional": True,
+                "label": {"type": "plain_text", "text": "자주 쓰는 사유"},
+                "element": {
+                    "type": "static_select",
+                    "action_id": REJECT_CHOICE,
+                    "placeholder": {"type": "plain_text", "text": "사유 고르기"},
+                    "options": options,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": REJECT_TEXT,
+                "optional": True,
+                "label": {"type": "plain_text", "text": "다른 사유 (직접 적기)"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": REJECT_TEXT,
+                    "max_length": MAX_REASON,
+                    "placeholder": {"type": "plain_text", "text": "예: 오븐이 고장 나서 오늘은 만들 수 없어요"},
+                },
+            },
+        ],
+    }
+
+
+def reject_reason(values: Mapping[str, Any]) -> str | None:
+    """The submitted reason: the typed one when there is one (it is the more specific), else the chosen one;
+    whitespace collapsed and at most `MAX_REASON` characters."""
+    typed = ((values.get(REJECT_TEXT) or {}).get(REJECT_TEXT) or {}).get("value")
+    chosen = ((values.get(REJECT_CHOICE) or {}).get(REJECT_CHOICE) or {}).get("selected_option") or {}
+    for text in (typed, chosen.get("value")):
+        reason = " ".join(str(text or "").split())[:MAX_REASON]
+        if reason:
+            return reason
+    return None
+
+
+def _reject_target(metadata: str) -> tuple[int, str] | None:
+    """(order id, channel id) from the modal's private_metadata; None when it is not ours."""
+    try:
+        parsed = json.loads(metadata)
+        return int(parsed["order_id"]), str(parsed.get("channel") or "")
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def _button(label: str, action_id: str, order: StaffOrder, style: str) -> dict[str, Any]:

@@ -4,7 +4,8 @@ Requests go to ``/api/{method}`` with ``Authorization: Bearer {token}``, as JSON
 real API: HTTP 200 with ``{"ok": true, ...}`` or ``{"ok": false, "error": "..."}`` (``invalid_auth``,
 ``channel_not_found``, ``user_not_found``, ``unknown_method``), and `fail_ratelimited` gives HTTP 429 with
 ``Retry-After``. Messages keep their text and blocks and are updated in place by ``chat.update``; chat streams
-(``chat.startStream`` / ``appendStream`` / ``stopStream``) accumulate their markdown. `signed_headers` signs a
+(``chat.startStream`` / ``appendStream`` / ``stopStream``) accumulate their markdown; ``views.open`` keeps each modal
+in `FakeSlack.views` (``expired_trigger_id`` for a trigger in `expired_triggers`). `signed_headers` signs a
 request body the way Slack signs deliveries to an app.
 """
 
@@ -26,7 +27,7 @@ TOKEN = "xoxb-test-slack-token"
 SIGNING_SECRET = "test-signing-secret"
 TEAM_ID = "T0KKINI"
 BOT_USER_ID = "U0KKINIBOT"
-_JSON_FIELDS = {"blocks", "attachments", "metadata", "chunks"}
+_JSON_FIELDS = {"blocks", "attachments", "metadata", "chunks", "view"}
 _event_ids = itertools.count(1)
 
 
@@ -50,6 +51,8 @@ class FakeSlack(FakeServer):
         self.unknown_channels: set[str] = set()
         self.streaming_enabled = True
         self.channel_ids: dict[str, str] = {}
+        self.views: list[dict[str, Any]] = []
+        self.expired_triggers: set[str] = set()
         self._ts = itertools.count(1)
 
     @property
@@ -146,6 +149,16 @@ class FakeSlack(FakeServer):
             message.blocks = list(params["blocks"] or [])
         message.updates += 1
         return {"channel": message.channel, "ts": message.ts, "text": message.text}
+
+    def _m_views_open(self, params: dict[str, Any]) -> Any:
+        view, trigger = params.get("view"), str(params.get("trigger_id") or "")
+        if not trigger or not isinstance(view, dict) or view.get("type") != "modal" or not view.get("title"):
+            return _fail("invalid_arguments")
+        if trigger in self.expired_triggers:
+            return _fail("expired_trigger_id")
+        opened = {"id": f"V{len(self.views) + 1:08d}", "state": {"values": {}}, "hash": "1.0", **view}
+        self.views.append(opened)
+        return {"view": opened}
 
     def _m_chat_startStream(self, params: dict[str, Any]) -> Any:
         if not self.streaming_enabled:

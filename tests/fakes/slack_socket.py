@@ -73,7 +73,10 @@ class FakeSlackSocket(FakeSlack):
         return await self.send("slash_commands", {**payload, **fields}, accepts_response_payload=True)
 
     async def send_interaction(self, payload: dict[str, Any]) -> str:
-        return await self.send("interactive", payload, accepts_response_payload=False)
+        # As Slack does: only a modal's submission may be answered with a payload (errors, a new view).
+        return await self.send(
+            "interactive", payload, accepts_response_payload=payload.get("type") == "view_submission"
+        )
 
     async def send(self, kind: str, payload: dict[str, Any], **extra: Any) -> str:
         """One envelope on the newest open connection; its id, to await the acknowledgement with."""

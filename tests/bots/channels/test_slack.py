@@ -14,13 +14,15 @@ from urllib.parse import urlencode
 from aiohttp.test_utils import TestClient
 from sqlmodel import col, select
 
-from bots.channels.slack import SlackStaffBoard
+from bots.channels.slack import REJECT_REASONS, SlackChannel, SlackStaffBoard
 from dialogue.messages import Button
 from dialogue.ordering.staff import StaffOrder, StaffOrderLine
 from storage.database import Database
-from storage.models import MenuItem, Shop
+from storage.models import MenuItem, Notification, Order, Shop
+from storage.repositories.ordering import OrderingRepository
 from tests.bots.channels.conftest import ClientFactory, Scripted, ScriptedEngine, channel_settings, slack_settings
-from tests.fakes.slack_api import BOT_USER_ID, FakeSlack, event_callback, signed_headers
+from tests.dialogue.ordering.test_staff import new_order
+from tests.fakes.slack_api import BOT_USER_ID, FakeSlack, Message, event_callback, signed_headers
 
 SHOP_CHANNEL = "kkini-burgeria"
 
@@ -236,8 +238,6 @@ class RecordingStaff:
 async def test_orders_on_the_board_with_buttons_updated_in_place(
     make_client: ClientFactory, tmp_path: Path, slack: FakeSlack
 ) -> None:
-    from bots.channels.slack import SlackChannel
-
     order = StaffOrder(
         order_id=41,
         shop_id=1,
@@ -257,12 +257,7 @@ async def test_orders_on_the_board_with_buttons_updated_in_place(
             return await holder["staff"].set_status(order_id, status, actor=actor, reason=reason)
 
     client = await client_for(make_client, tmp_path, slack, staff=LateStaff())
-    channel = next(
-        route.handler.__self__  # type: ignore[union-attr]
-        for route in client.app.router.routes()  # type: ignore[union-attr]
-        if route.resource is not None and route.resource.canonical == "/slack/events"
-    )
-    assert isinstance(channel, SlackChannel)
+    channel = the_channel(client)
     ref = await channel.board.post(order)
     assert ref is not None
     order = replace(order, staff_message_ref=ref)
@@ -273,19 +268,7 @@ async def test_orders_on_the_board_with_buttons_updated_in_place(
     assert "양념감자" in json.dumps(message.blocks, ensure_ascii=False)
 
     async def press(action_id: str, count: int) -> None:
-        payload = {
-            "type": "block_actions",
-            "user": {"id": "U0STAFF"},
-            "team": {"id": "T0KKINI"},
-            "channel": {"id": message.channel},
-            "message": {"ts": message.ts},
-            "actions": [{"action_id": action_id, "value": "41", "block_id": "order_41", "type": "button"}],
-            "trigger_id": "1.2.3",
-            "api_app_id": "A0KKINI",
-            "token": "unused",
-            "container": {"type": "message", "message_ts": message.ts, "channel_id": message.channel},
-        }
-        status, _ = await deliver(client, urlencode({"payload": json.dumps(payload)}))
+        status, _ = await deliver(client, button_press(action_id, 41, message))
         assert status == 200
         await slack.wait_for("chat.update", count)
 
@@ -296,3 +279,203 @@ async def test_orders_on_the_board_with_buttons_updated_in_place(
     assert [move[1] for move in holder["staff"].moves] == ["accepted", "ready"]
     assert holder["staff"].moves[0][2] == "slack:U0STAFF"
     assert len(slack.in_channel(f"#{SHOP_CHANNEL}")) == 1, "updated in place, never posted again"
+
+
+def button_press(action_id: str, order_id: int, message: Message, user: str = "U0STAFF") -> str:
+    """A signed-ready ``block_actions`` body: ``user`` clicked ``action_id`` under the order's message."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user},
+        "team": {"id": "T0KKINI"},
+        "channel": {"id": message.channel},
+        "message": {"ts": message.ts},
+        "actions": [
+            {"action_id": action_id, "value": str(order_id), "block_id": f"order_{order_id}", "type": "button"}
+        ],
+        "trigger_id": f"1.2.{user}",
+        "api_app_id": "A0KKINI",
+        "token": "unused",
+        "container": {"type": "message", "message_ts": message.ts, "channel_id": message.channel},
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def view_submission(
+    view: dict[str, Any], *, choice: str | None = None, typed: str | None = None, user: str = "U0STAFF"
+) -> str:
+    """The ``view_submission`` Slack sends when ``user`` submits the opened modal with these answers."""
+    values = {
+        "reject_choice": {
+            "reject_choice": {
+                "type": "static_select",
+                "selected_option": {"text": {"type": "plain_text", "text": choice}, "value": choice}
+                if choice
+                else None,
+            }
+        },
+        "reject_text": {"reject_text": {"type": "plain_text_input", "value": typed}},
+    }
+    payload = {
+        "type": "view_submission",
+        "user": {"id": user},
+        "team": {"id": "T0KKINI"},
+        "view": {**view, "state": {"values": values}},
+        "api_app_id": "A0KKINI",
+        "token": "unused",
+        "trigger_id": f"2.3.{user}",
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+async def placed_order(db: Database, board: SlackStaffBoard, slack: FakeSlack) -> tuple[int, Message]:
+    """A new order in the database, posted on the board the way the ordering desk posts it."""
+    order = await new_order(db)
+    assert order.id is not None
+    async with db.session() as session:
+        shop = await session.get(Shop, order.shop_id)
+        assert shop is not None
+        staff_order = StaffOrder(
+            order_id=order.id,
+            shop_id=order.shop_id,
+            shop_name=shop.name,
+            slack_channel=shop.slack_channel,
+            status=order.status,
+            lines=(),
+            total=order.total,
+            payment_method="급식카드",
+            customer="민지",
+            created_at=order.created_at,
+        )
+        ref = await board.post(staff_order)
+        assert ref is not None
+        await OrderingRepository(session).set_staff_ref(order.id, ref)
+    channel, _, ts = ref.rpartition("|")
+    return order.id, slack.messages[(channel, ts)]
+
+
+def the_channel(client: TestClient) -> SlackChannel:
+    return next(
+        route.handler.__self__  # type: ignore[union-attr]
+        for route in client.app.router.routes()  # type: ignore[union-attr]
+        if route.resource is not None and route.resource.canonical == "/slack/events"
+    )
+
+
+async def order_status(db: Database, order_id: int) -> tuple[str, str | None, list[str]]:
+    """(status, reject reason, texts of the customer's order_status notices)."""
+    async with db.session() as session:
+        order = await session.get(Order, order_id)
+        found = await session.exec(select(Notification).where(Notification.kind == "order_status"))
+        texts = [notice.text for notice in found.all() if notice.payload.get("order_id") == order_id]
+    assert order is not None
+    return order.status, order.reject_reason, texts
+
+
+async def test_reject_asks_for_the_reason_and_the_customer_is_told_it(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database
+) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    order_id, message = await placed_order(db, the_channel(client).board, slack)
+
+    assert (await deliver(client, button_press("order_reject", order_id, message)))[0] == 200
+    (opened,) = await slack.wait_for("views.open")
+    assert opened.params["trigger_id"] == "1.2.U0STAFF"
+    (view,) = slack.views
+    assert view["title"]["text"] == "주문 거절" and json.loads(view["private_metadata"])["order_id"] == order_id
+    shown = json.dumps(view["blocks"], ensure_ascii=False)
+    assert all(reason in shown for reason in REJECT_REASONS) and "plain_text_input" in shown
+    assert (await order_status(db, order_id))[0] == "placed", "nothing changes until the reason is given"
+
+    status, text = await deliver(client, view_submission(view, choice="재료가 떨어졌어요"))
+    assert status == 200 and "errors" not in text
+    await slack.wait_for("chat.update")
+    status_now, reason, notices = await order_status(db, order_id)
+    assert (status_now, reason) == ("rejected", "재료가 떨어졌어요")
+    (notice,) = notices
+    assert "사유: 재료가 떨어졌어요" in notice
+    assert "재료가 떨어졌어요" in json.dumps(message.blocks, ensure_ascii=False) and "거절함" in message.text
+    assert message.blocks[-1]["type"] != "actions", "no buttons left under a rejected order"
+    assert not slack.calls_to("chat.postEphemeral")
+
+
+async def test_a_typed_reason_is_trimmed_and_wins_over_the_choice(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database
+) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    order_id, message = await placed_order(db, the_channel(client).board, slack)
+    await deliver(client, button_press("order_reject", order_id, message))
+    (view,) = [call.params["view"] for call in await slack.wait_for("views.open")]
+    typed = "  오늘은   불고기 패티가 다 떨어졌어요. " + "죄송해요 " * 60
+    await deliver(client, view_submission(view, choice="곧 마감이에요", typed=typed))
+    await slack.wait_for("chat.update")
+    _, reason, _ = await order_status(db, order_id)
+    assert reason is not None and reason.startswith("오늘은 불고기 패티가 다 떨어졌어요.") and len(reason) == 200
+
+
+async def test_an_empty_form_is_answered_in_the_modal(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database
+) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    order_id, message = await placed_order(db, the_channel(client).board, slack)
+    await deliver(client, button_press("order_reject", order_id, message))
+    (view,) = [call.params["view"] for call in await slack.wait_for("views.open")]
+    status, text = await deliver(client, view_submission(view, typed="   "))
+    assert status == 200
+    answer = json.loads(text)
+    assert answer["response_action"] == "errors"
+    assert answer["errors"]["reject_choice"] == "거절 사유를 고르거나 직접 적어 주세요."
+    await asyncio.sleep(0.1)
+    assert (await order_status(db, order_id))[:2] == ("placed", None)
+    assert not slack.calls_to("chat.update")
+
+
+async def test_a_second_rejection_is_refused_politely_and_changes_nothing(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database
+) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    order_id, message = await placed_order(db, the_channel(client).board, slack)
+    # Both staff members open the form before either submits it.
+    await deliver(client, button_press("order_reject", order_id, message))
+    await deliver(client, button_press("order_reject", order_id, message, user="U0OTHER"))
+    first, second = [call.params["view"] for call in await slack.wait_for("views.open", 2)]
+    await deliver(client, view_submission(first, choice="주문이 너무 많아요"))
+    await slack.wait_for("chat.update")
+
+    status, text = await deliver(client, view_submission(second, choice="곧 마감이에요", user="U0OTHER"))
+    assert status == 200
+    refusal = json.loads(text)["errors"]["reject_choice"]
+    assert refusal.startswith(f"주문 #{order_id}") and refusal.endswith(" 이미 거절된 주문이라 거절할 수 없어요.")
+    # A click on a board that has not refreshed yet is answered privately instead of opening the form again.
+    await deliver(client, button_press("order_reject", order_id, message, user="U0OTHER"))
+    (notice,) = await slack.wait_for("chat.postEphemeral")
+    assert notice.params["user"] == "U0OTHER" and "이미 거절된 주문" in notice.params["text"]
+    await asyncio.sleep(0.1)
+    _, reason, notices = await order_status(db, order_id)
+    assert reason == "주문이 너무 많아요" and len(notices) == 1
+    assert len(slack.views) == 2 and len(slack.calls_to("chat.update")) == 1
+
+
+async def test_an_accepted_order_cannot_be_rejected_from_the_form(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database
+) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    order_id, message = await placed_order(db, the_channel(client).board, slack)
+    await deliver(client, button_press("order_reject", order_id, message))
+    (view,) = [call.params["view"] for call in await slack.wait_for("views.open")]
+    await deliver(client, button_press("order_accept", order_id, message, user="U0OTHER"))
+    await slack.wait_for("chat.update")
+    status, text = await deliver(client, view_submission(view, choice="곧 마감이에요"))
+    assert status == 200 and "이미 수락된 주문이라 거절할 수 없어요" in json.loads(text)["errors"]["reject_choice"]
+    assert (await order_status(db, order_id))[:2] == ("accepted", None)
+
+
+async def test_an_expired_trigger_is_answered_privately(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database
+) -> None:
+    client = await client_for(make_client, tmp_path, slack)
+    order_id, message = await placed_order(db, the_channel(client).board, slack)
+    slack.expired_triggers.add("1.2.U0STAFF")
+    await deliver(client, button_press("order_reject", order_id, message))
+    (notice,) = await slack.wait_for("chat.postEphemeral")
+    assert "다시 눌러 주세요" in notice.params["text"] and not slack.views
+    assert (await order_status(db, order_id))[0] == "placed"

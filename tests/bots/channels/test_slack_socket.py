@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -17,8 +18,17 @@ from click.testing import CliRunner
 from bots.app import CHANNELS_KEY
 from bots.cli import main
 from bots.settings import SettingsError
+from storage.database import Database
 from tests.bots.channels.conftest import ClientFactory, Scripted, ScriptedEngine, channel_settings, slack_settings
-from tests.bots.channels.test_slack import SHOP_CHANNEL, deliver, mention
+from tests.bots.channels.test_slack import (
+    SHOP_CHANNEL,
+    deliver,
+    mention,
+    order_status,
+    placed_order,
+    the_channel,
+    view_submission,
+)
 from tests.fakes import slack_api
 from tests.fakes.slack_api import event_callback
 from tests.fakes.slack_socket import APP_TOKEN, FakeSlackSocket
@@ -98,6 +108,40 @@ async def test_an_order_button_reaches_the_order_desk(
     assert await socket_slack.wait_ack(envelope) == {"envelope_id": envelope}
     (notice,) = await socket_slack.wait_for("chat.postEphemeral")
     assert notice.params["text"] == "주문 #999999을(를) 찾지 못했어요."
+
+
+async def test_an_order_is_rejected_with_a_reason_through_the_modal(
+    socket_slack: FakeSlackSocket, make_client: ClientFactory, tmp_path: Path, db: Database
+) -> None:
+    client = await socket_client(make_client, tmp_path, socket_slack)
+    await socket_slack.wait_connected()
+    order_id, message = await placed_order(db, the_channel(client).board, socket_slack)
+    press = {
+        "type": "block_actions",
+        "user": {"id": "U0STAFF"},
+        "team": {"id": slack_api.TEAM_ID},
+        "channel": {"id": message.channel},
+        "actions": [{"action_id": "order_reject", "value": str(order_id), "type": "button"}],
+        "trigger_id": "1.2.3",
+        "api_app_id": "A0KKINI",
+        "token": "unused",
+    }
+    await socket_slack.wait_ack(await socket_slack.send_interaction(press))
+    (opened,) = await socket_slack.wait_for("views.open")
+    view = opened.params["view"]
+
+    def submitted(**answers: str) -> dict[str, Any]:
+        """The payload itself: over Socket Mode it is not form-encoded."""
+        payload: dict[str, Any] = json.loads(dict(parse_qsl(view_submission(view, **answers)))["payload"])
+        return payload
+
+    empty = await socket_slack.send_interaction(submitted())
+    assert (await socket_slack.wait_ack(empty))["payload"]["response_action"] == "errors"
+    chosen = await socket_slack.send_interaction(submitted(choice="곧 마감이에요"))
+    assert await socket_slack.wait_ack(chosen) == {"envelope_id": chosen}
+    await socket_slack.wait_for("chat.update")
+    status, reason, notices = await order_status(db, order_id)
+    assert (status, reason) == ("rejected", "곧 마감이에요") and "곧 마감이에요" in notices[0]
 
 
 async def test_the_http_route_works_alongside_and_shares_the_deduplication(
