@@ -371,6 +371,14 @@ async def order_status(db: Database, order_id: int) -> tuple[str, str | None, li
     return order.status, order.reject_reason, texts
 
 
+async def reject_form_opened(client: TestClient, slack: FakeSlack, db: Database) -> tuple[int, Message, dict[str, Any]]:
+    """A placed order whose 거절 button staff pressed: its id, its message on the board and the form that opened."""
+    order_id, message = await placed_order(db, the_channel(client).board, slack)
+    await deliver(client, button_press("order_reject", order_id, message))
+    (view,) = [call.params["view"] for call in await slack.wait_for("views.open")]
+    return order_id, message, view
+
+
 async def test_reject_asks_for_the_reason_and_the_customer_is_told_it(
     make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database
 ) -> None:
@@ -402,9 +410,7 @@ async def test_a_typed_reason_is_trimmed_and_wins_over_the_choice(
     make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database
 ) -> None:
     client = await client_for(make_client, tmp_path, slack)
-    order_id, message = await placed_order(db, the_channel(client).board, slack)
-    await deliver(client, button_press("order_reject", order_id, message))
-    (view,) = [call.params["view"] for call in await slack.wait_for("views.open")]
+    order_id, _, view = await reject_form_opened(client, slack, db)
     typed = "  오늘은   불고기 패티가 다 떨어졌어요. " + "죄송해요 " * 60
     await deliver(client, view_submission(view, choice="곧 마감이에요", typed=typed))
     await slack.wait_for("chat.update")
@@ -416,9 +422,7 @@ async def test_an_empty_form_is_answered_in_the_modal(
     make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database
 ) -> None:
     client = await client_for(make_client, tmp_path, slack)
-    order_id, message = await placed_order(db, the_channel(client).board, slack)
-    await deliver(client, button_press("order_reject", order_id, message))
-    (view,) = [call.params["view"] for call in await slack.wait_for("views.open")]
+    order_id, _, view = await reject_form_opened(client, slack, db)
     status, text = await deliver(client, view_submission(view, typed="   "))
     assert status == 200
     answer = json.loads(text)
@@ -459,9 +463,7 @@ async def test_an_accepted_order_cannot_be_rejected_from_the_form(
     make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, db: Database
 ) -> None:
     client = await client_for(make_client, tmp_path, slack)
-    order_id, message = await placed_order(db, the_channel(client).board, slack)
-    await deliver(client, button_press("order_reject", order_id, message))
-    (view,) = [call.params["view"] for call in await slack.wait_for("views.open")]
+    order_id, message, view = await reject_form_opened(client, slack, db)
     await deliver(client, button_press("order_accept", order_id, message, user="U0OTHER"))
     await slack.wait_for("chat.update")
     status, text = await deliver(client, view_submission(view, choice="곧 마감이에요"))
