@@ -11,7 +11,7 @@ from dialogue.messages import Button
 from dialogue.turn import Handler, Reply, TurnContext
 from knowledge.answers import compose_answer
 from knowledge.followups import suggest
-from knowledge.types import FaqEntry, Hit, Searcher
+from knowledge.types import FaqEntry, Hit, Searcher, SearchResult
 
 PAYLOAD_PREFIX = "faq:"
 """Buttons that ask an entry by its id; the engine routes them here (dialogue.engine.FAQ_PREFIX)."""
@@ -52,10 +52,7 @@ class FaqHandler:
         payload = ctx.message.payload or ""
         if payload.startswith(PAYLOAD_PREFIX) and payload.removeprefix(PAYLOAD_PREFIX) in self.source.entries:
             return self.answer(self.source.entries[payload.removeprefix(PAYLOAD_PREFIX)], ctx)
-        history = self.history(ctx)
-        result = self.source.searcher.search(ctx.text, k=5, history=history)
-        follow_up = result.query != ctx.text and ctx.session.slots.get("faq_entry") is not None
-        ctx.session.slots["faq_query"] = result.query
+        result, follow_up = self._search(ctx)
         if result.hits and not result.in_scope and follow_up:
             # "다른 방법은 없어?" right after an answered question belongs to that question's topic.
             return self.answer(self.source.entries[result.hits[0].entry_id], ctx)
@@ -84,12 +81,17 @@ class FaqHandler:
         ("다른 방법은 없어?", "그건 얼마나 걸려?"), whatever the intent reading said; None otherwise."""
         users = [turn for turn in ctx.session.turns if turn.role == "user"]
         if not users or users[-1].intent != "faq" or ctx.session.slots.get("faq_entry") is None:
-            return None
-        result = self.source.searcher.search(ctx.text, k=5, history=self.history(ctx))
-        if result.query == ctx.text or not result.hits:
+            return None  # no FAQ answer to follow up on: spare the search
+        result, follow_up = self._search(ctx)
+        if not follow_up or not result.hits:
             return None  # the search did not read the message as a follow-up: it stands on its own
-        ctx.session.slots["faq_query"] = result.query
         return self.answer(self.source.entries[result.hits[0].entry_id], ctx)
+
+    def _search(self, ctx: TurnContext) -> tuple[SearchResult, bool]:
+        """The search with the earlier questions, and whether it read the message as a follow-up of the last
+        answered entry (the history rewrote the query)."""
+        result = self.source.searcher.search(ctx.text, k=5, history=self.history(ctx))
+        return result, result.query != ctx.text and ctx.session.slots.get("faq_entry") is not None
 
     def history(self, ctx: TurnContext) -> list[str]:
         """The user's earlier questions this search should read (FAQ turns only, for the meal assistant)."""
