@@ -5,11 +5,19 @@ Every external base URL is a setting so that tests point the real clients at loc
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from dialogue.settings import AnthropicSettings, GeminiSettings, OpenAISettings, RouterSettings
 from jobs.settings import CardIssuerSettings, JobsSettings, NotifySettings
@@ -18,6 +26,15 @@ from storage.settings import DatabaseSettings, RedisSettings, SampleDataSettings
 
 ENV_PREFIX = "KKINI_"
 ENV_NESTED_DELIMITER = "__"
+
+EMPTY_MEANS_NONE = "empty_means_none"
+"""The ``json_schema_extra`` key of a field whose empty variable is a value, None, rather than unset.
+
+An empty variable counts as unset, so the default applies. A field whose description gives the empty value a meaning
+of its own ("empty means none": no quiet hours, no spending cap) carries ``json_schema_extra={"empty_means_none":
+True}`` (the sections spell the key out: they do not import this package); for it an empty variable sets None, and,
+like any value, outranks the sources below its own (an empty variable in the environment beats a value in .env).
+"""
 
 
 class ServerSettings(BaseModel):
@@ -145,9 +162,66 @@ class Settings(BaseSettings):
     notify: NotifySettings = NotifySettings()
     jobs: JobsSettings = JobsSettings()
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The usual order (arguments, environment, .env, secret files), each source of variables preceded by the
+        empty values it holds for the fields marked EMPTY_MEANS_NONE, which it drops itself."""
+        env_file = dotenv_settings.env_file if isinstance(dotenv_settings, DotEnvSettingsSource) else None
+        env_empty = EnvSettingsSource(settings_cls, env_ignore_empty=False).env_vars
+        dotenv_empty = DotEnvSettingsSource(settings_cls, env_file=env_file, env_ignore_empty=False).env_vars
+        return (
+            init_settings,
+            EmptyMeansNoneSource(settings_cls, env_empty),
+            env_settings,
+            EmptyMeansNoneSource(settings_cls, dotenv_empty),
+            dotenv_settings,
+            file_secret_settings,
+        )
+
     @property
     def database_url(self) -> str:
         return self.database.resolved_url(self.data_dir)
+
+
+def empty_means_none_fields(model: type[BaseModel], within: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """The location, such as ('notify', 'quiet_hours'), of every field of ``model`` marked EMPTY_MEANS_NONE."""
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from empty_means_none_fields(annotation, (*within, name))
+        elif isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get(EMPTY_MEANS_NONE) is True:
+            yield (*within, name)
+
+
+class EmptyMeansNoneSource(PydanticBaseSettingsSource):
+    """None for every field marked EMPTY_MEANS_NONE whose variable is present but empty in ``variables``.
+
+    ``variables`` are the raw variables of one source (names lower-cased, empty values kept), e.g. the environment.
+    """
+
+    def __init__(self, settings_cls: type[BaseSettings], variables: Mapping[str, str | None]) -> None:
+        super().__init__(settings_cls)
+        self._variables = variables
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ looks up the marked fields, nested ones included
+
+    def __call__(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for location in empty_means_none_fields(self.settings_cls):
+            if self._variables.get(env_name(location).lower()) == "":
+                section = data
+                for part in location[:-1]:
+                    section = section.setdefault(part, {})
+                section[location[-1]] = None
+        return data
 
 
 class SettingsError(Exception):

@@ -15,7 +15,9 @@ class PricingFields(BaseModel):
     daily_cap_usd: float | None = Field(
         default=5.0,
         ge=0,
-        description="most this provider may spend per day (Asia/Seoul) in USD; then traffic moves on; unset: no cap",
+        description="most this provider may spend per day (Asia/Seoul) in USD; then traffic moves on; "
+        "empty means no cap",
+        json_schema_extra={"empty_means_none": True},
     )
 
 

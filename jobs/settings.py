@@ -47,9 +47,10 @@ class NotifySettings(BaseModel):
     """``KKINI_NOTIFY__*``: user notifications."""
 
     low_balance_won: int = Field(default=5000, ge=0, description="low-balance threshold in won")
-    quiet_hours: str = Field(
+    quiet_hours: str | None = Field(
         default="21:00-08:00",
         description="HH:MM-HH:MM in Asia/Seoul when pushes wait; empty means none",
+        json_schema_extra={"empty_means_none": True},
     )
     low_balance_repeat_hours: float = Field(
         default=24.0, gt=0, le=24 * 30, description="at most one low-balance notice per card within this many hours"
@@ -77,15 +78,15 @@ class NotifySettings(BaseModel):
 
     @field_validator("quiet_hours")
     @classmethod
-    def _quiet_hours_format(cls, value: str) -> str:
-        value = value.strip()
+    def _quiet_hours_format(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
         if value and not _QUIET_HOURS.match(value):
             raise ValueError("expected HH:MM-HH:MM (24-hour clock, e.g. 21:00-08:00) or an empty value")
-        return value
+        return value or None
 
     def quiet_window(self) -> tuple[time, time] | None:
         """The quiet window as (start, end) local times, or None when there is none."""
-        match = _QUIET_HOURS.match(self.quiet_hours)
+        match = _QUIET_HOURS.match(self.quiet_hours or "")
         if not match:
             return None
         h1, m1, h2, m2 = (int(group) for group in match.groups())

@@ -34,7 +34,8 @@ def test_nested_sections_read_from_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("KKINI_TELEGRAM__TOKEN", "123:abc")
     monkeypatch.setenv("KKINI_TELEGRAM__API_BASE_URL", "http://127.0.0.1:9999")
     monkeypatch.setenv("KKINI_ROUTER__ORDER", "offline, gemini")
-    monkeypatch.setenv("KKINI_NOTIFY__QUIET_HOURS", "")
+    monkeypatch.setenv("KKINI_SLACK__BOT_TOKEN", "")
+    monkeypatch.setenv("KKINI_NOTIFY__LOW_BALANCE_WON", "")
     settings = load_settings()
     assert settings.data_dir == tmp_path / "state"
     assert settings.database_url == "postgresql+asyncpg://kkini@db:5432/kkini"
@@ -44,7 +45,8 @@ def test_nested_sections_read_from_the_environment(monkeypatch: pytest.MonkeyPat
     assert settings.telegram.api_base_url == "http://127.0.0.1:9999"
     assert settings.router.providers() == ["gemini", "offline"]
     # An empty value falls back to the default rather than turning a feature on with an empty key.
-    assert settings.notify.quiet_hours == "21:00-08:00"
+    assert settings.slack.bot_token is None
+    assert settings.notify.low_balance_won == 5000
 
 
 def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
