@@ -134,3 +134,18 @@ def _next_opening(
 
 def _at(day: date, minute: int) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=SEOUL) + timedelta(minutes=minute)
+
+
+def sold_at(available_from: int | None, available_until: int | None, at: datetime) -> bool:
+    """Whether a menu item with these selling hours (minutes after local midnight) is sold at ``at``.
+
+    Both unset: whenever the shop is open. One unset: from midnight, or until midnight. ``available_until`` past
+    1440 runs into the next morning, as a shop's ``closes_at`` does.
+    """
+    if available_from is None and available_until is None:
+        return True
+    local = local_time(at)
+    minute = local.hour * 60 + local.minute
+    start = available_from or 0
+    end = MINUTES_PER_DAY if available_until is None else available_until
+    return start <= minute < end or minute < end - MINUTES_PER_DAY

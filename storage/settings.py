@@ -51,10 +51,6 @@ class SampleDataSettings(BaseModel):
     """``KKINI_SAMPLE__*``: the sample data written on first start."""
 
     load_on_start: bool = Field(default=True, description="load the sample data when the database is empty")
-    burger_dir: Path = Field(
-        default=Path("../shared/data/burger"),
-        description="folder with the burger chain's products.csv, set_items.csv, menu_categories.csv",
-    )
     seed: int = Field(default=20251, description="random seed of the generated sample data")
 
 

@@ -101,7 +101,12 @@ class OrderLine(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True, ondelete="CASCADE")
-    menu_item_id: int = Field(foreign_key="menu_items.id")
+    menu_item_id: int | None = Field(
+        default=None,
+        foreign_key="menu_items.id",
+        ondelete="SET NULL",
+        description="the menu item ordered; None once the shop's menu no longer has it (the line keeps its name)",
+    )
     name: str = Field(max_length=120)
     quantity: int = Field(ge=1)
     unit_price: int = Field(ge=0, description="base price plus option deltas, won")

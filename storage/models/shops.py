@@ -100,6 +100,9 @@ class ShopClosure(SQLModel, table=True):
 
 
 class MenuItem(SQLModel, table=True):
+    """One thing a shop sells. ``available_from`` / ``available_until`` bound the hours it is sold within the shop's
+    opening hours (both unset: whenever the shop is open); ``sold_out`` is what staff mark by hand."""
+
     __tablename__ = "menu_items"
     __table_args__ = (Index("ix_menu_items_shop_price", "shop_id", "price"),)
 
@@ -115,6 +118,15 @@ class MenuItem(SQLModel, table=True):
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     sold_out: bool = Field(default=False)
     external_code: str | None = Field(default=None, max_length=40)
+    category: str | None = Field(
+        default=None, max_length=20, description="the menu's own section as the shop names it: 세트, 버거, 음료 ..."
+    )
+    available_from: int | None = Field(
+        default=None, ge=0, le=1440, description="minutes after local midnight from which it is sold (breakfast)"
+    )
+    available_until: int | None = Field(
+        default=None, ge=0, le=2880, description="minutes after local midnight until which it is sold; may pass 1440"
+    )
 
 
 class SetComponent(SQLModel, table=True):
