@@ -32,9 +32,13 @@ class DatabaseSettings(BaseModel):
 
 
 class RedisSettings(BaseModel):
-    """``KKINI_REDIS__*``: the key-value store; unset means the in-process store."""
+    """``KKINI_REDIS__*``: the key-value store; without a URL, the embedded SQLite store in the data dir."""
 
-    url: str | None = Field(default=None, description="Redis URL; unset means the in-process store")
+    url: str | None = Field(
+        default=None,
+        description="Redis URL; unset means the embedded SQLite store, kv.sqlite3 in the data dir, "
+        "shared by every kkini process on the machine",
+    )
     key_prefix: str = Field(default="kkini:", description="prefix of every key this deployment writes")
 
     @field_validator("url")
@@ -45,6 +49,10 @@ class RedisSettings(BaseModel):
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("expected a URL starting with redis://, rediss:// or unix://")
         return value
+
+    def sqlite_path(self, data_dir: Path) -> Path:
+        """The file of the embedded store, used when no Redis URL is set."""
+        return data_dir / "kv.sqlite3"
 
 
 class SampleDataSettings(BaseModel):

@@ -57,9 +57,9 @@ COUPONS: tuple[CouponSpec, ...] = (
     CouponSpec("KK-CHINESE-1000", "중식 1,000원 할인", FIXED, 1000, None, 7000, _CAT, "중식", -5, 30),
     CouponSpec("KK-DOSIRAK-500", "도시락 500원 할인", FIXED, 500, None, 4000, _CAT, "도시락", -20, 10, active=False),
     CouponSpec(
-        "KK-BURGERIA-1000", "버거리아 세트 1,000원 할인", FIXED, 1000, None, 6000, _SHOP, BURGER_SHOP_KEY, -7, 30
+        "KK-DUNDEUN-1000", "든든버거 세트 1,000원 할인", FIXED, 1000, None, 6000, _SHOP, BURGER_SHOP_KEY, -7, 30
     ),
-    CouponSpec("KK-BURGERIA-15P", "버거리아 15% 할인", RATE, 15, 2000, 8000, _SHOP, BURGER_SHOP_KEY, -1, 2),
+    CouponSpec("KK-DUNDEUN-15P", "든든버거 15% 할인", RATE, 15, 2000, 8000, _SHOP, BURGER_SHOP_KEY, -1, 2),
     CouponSpec("KK-GN-BUNSIK-500", "{shop} 500원 할인", FIXED, 500, None, 3000, _SHOP, "seoul-gangnam/분식", -3, 27),
     CouponSpec("KK-MP-HANSIK-1000", "{shop} 1,000원 할인", FIXED, 1000, None, 7000, _SHOP, "seoul-mapo/한식", -3, 27),
     CouponSpec("KK-CC-BUNSIK-10P", "{shop} 10% 할인", RATE, 10, 1000, 4000, _SHOP, "chuncheon/분식", -3, 27),

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from storage.models import utcnow
 from storage.sample.areas import AREAS, PLACES, place_rows
-from storage.sample.burger import BURGER_SHOP_KEY, burger_shop, missing_files
+from storage.sample.burger import BURGER_SHOP_KEY, burger_shop
 from storage.sample.coupons import COUPONS, coupon_areas, coupon_seeds
 from storage.sample.people import DEMO_USERS, PROGRAMS, card_id, console_id, program_rows, user_seeds
 from storage.sample.rows import SampleData
@@ -25,14 +25,11 @@ def generate_sample_data(
 
     Dates that matter relative to the present (coupon windows, today's spending, closed days, overrides) are placed
     around ``now`` (default: the current time, truncated to the minute); "today" is the date in Asia/Seoul. The
-    burger shop is read from ``settings.burger_dir``; without that folder a warning is logged and it is left out.
+    burger shop that takes orders (`storage.sample.burger`) comes first.
     """
     moment = (now or utcnow()).replace(second=0, microsecond=0)
     today = moment.astimezone(SEOUL).date()
-    shops = generate_shops(settings.seed, moment, today)
-    burger = burger_shop(settings.burger_dir, moment)
-    if burger is not None:
-        shops.insert(0, burger)
+    shops = [burger_shop(moment), *generate_shops(settings.seed, moment, today)]
     coupons = coupon_seeds(shops, moment)
     users = user_seeds(settings.seed, card_hash_key, coupons, coupon_areas(coupons, shops), moment, today)
     return SampleData(
@@ -41,7 +38,6 @@ def generate_sample_data(
         shops=shops,
         coupons=coupons,
         users=users,
-        burger_loaded=burger is not None,
     )
 
 
@@ -59,13 +55,12 @@ class SampleKeys:
 
 def sample_keys(settings: SampleDataSettings) -> SampleKeys:
     """The keys ``generate_sample_data(settings, ...)`` produces; cheap enough to check before generating."""
-    burger = not missing_files(settings.burger_dir)
     shops = [shop_key(area, index) for area in AREAS for index in range(1, area.shop_count + 1)]
     return SampleKeys(
         programs=[str(program["code"]) for program in PROGRAMS],
         places=[place.name for place in PLACES],
-        shops=[BURGER_SHOP_KEY, *shops] if burger else shops,
-        coupons=[spec.code for spec in COUPONS if burger or spec.target != BURGER_SHOP_KEY],
+        shops=[BURGER_SHOP_KEY, *shops],
+        coupons=[spec.code for spec in COUPONS],
         console_ids=[console_id(number) for number in range(1, DEMO_USERS + 1)],
         card_ids=[card_id(number) for number in range(1, DEMO_USERS + 1)],
     )

@@ -40,7 +40,6 @@ from storage.models import (
     UserCoupon,
     utcnow,
 )
-from storage.sample.burger import BURGER_SHOP_KEY
 from storage.sample.generate import SampleKeys, generate_sample_data, sample_keys
 from storage.sample.people import identity_row
 from storage.sample.rows import SAMPLE_SOURCE, Row, SampleData, ShopSeed
@@ -74,8 +73,6 @@ class LoadReport:
     inserted: dict[str, int]
     """Rows inserted per table (every table the loader writes, zero included)."""
     elapsed_s: float
-    burger_loaded: bool
-    """False when the burger catalogue folder was missing and the burger shop was left out."""
     generated: dict[str, int] = field(default_factory=dict)
     """Rows the generator produced per table, whether or not they were already present; empty on the fast path."""
 
@@ -98,7 +95,7 @@ async def load_sample_data(
         elapsed = round(time.perf_counter() - started, 4)
         logger.info("sample data already present (checked in %.3f s)", elapsed)
         inserted = {str(model.__tablename__): 0 for model in _MODELS}
-        return LoadReport(inserted=inserted, elapsed_s=elapsed, burger_loaded=BURGER_SHOP_KEY in keys.shops)
+        return LoadReport(inserted=inserted, elapsed_s=elapsed)
     data = generate_sample_data(settings, card_hash_key, now=now)
     try:
         inserted = await insert_sample_data(db, data, now=now)
@@ -109,7 +106,6 @@ async def load_sample_data(
     report = LoadReport(
         inserted=inserted,
         elapsed_s=round(time.perf_counter() - started, 4),
-        burger_loaded=data.burger_loaded,
         generated=data.counts(),
     )
     logger.info("sample data: %d rows inserted in %.2f s", report.total_inserted, report.elapsed_s)

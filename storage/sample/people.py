@@ -80,7 +80,7 @@ _PREFERENCES: dict[int, dict[str, Any]] = {
 _NOT_ONBOARDED = (20, 35, 55)
 _NO_COUPONS = (20, 55)
 _NO_LOW_BALANCE_NOTICE = (4, 43)
-_BURGERIA_COUPONS = ("KK-BURGERIA-1000", "KK-BURGERIA-15P")
+_BURGER_SHOP_COUPONS = ("KK-DUNDEUN-1000", "KK-DUNDEUN-15P")
 
 
 def console_id(number: int) -> str:
@@ -150,11 +150,11 @@ def _wallet(
     if number in _NO_COUPONS:
         return []
     area = home_area(number)
-    local = [c.code for c in coupons if areas[c.code] == area and c.code not in _BURGERIA_COUPONS]
+    local = [c.code for c in coupons if areas[c.code] == area and c.code not in _BURGER_SHOP_COUPONS]
     general = [c.code for c in coupons if areas[c.code] is None and c.code != "KK-WELCOME-1000"]
     codes = ["KK-WELCOME-1000", *rng.sample(general, rng.randint(1, 4)), *rng.sample(local, min(len(local), 1))]
     if area == "seoul-gangnam" and rng.random() < 0.5:
-        codes.extend(code for code in _BURGERIA_COUPONS if code in areas)
+        codes.extend(code for code in _BURGER_SHOP_COUPONS if code in areas)
     wallet: list[WalletEntry] = []
     for code in dict.fromkeys(codes):
         issued = now - timedelta(days=rng.randrange(1, 25), hours=rng.randrange(24))

@@ -11,26 +11,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from storage.set_menus import ChangeRuleSeed, ComponentSeed
+
 Row = dict[str, Any]
+
+__all__ = [
+    "SAMPLE_SOURCE",
+    "ChangeRuleSeed",
+    "ComponentSeed",
+    "CouponSeed",
+    "Row",
+    "SampleData",
+    "ShopSeed",
+    "UserSeed",
+    "WalletEntry",
+]
 
 SAMPLE_SOURCE = "sample"
 """``Shop.source`` of every generated shop; with ``source_key`` it identifies the shop across loads."""
-
-
-@dataclass(frozen=True, slots=True)
-class ComponentSeed:
-    set_index: int
-    component_index: int
-    quantity: int = 1
-    is_default: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeRuleSeed:
-    from_index: int
-    to_index: int
-    price_delta: int
-    allow_discount: bool = False
 
 
 @dataclass(slots=True)
@@ -86,7 +84,6 @@ class SampleData:
     shops: list[ShopSeed]
     coupons: list[CouponSeed]
     users: list[UserSeed]
-    burger_loaded: bool
 
     def counts(self) -> dict[str, int]:
         """Rows per table that loading into an empty database inserts (wallets of coupons that exist)."""
