@@ -11,6 +11,7 @@ from bots.cli.nlu import eval_group, nlu
 from bots.cli.providers import providers
 from bots.cli.root import main
 from bots.cli.serve import serve
+from bots.cli.shop import shop
 
 eval_group.add_command(faq_eval, name="faq")
 for command in (serve, chat, config, db, data, cards, users, nlu, eval_group, knowledge, providers):
@@ -18,5 +19,6 @@ for command in (serve, chat, config, db, data, cards, users, nlu, eval_group, kn
 for command in (jobs, worker, dev, demo):
     main.add_command(command)
 main.add_command(cart)
+main.add_command(shop)
 
 __all__ = ["main"]
