@@ -30,9 +30,16 @@ def particle(word: str, with_final: str, without_final: str) -> str:
 
 
 def ro(word: str) -> str:
-    """으로/로: "분식으로", "치킨으로", "피자로"; ㄹ 받침 takes 로 ("서울로")."""
-    if word and "가" <= word[-1] <= "힣" and (ord(word[-1]) - 0xAC00) % 28 == 8:
-        return word + "로"
+    """으로/로: "분식으로", "치킨으로", "피자로"; ㄹ 받침 takes 로 ("서울로", "사이다 (L)로", "1로")."""
+    for char in reversed(word.strip()):
+        if "가" <= char <= "힣":
+            if (ord(char) - 0xAC00) % 28 == 8:
+                return word + "로"
+            break
+        if char in "178" or char in "Ll":
+            return word + "로"
+        if char.isalnum():
+            break
     return particle(word, "으로", "로")
 
 

@@ -202,7 +202,9 @@ class CartFirstHandler:
                 return target is None or _in_cart(ctx, target)
             case phrases.Change(splits=splits):
                 cart = load_cart(ctx.session.slots)
-                menu = await self.order.carts.catalogue.menu(cart.shop_id) if cart.shop_id is not None else None
+                menu = (
+                    await self.order.carts.catalogue.menu(cart.shop_id, ctx.now) if cart.shop_id is not None else None
+                )
                 return menu is not None and any(menu.find(target).item is not None for _, target in splits)
             case phrases.More() | phrases.SetQuantity() | phrases.Revert() | phrases.ToSingle() | phrases.ToSet():
                 return True

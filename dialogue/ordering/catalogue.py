@@ -4,7 +4,8 @@ component, toppings, sold-out flags, and finding a product by what the user call
 A component changes only within its group (a side for a side, a drink for a drink); the charge is the price
 difference, never negative, unless the shop wrote a rule for the change (``component_change_rules``), whose delta
 then applies (negative only where the rule allows a discount). ``OrderCatalogue`` keeps the menus in memory for a
-short while; checkout always re-reads prices and sold-out flags from the database.
+short while; checkout always re-reads prices and sold-out flags from the database. An item sold only at some hours
+(breakfast) cannot be ordered outside them: `ShopMenu.at` gives the menu as it stands at a moment.
 """
 
 from __future__ import annotations
@@ -13,18 +14,21 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from dialogue.ordering.matching import (
     EXACT,
     MIN_SCORE,
     ProductMatcher,
     compact,
+    size_of,
     split_variant,
     variant_of,
     without_variant_words,
 )
 from storage.database import Database
+from storage.hours import sold_at
 from storage.models import MenuKind
 from storage.repositories.ordering import OrderingRepository, ShopMenuRows
 
@@ -53,9 +57,17 @@ class MenuEntry:
     kind: str
     group: str | None
     sold_out: bool
+    """Cannot be ordered now: marked sold out, or (``off_hours``) outside the hours it is sold."""
     family: str
     """The name without its bracketed variant: "양념감자" for "양념감자 (칠리)"."""
     variant: str | None
+    size: str | None = None
+    """The variant as a size, whatever the menu calls it ("M" for "미디움", "M" or "보통"); None for a flavour."""
+    hours: tuple[int, int] | None = None
+    """(from, until) minutes after local midnight when it is sold only then."""
+    off_hours: bool = False
+    """Sold out only because it is not sold at this hour (see `ShopMenu.at`)."""
+    category: str | None = None
 
     @property
     def is_set(self) -> bool:
@@ -64,6 +76,11 @@ class MenuEntry:
     @property
     def is_topping(self) -> bool:
         return self.kind == MenuKind.TOPPING
+
+    def is_variant(self, wanted: str) -> bool:
+        """Whether this is the variant ``wanted`` names: the same size however written, or the same flavour."""
+        size = size_of(wanted)
+        return self.size == size if size is not None else self.variant == wanted
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,16 +119,43 @@ class ShopMenu:
     components: dict[int, tuple[Component, ...]]
     """Set id -> its default components."""
     rules: dict[tuple[int, int], Rule]
-    matcher: ProductMatcher = field(init=False, repr=False)
+    matcher: ProductMatcher = field(default=None, repr=False)  # type: ignore[assignment]
+    """Built from the names when not given (a view at another hour shares its menu's)."""
     _families: dict[str, list[MenuEntry]] = field(init=False, repr=False)
+    _views: dict[frozenset[int], ShopMenu] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        brand = _brand_words(self.shop_name, self.items.values())
-        self.matcher = ProductMatcher({item.id: item.name for item in self.items.values()}, brand)
+        if self.matcher is None:
+            brand = _brand_words(self.shop_name, self.items.values())
+            self.matcher = ProductMatcher({item.id: item.name for item in self.items.values()}, brand)
         families: dict[str, list[MenuEntry]] = {}
         for item in sorted(self.items.values(), key=lambda entry: entry.id):
             families.setdefault(_family_key(item), []).append(item)
         self._families = families
+
+    def at(self, moment: datetime) -> ShopMenu:
+        """The menu as it can be ordered at ``moment``: items outside their selling hours are sold out (and
+        ``off_hours``). Views are kept per set of such items, so a lookup rebuilds nothing."""
+        off = frozenset(
+            item.id for item in self.items.values() if item.hours is not None and not sold_at(*item.hours, moment)
+        )
+        if not off:
+            return self
+        view = self._views.get(off)
+        if view is None:
+            items = {
+                item_id: replace(item, sold_out=True, off_hours=not item.sold_out) if item_id in off else item
+                for item_id, item in self.items.items()
+            }
+            components = {
+                set_id: tuple(Component(items[part.item.id], part.quantity) for part in parts)
+                for set_id, parts in self.components.items()
+            }
+            view = ShopMenu(
+                self.shop_id, self.shop_name, self.slack_channel, items, components, self.rules, self.matcher
+            )
+            self._views[off] = view
+        return view
 
     def family(self, item: MenuEntry) -> list[MenuEntry]:
         return self._families.get(_family_key(item), [item])
@@ -213,7 +257,7 @@ class ShopMenu:
         for variant in (wanted, preferred):
             if variant is not None:
                 for item in family:
-                    if item.variant == variant:
+                    if item.is_variant(variant):
                         return item
         available = [item for item in family if not item.sold_out]
         return (available or family)[0]
@@ -223,7 +267,8 @@ def _named_in(query: str, family: list[MenuEntry]) -> str | None:
     """The variant of ``family`` that the query names by its label ("양념감자 칠리" -> "칠리")."""
     said = compact(query)
     for item in family:
-        if item.variant and compact(item.variant) in said:
+        # A one-letter size ("M") would be found inside any word; sizes are read by `variant_of` instead.
+        if item.variant and len(compact(item.variant)) > 1 and compact(item.variant) in said:
             return item.variant
     return None
 
@@ -253,7 +298,24 @@ def build_menu(rows: ShopMenuRows) -> ShopMenu:
     for row in rows.items:
         assert row.id is not None
         family, variant = split_variant(row.name)
-        items[row.id] = MenuEntry(row.id, row.name, row.price, row.kind, row.group, row.sold_out, family, variant)
+        hours = (
+            None
+            if row.available_from is None and row.available_until is None
+            else (row.available_from or 0, 1440 if row.available_until is None else row.available_until)
+        )
+        items[row.id] = MenuEntry(
+            row.id,
+            row.name,
+            row.price,
+            row.kind,
+            row.group,
+            row.sold_out,
+            family,
+            variant,
+            size=size_of(variant) if variant else None,
+            hours=hours,
+            category=row.category,
+        )
     components: dict[int, list[Component]] = {}
     for component in rows.components:
         if component.is_default and component.component_item_id in items:
@@ -286,7 +348,12 @@ class OrderCatalogue:
     def invalidate(self) -> None:
         self._menus = None
 
-    async def menus(self) -> dict[int, ShopMenu]:
+    async def menus(self, at: datetime | None = None) -> dict[int, ShopMenu]:
+        """Every ordering shop's menu, as it can be ordered ``at`` that moment (None: whatever the hour)."""
+        menus = await self._all()
+        return menus if at is None else {shop_id: menu.at(at) for shop_id, menu in menus.items()}
+
+    async def _all(self) -> dict[int, ShopMenu]:
         menus = self._menus
         if menus is not None and self.clock() - self._loaded < self.ttl_s:
             return menus
@@ -301,10 +368,11 @@ class OrderCatalogue:
             logger.debug("ordering catalogue: %d shops", len(self._menus))
             return self._menus
 
-    async def menu(self, shop_id: int) -> ShopMenu | None:
-        return (await self.menus()).get(shop_id)
+    async def menu(self, shop_id: int, at: datetime | None = None) -> ShopMenu | None:
+        menu = (await self._all()).get(shop_id)
+        return menu if menu is None or at is None else menu.at(at)
 
-    async def refreshed(self, menu: ShopMenu, item_ids: Iterable[int]) -> ShopMenu:
+    async def refreshed(self, menu: ShopMenu, item_ids: Iterable[int], at: datetime) -> ShopMenu:
         """``menu``, or a freshly loaded one when any of the items changed price or sold out since it was read.
 
         Staff mark items sold out from Slack, possibly on another replica; one small query per order turn sees it
@@ -317,7 +385,7 @@ class OrderCatalogue:
             rows = await OrderingRepository(session).items(wanted)
         for item_id, row in rows.items():
             known = menu.items.get(item_id)
-            if known is None or known.sold_out != row.sold_out or known.price != row.price:
+            if known is None or (known.sold_out and not known.off_hours) != row.sold_out or known.price != row.price:
                 self.invalidate()
-                return await self.menu(menu.shop_id) or menu
+                return await self.menu(menu.shop_id, at) or menu
         return menu

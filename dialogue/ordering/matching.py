@@ -31,6 +31,9 @@ EDIT_DISTANCE_KEYS = 8
 
 SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "포테이토": ("감자튀김", "감튀", "감자", "후렌치후라이", "프렌치프라이", "프라이", "감자칩"),
+    "감자튀김": ("감튀", "감자", "포테이토", "후렌치후라이", "프렌치프라이", "프라이"),
+    "제로콜라": ("콜라제로", "제로", "제로슈거콜라", "제로코크"),
+    "데리야끼": ("데리", "데리야키"),
     "콜라": ("코카콜라", "펩시", "펩시콜라", "코크"),
     "사이다": ("칠성사이다", "스프라이트"),
     "제로슈거콜라": ("제로콜라", "콜라제로", "제로"),
@@ -50,10 +53,11 @@ GENERIC_HEADS = ("버거", "토핑")
 """Head words people leave out: "불고기 세트" for "불고기버거 세트", "치즈 추가" for "치즈토핑"."""
 
 VARIANT_WORDS: Mapping[str, tuple[str, ...]] = {
-    "미디움": ("미디움", "미디엄", "m", "보통", "중간", "레귤러"),
-    "라지": ("라지", "l", "큰거", "큰걸", "큰", "대", "빅", "사이즈업"),
+    "S": ("s", "스몰", "작은", "작은거", "작은걸"),
+    "M": ("m", "미디움", "미디엄", "보통", "중간", "레귤러", "중"),
+    "L": ("l", "라지", "큰거", "큰걸", "큰", "대", "빅", "사이즈업", "라아지"),
 }
-"""Size variants as written in brackets, and how people say them."""
+"""Sizes, however a menu writes them in brackets ("(M)", "(미디움)", "(대)") and however people say them."""
 
 
 def compact(text: str) -> str:
@@ -105,8 +109,17 @@ def split_variant(name: str) -> tuple[str, str | None]:
     return " ".join(base.split()), found.group(1).strip() or None
 
 
+def size_of(label: str) -> str | None:
+    """The size a menu's bracketed label or one word names ("미디움" -> "M", "L" -> "L"), or None for a flavour."""
+    said = compact(label)
+    for size, words in VARIANT_WORDS.items():
+        if said in words:
+            return size
+    return None
+
+
 def variant_of(text: str) -> str | None:
-    """The size a query names ("라지", "큰 거", "L"), as the menu writes it, or None."""
+    """The size a query names ("라지", "큰 거", "L") as "S", "M" or "L", or None."""
     words = set(text.lower().split()) | {compact(text)}
     for variant, said in VARIANT_WORDS.items():
         if words & set(said):

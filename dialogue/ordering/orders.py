@@ -29,7 +29,7 @@ from dialogue.ordering.staff import StaffBoard, StaffOrder, StaffOrderLine
 from dialogue.tools.base import ToolResult
 from dialogue.turn import Reply, TurnContext
 from storage.database import Database
-from storage.hours import OpenState, local_time, open_state
+from storage.hours import OpenState, local_time, open_state, sold_at
 from storage.models import MenuItem, Order, OrderLine, OrderStatus, Shop, User, utcnow
 from storage.repositories import ShopRepository
 from storage.repositories.ordering import OrderingRepository
@@ -100,7 +100,7 @@ class OrderDesk:
         cart = load_cart(ctx.session.slots)
         if cart.empty or cart.shop_id is None:
             return await self._nothing_to_order(ctx)
-        menu = await self.catalogue.menu(cart.shop_id)
+        menu = await self.catalogue.menu(cart.shop_id, ctx.now)
         checked = await self._check(cart, ctx.now)
         if checked is None or not checked.shop.accepts_orders:
             return failure(f"{cart.shop_name}은 지금 끼니로 주문을 받지 않아요.", "shop takes no orders")
@@ -178,7 +178,7 @@ class OrderDesk:
             hours_known=shop.hours_known,
         )
         menu = await self.catalogue.menu(shop.id)
-        sold_out = [line for line in cart.lines if any(_gone(items.get(i)) for i in line.item_ids())]
+        sold_out = [line for line in cart.lines if any(_gone(items.get(i), now) for i in line.item_ids())]
         repriced = False
         for line in cart.lines:
             current = items.get(line.item_id)
@@ -392,8 +392,9 @@ async def _staff_view(session: AsyncSession, order: Order) -> StaffOrder:
     return _staff_order(order, await OrderingRepository(session).lines(order.id or 0), shop, customer)
 
 
-def _gone(item: MenuItem | None) -> bool:
-    return item is None or item.sold_out
+def _gone(item: MenuItem | None, now: datetime) -> bool:
+    """Not orderable at ``now``: no longer on the menu, sold out, or outside the hours it is sold."""
+    return item is None or item.sold_out or not sold_at(item.available_from, item.available_until, now)
 
 
 def _options(line: CartLine) -> list[dict[str, Any]]:

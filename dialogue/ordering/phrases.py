@@ -47,7 +47,7 @@ _INSTEAD = re.compile(
     r"(?P<source>[가-힣A-Za-z0-9()]+)\s*대신(?:에)?\s+(?P<target>[가-힣A-Za-z0-9() ]+?)(?:으로|로)?\s*(?:$|[,.]|주세요|줘|해|바꿔|변경)"
 )
 _STRONG_VERB = re.compile(r"바꿔|바꾸|변경|교체")
-_VARIANT_TAILS = frozenset({"라지", "미디움", "미디엄", "l", "m"})
+_VARIANT_TAILS = frozenset({"라지", "미디움", "미디엄", "스몰", "l", "m", "s"})
 _TOPIC = re.compile(r"^(?P<word>[가-힣A-Za-z0-9()]+?)(?:은|는|을|를)$")
 _NOT_A_NAME = re.compile(
     r"^(?:이대|그대|이걸|그걸|저걸|이거|그거|이것|그것|뭘|뭐|어떤\s*거|어떤\s*걸|아무거나|사이즈|포장|매장)$"

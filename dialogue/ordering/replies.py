@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dialogue.korean import particle, won
+from dialogue.korean import hhmm, particle, won
 from dialogue.messages import Button
 from dialogue.ordering.cart import Cart, CartLine
 from dialogue.ordering.catalogue import MenuEntry, ShopMenu
@@ -101,4 +101,17 @@ def choose_buttons(items: tuple[MenuEntry, ...] | list[MenuEntry], quantity: int
 
 
 def sold_out_text(item: MenuEntry) -> str:
+    if item.off_hours and item.hours is not None:
+        return f"{particle(item.name, '은', '는')} {selling_hours(item.hours)}에만 팔아서 지금은 주문할 수 없어요."
     return f"{particle(item.name, '은', '는')} 지금 품절이에요."
+
+
+def availability(item: MenuEntry) -> str:
+    """What a product line adds after the price: " (품절)", " (07:00~10:30에만 팔아요)" or nothing."""
+    if item.off_hours and item.hours is not None:
+        return f" ({selling_hours(item.hours)}에만 팔아요)"
+    return " (품절)" if item.sold_out else ""
+
+
+def selling_hours(hours: tuple[int, int]) -> str:
+    return f"{hhmm(hours[0])}~{hhmm(hours[1])}"

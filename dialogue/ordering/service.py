@@ -92,7 +92,7 @@ class CartService:
     ) -> ShopMenu | ToolResult:
         """The menu the order is for: the cart's shop, a shop named, the one chosen before in this session, a
         recommended one that takes orders, or the only ordering shop that sells ``product``; else a question."""
-        menus = await self.catalogue.menus()
+        menus = await self.catalogue.menus(ctx.now)
         if not menus:
             return failure("지금은 끼니로 주문을 받는 가게가 없어요.", "no shop takes orders")
         cart = load_cart(ctx.session.slots)
@@ -142,7 +142,7 @@ class CartService:
         found = menu.find(query)
         if found.item is not None:
             item = found.item
-            status = " (품절)" if item.sold_out else ""
+            status = replies.availability(item)
             text = f"{item.name}{status}: {won(item.price)}.{replies.set_contents(menu, item)}"
             if found.variants:
                 text += " 다른 선택: " + ", ".join(f"{v.name} {won(v.price)}" for v in found.variants) + "."
@@ -190,7 +190,7 @@ class CartService:
         if isinstance(cart, ToolResult):
             return cart
         named = (menu.find(request.product).item for request in requests)
-        menu = await self.catalogue.refreshed(menu, {item.id for item in named if item is not None})
+        menu = await self.catalogue.refreshed(menu, {item.id for item in named if item is not None}, ctx.now)
         texts: list[str] = []
         buttons: tuple[Button, ...] = ()
         added: list[int] = []
@@ -267,7 +267,7 @@ class CartService:
         if item.is_set and not request.changes:
             text += replies.set_contents(menu, item)
         if found.variants and not item.is_set:
-            text += " 다른 선택: " + ", ".join(v.variant or v.name for v in found.variants) + "."
+            text += " 다른 선택: " + ", ".join(_variant_choice(item, v) for v in found.variants) + "."
         return Added(" ".join([text, *notes]), line.line_id, buttons)
 
     def _merge_or_add(self, cart: Cart, item: MenuEntry, quantity: int, *, bare: bool) -> CartLine:
@@ -477,7 +477,7 @@ class CartService:
         cart = load_cart(ctx.session.slots)
         if cart.empty or cart.shop_id is None:
             return cart, None
-        return cart, await self.catalogue.menu(cart.shop_id)
+        return cart, await self.catalogue.menu(cart.shop_id, ctx.now)
 
     def _lines_for(self, cart: Cart, line_ref: int | str | None) -> list[CartLine]:
         """The lines a request without a clear line may mean: the one touched last first, then newest first."""
@@ -616,7 +616,7 @@ def _resize(menu: ShopMenu, line: CartLine, slots: list[tuple[MenuEntry, MenuEnt
     done: list[str] = []
     total = 0
     for default, current in slots:
-        bigger = next((item for item in menu.family(current) if item.variant == size and not item.sold_out), None)
+        bigger = next((item for item in menu.family(current) if item.is_variant(size) and not item.sold_out), None)
         delta = menu.change_delta(default, bigger) if bigger is not None and menu.changeable(default) else None
         if bigger is None or delta is None:
             continue
@@ -680,6 +680,13 @@ def names_match(said: str, *names: str) -> bool:
     """Whether ``said`` names one of ``names`` (fuzzy, as the product matcher reads it)."""
     scored = ProductMatcher(dict(enumerate(names))).score(said)
     return bool(scored) and scored[0].score >= 0.6
+
+
+def _variant_choice(chosen: MenuEntry, other: MenuEntry) -> str:
+    """Another size by its name and price difference ("사이다 (L) +300원"), another flavour by its label ("치즈")."""
+    if other.size is not None or not other.variant:
+        return f"{other.name} {_signed(other.price - chosen.price)}"
+    return other.variant
 
 
 def _signed(amount: int) -> str:
