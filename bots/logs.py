@@ -8,6 +8,8 @@ import logging
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, SecretStr
@@ -92,17 +94,38 @@ class TextFormatter(logging.Formatter):
         return f"{line} [turn {turn_id}]" if turn_id else line
 
 
+# A log file is rotated at this size, the newest few kept: a console left running does not fill the disk.
+LOG_FILE_MAX_BYTES = 5 * 1024 * 1024
+LOG_FILE_BACKUPS = 3
+
+
 class _KkiniHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
     """The handler ``configure_logging`` installs, told apart from handlers others added (a test runner's)."""
 
 
-def configure_logging(level: str, log_format: str, secrets: Iterable[str] = ()) -> None:
-    """Send every record to stderr in ``log_format`` (json or text); calling it again replaces only its own handler."""
+class _KkiniFileHandler(RotatingFileHandler):
+    """The file ``configure_logging`` writes to instead of stderr, rotated at LOG_FILE_MAX_BYTES."""
+
+
+def configure_logging(level: str, log_format: str, secrets: Iterable[str] = (), *, file: Path | None = None) -> None:
+    """Send every record to stderr in ``log_format`` (json or text); calling it again replaces only its own handler.
+
+    Given ``file``, records go there instead, as JSON lines, and so do the warnings libraries would print on stderr:
+    for a command whose terminal belongs to a conversation.
+    """
     redact = Redactor(secrets)
-    handler = _KkiniHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(redact) if log_format == "json" else TextFormatter(redact))
+    handler: logging.Handler
+    if file is None:
+        handler = _KkiniHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter(redact) if log_format == "json" else TextFormatter(redact))
+    else:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = _KkiniFileHandler(file, maxBytes=LOG_FILE_MAX_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8")
+        handler.setFormatter(JsonFormatter(redact))
     root = logging.getLogger()
-    for old in [existing for existing in root.handlers if isinstance(existing, _KkiniHandler)]:
+    for old in [existing for existing in root.handlers if isinstance(existing, _KkiniHandler | _KkiniFileHandler)]:
         root.removeHandler(old)
+        old.close()
     root.addHandler(handler)
     root.setLevel(level)
+    logging.captureWarnings(file is not None)

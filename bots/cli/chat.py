@@ -8,18 +8,33 @@ import sys
 import click
 
 from bots.app import running_dialogue, running_services
-from bots.cli.root import settings_from
+from bots.cli.root import log_path, settings_from
 from bots.console import ConsoleConversation, prompt_lines, run
 from bots.settings import Settings
+
+LOG_FILE = "chat.log"
 
 
 @click.command()
 @click.option("--user", default="demo01", show_default=True, help="console user id (demo01 ... demo60 hold cards)")
 @click.option("--assistant", type=click.Choice(["meal", "seller"]), default="meal", show_default=True)
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    metavar="LEVEL",
+    help=f"log to stderr at LEVEL (DEBUG, INFO, WARNING, ERROR) instead of into <data_dir>/logs/{LOG_FILE}",
+)
 @click.pass_context
-def chat(ctx: click.Context, user: str, assistant: str) -> None:
-    """Talk to kkini; reads stdin lines when not a terminal and prints one reply block per line."""
-    settings = settings_from(ctx)
+def chat(ctx: click.Context, user: str, assistant: str, log_level: str | None) -> None:
+    """Talk to kkini; reads stdin lines when not a terminal and prints one reply block per line.
+
+    The terminal shows only the conversation: logs go to a file, named once on stderr, unless --log-level asks for
+    them on stderr.
+    """
+    log_file = None if log_level else LOG_FILE
+    settings = settings_from(ctx, log_level=log_level, log_file=log_file)
+    if log_file:
+        click.echo(f"logs: {log_path(settings, log_file)}", err=True)
     asyncio.run(_chat(settings, user.strip(), assistant))
 
 

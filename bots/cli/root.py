@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -25,8 +26,12 @@ def main(ctx: click.Context) -> None:
     ctx.ensure_object(dict)
 
 
-def settings_from(ctx: click.Context) -> Settings:
-    """Read the settings once per invocation; an invalid value stops with a message naming the variable."""
+def settings_from(ctx: click.Context, *, log_level: str | None = None, log_file: str | None = None) -> Settings:
+    """Read the settings once per invocation; an invalid value stops with a message naming the variable.
+
+    The first call also sets up logging: at ``log_level`` (else KKINI_LOG_LEVEL), to stderr in KKINI_LOG_FORMAT, or,
+    given ``log_file`` (a name such as ``chat.log``), into ``log_path(settings, log_file)`` as JSON lines.
+    """
     if "settings" not in ctx.obj:
         try:
             ctx.obj["settings"] = load_settings()
@@ -37,11 +42,17 @@ def settings_from(ctx: click.Context) -> Settings:
         log_format = loaded.log_format
         if log_format == "auto":
             log_format = "text" if sys.stderr.isatty() else "json"
-        configure_logging(loaded.log_level, log_format, secrets_of(loaded))
+        file = log_path(loaded, log_file) if log_file else None
+        configure_logging(log_level or loaded.log_level, log_format, secrets_of(loaded), file=file)
         # Every command migrates on start; alembic's per-step INFO lines are noise there.
         logging.getLogger("alembic").setLevel(logging.WARNING)
     settings: Settings = ctx.obj["settings"]
     return settings
+
+
+def log_path(settings: Settings, name: str) -> Path:
+    """Where a command that keeps its logs off the terminal writes them: ``<data_dir>/logs/<name>``."""
+    return settings.data_dir / "logs" / name
 
 
 def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
