@@ -24,9 +24,11 @@ from dialogue.nlu.understander import OfflineNLU
 from dialogue.ordering.catalogue import OrderCatalogue, ShopMenu
 from dialogue.ordering.staff import StaffOrder
 from storage.database import Database
+from storage.importers.burger_menu import import_menu
 from storage.kv import InProcessStore
 from storage.migrate import upgrade
 from storage.sample import load_sample_data
+from storage.sample.burger import BURGER_SHOP_KEY
 from storage.settings import SampleDataSettings
 from tests.dialogue.conftest import KEY
 
@@ -46,21 +48,35 @@ class RecordingBoard:
         self.updated.append(order)
 
 
-async def _build(path: Path, burger_dir: Path) -> None:
+async def _build(path: Path, menu_dir: Path | None) -> None:
+    """The sample data; with ``menu_dir``, the sample burger shop's menu replaced by the chain menu there."""
     db = Database(f"sqlite+aiosqlite:///{path}")
     try:
         await upgrade(db.engine)
-        await load_sample_data(db, SampleDataSettings(burger_dir=burger_dir), KEY)
+        await load_sample_data(db, SampleDataSettings(), KEY)
+        if menu_dir is not None:
+            await import_menu(db, menu_dir, BURGER_SHOP_KEY)
     finally:
         await db.close()
 
 
-@pytest.fixture(scope="session")
-def sample_db_file(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Path:
-    path = tmp_path_factory.mktemp("ordering") / "template.db"
+def _template(tmp_path_factory: pytest.TempPathFactory, name: str, menu_dir: Path | None) -> Path:
+    path = tmp_path_factory.mktemp("ordering") / name
     with ThreadPoolExecutor(1) as pool:  # its own loop: session fixtures run outside the tests' loops
-        pool.submit(asyncio.run, _build(path, shared_dir / "data" / "burger")).result()
+        pool.submit(asyncio.run, _build(path, menu_dir)).result()
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """kkini's own sample data: 든든버거 강남역점 takes the orders."""
+    return _template(tmp_path_factory, "template.db", None)
+
+
+@pytest.fixture(scope="session")
+def imported_menu_db_file(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Path:
+    """The sample data with the shared burger chain's menu (../shared/data/burger) imported into the burger shop."""
+    return _template(tmp_path_factory, "imported.db", shared_dir / "data" / "burger")
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +113,16 @@ class OrderingApp:
     board: RecordingBoard
 
 
+@asynccontextmanager
+async def app_over(
+    folder: Path, template: Path, knowledge_dir: Path, nlu: OfflineNLU, kiwi: Kiwi
+) -> AsyncIterator[OrderingApp]:
+    board = RecordingBoard()
+    async with copied_services(folder, template, knowledge_dir) as services:
+        async with running_dialogue(services, nlu=nlu, kiwi=kiwi, staff_board=board) as engine:
+            yield OrderingApp(services, engine, board)
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def ordering_app(
     tmp_path_factory: pytest.TempPathFactory,
@@ -106,23 +132,45 @@ async def ordering_app(
     kiwi: Kiwi,
 ) -> AsyncIterator[OrderingApp]:
     """One engine for a module's conversations (building one takes seconds); each conversation has its own user."""
-    board = RecordingBoard()
-    async with copied_services(tmp_path_factory.mktemp("app"), sample_db_file, knowledge_dir) as services:
-        async with running_dialogue(services, nlu=offline_nlu, kiwi=kiwi, staff_board=board) as engine:
-            yield OrderingApp(services, engine, board)
+    async with app_over(tmp_path_factory.mktemp("app"), sample_db_file, knowledge_dir, offline_nlu, kiwi) as app:
+        yield app
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def imported_ordering_app(
+    tmp_path_factory: pytest.TempPathFactory,
+    imported_menu_db_file: Path,
+    knowledge_dir: Path,
+    offline_nlu: OfflineNLU,
+    kiwi: Kiwi,
+) -> AsyncIterator[OrderingApp]:
+    """`ordering_app` over the burger shop selling the imported chain menu."""
+    folder = tmp_path_factory.mktemp("imported-app")
+    async with app_over(folder, imported_menu_db_file, knowledge_dir, offline_nlu, kiwi) as app:
+        yield app
+
+
+def _read_menu(db_file: Path) -> ShopMenu:
+    async def read() -> ShopMenu:
+        db = Database(f"sqlite+aiosqlite:///{db_file}")
+        try:
+            menus = await OrderCatalogue(db).menus()
+        finally:
+            await db.close()
+        [menu] = menus.values()
+        return menu
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, read()).result()
 
 
 @pytest.fixture(scope="session")
 def burger_menu(sample_db_file: Path) -> ShopMenu:
     """The sample burger shop's menu, read once (for property tests that need no database of their own)."""
+    return _read_menu(sample_db_file)
 
-    async def read() -> ShopMenu:
-        db = Database(f"sqlite+aiosqlite:///{sample_db_file}")
-        try:
-            menus = await OrderCatalogue(db).menus()
-        finally:
-            await db.close()
-        return next(iter(menus.values()))
 
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, read()).result()
+@pytest.fixture(scope="session")
+def imported_burger_menu(imported_menu_db_file: Path) -> ShopMenu:
+    """The burger shop's menu after the chain menu was imported into it."""
+    return _read_menu(imported_menu_db_file)

@@ -1,20 +1,27 @@
 """Ordering conversations written as scripts: each step is what the user says (or which button they press) and
 the cart expected after it, line by line, with the total in won.
 
-A cart line reads ``"리아 불고기버거 세트 x1 / 양념감자 (어니언) / 사이다 (미디움)"``: the product and quantity, then
+A cart line reads ``"불고기버거 세트 x1 / 양념감자 (칠리) / 사이다 (M)"``: the product and quantity, then
 each component it was changed to (``/``) and each extra (``+``).
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlmodel import col, select
 
 from dialogue.engine import DialogueEngine
 from dialogue.messages import Button, Final, IncomingMessage, QuickReplies, ReplyEvent
 from dialogue.ordering.cart import Cart, load_cart
 from dialogue.session import SessionStore
+from storage.database import Database
 from storage.kv import KeyValueStore
+from storage.models import MenuItem, Order, Shop
+from storage.repositories import UserRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +102,31 @@ class Conversation:
             assert cart.total == sum(line.total for line in cart.lines)
             if step.says is not None:
                 assert step.says in final.text, context
+
+
+async def orders_of(db: Database, user: str) -> list[Order]:
+    """The console user's orders, oldest first."""
+    async with db.session() as session:
+        found = await UserRepository(session).by_identity("console", user)
+        assert found is not None
+        statement = select(Order).where(Order.user_id == found.id).order_by(col(Order.id))
+        return list((await session.exec(statement)).all())
+
+
+@asynccontextmanager
+async def sold_out(db: Database, name: str) -> AsyncIterator[None]:
+    """The burger shop's item marked sold out (as staff would, in the database only) for the block, then available."""
+
+    async def mark(value: bool) -> None:
+        async with db.session() as session:
+            burger_shop = select(Shop.id).where(col(Shop.accepts_orders).is_(True))
+            statement = select(MenuItem).where(MenuItem.name == name, col(MenuItem.shop_id).in_(burger_shop))
+            item = (await session.exec(statement)).one()
+            item.sold_out = value
+            session.add(item)
+
+    await mark(True)
+    try:
+        yield
+    finally:
+        await mark(False)

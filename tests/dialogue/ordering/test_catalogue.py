@@ -1,5 +1,6 @@
-"""The burger shop's catalogue: finding products by what people call them, option changes priced by the rules,
-and (hypothesis) cart totals that always equal the sum of their lines and option differences."""
+"""The burger shop's catalogue: finding products by what people call them, option changes priced by the rules
+(the price difference, never negative, unless the shop wrote a discount), and (hypothesis) cart totals that always
+equal the sum of their lines and option differences."""
 
 from __future__ import annotations
 
@@ -16,23 +17,32 @@ from dialogue.ordering.service import ChangeRequest, apply_change
 @pytest.mark.parametrize(
     ("said", "found"),
     [
-        ("불고기버거 세트", "리아 불고기버거 세트"),
-        ("불고기 세트", "리아 불고기버거 세트"),
-        ("불고기벼거 세트", "리아 불고기버거 세트"),
-        ("불고기버거세트", "리아 불고기버거 세트"),
-        ("감튀", "포테이토 (미디움)"),
-        ("감자튀김 라지", "포테이토 (라지)"),
-        ("양념감자", "양념감자 (어니언)"),
-        ("양념 감자 칠리", "양념감자 (칠리)"),
-        ("양념감지", "양념감자 (어니언)"),
-        ("콜라", "콜라 (미디움)"),
-        ("제로콜라", "제로슈거콜라 (미디움)"),
-        ("새우버거", "리아 새우버거"),
+        ("불고기버거 세트", "불고기버거 세트"),
+        ("불고기 세트", "불고기버거 세트"),
+        ("불고기벼거 세트", "불고기버거 세트"),
+        ("불고기버거세트", "불고기버거 세트"),
+        ("감튀", "감자튀김 (M)"),
+        ("감자튀김 라지", "감자튀김 (L)"),
+        ("감튀 큰거", "감자튀김 (L)"),
+        ("양념감자", "양념감자 (칠리)"),
+        ("양념 감자 어니언", "양념감자 (어니언)"),
+        ("양념감지", "양념감자 (칠리)"),
+        ("콜라", "콜라 (M)"),
+        ("제로콜라", "제로콜라 (M)"),
+        ("콜라 제로", "제로콜라 (M)"),
+        ("사이다 L", "사이다 (L)"),
+        ("새우버거", "새우버거"),
+        ("데리버거", "데리야끼버거"),
+        ("데리야키버거", "데리야끼버거"),
+        ("한우불고기버거", "한우 불고기버거"),
         ("치즈 스틱", "치즈스틱"),
-        ("너겟", "치킨너겟"),
-        ("아아", "아이스 아메리카노"),
-        ("치즈", "치즈토핑"),
-        ("핫크리스피버거", "핫 크리스피치킨버거"),
+        ("너겟", "치킨너겟 (4조각)"),
+        ("너겟 8조각", "치킨너겟 (8조각)"),
+        ("오쥬", "오렌지주스"),
+        ("콜슬로", "코울슬로"),
+        ("베이컨", "베이컨토핑"),
+        ("계란", "계란토핑"),
+        ("매운치킨버거", "매운 치킨버거"),
     ],
 )
 def test_products_are_found_by_what_people_call_them(burger_menu: ShopMenu, said: str, found: str) -> None:
@@ -44,6 +54,10 @@ def test_several_different_products_are_choices(burger_menu: ShopMenu) -> None:
     result = burger_menu.find("버거")
     assert result.item is None and len(result.choices) >= 3
     assert all(choice.kind == "main" for choice in result.choices)
+    cheese = burger_menu.find("치즈")  # 치즈버거 and 치즈토핑 alike, until a topping is asked for
+    assert {choice.name for choice in cheese.choices} == {"치즈버거", "치즈토핑"}
+    topping = burger_menu.find("치즈", kinds=("topping",)).item
+    assert topping is not None and topping.name == "치즈토핑"
 
 
 def test_something_not_on_the_menu_is_not_found(burger_menu: ShopMenu) -> None:
@@ -63,18 +77,33 @@ def _names(menu: ShopMenu) -> dict[str, int]:
 
 def test_option_changes_cost_the_price_difference_within_a_group(burger_menu: ShopMenu) -> None:
     ids = _names(burger_menu)
-    combo = burger_menu.items[ids["리아 불고기버거 세트"]]
+    combo = burger_menu.items[ids["불고기버거 세트"]]
     line = CartLine(1, combo.id, combo.name, combo.kind, combo.price)
     assert apply_change(burger_menu, line, ChangeRequest("감자튀김", "양념감자")).done
     assert apply_change(burger_menu, line, ChangeRequest("콜라", "사이다")).done
-    assert [(c.to_name, c.delta) for c in line.changes] == [("양념감자 (어니언)", 600), ("사이다 (미디움)", 0)]
+    assert [(c.to_name, c.delta) for c in line.changes] == [("양념감자 (칠리)", 600), ("사이다 (M)", 0)]
     refused = apply_change(burger_menu, line, ChangeRequest("감자튀김", "콜라"))
     assert not refused.done and refused.relevant
-    cheaper = apply_change(burger_menu, line, ChangeRequest("감자", "코울슬로"))  # 1,900 < 2,000: never negative
+    cheaper = apply_change(burger_menu, line, ChangeRequest("감자", "코울슬로"))  # 1,800 < 2,000: never negative
     assert cheaper.done and line.changes[-1].delta == 0
     burger = apply_change(burger_menu, line, ChangeRequest("버거", "새우버거"))  # the shop wrote no burger rules
     assert not burger.done
     assert line.unit_price == combo.price  # the side is now 코울슬로 (+0), the drink 사이다 (+0)
+
+
+def test_the_shops_own_rule_makes_water_instead_of_the_cola_cheaper(burger_menu: ShopMenu) -> None:
+    ids = _names(burger_menu)
+    combo = burger_menu.items[ids["불고기버거 세트"]]
+    line = CartLine(1, combo.id, combo.name, combo.kind, combo.price)
+    water = apply_change(burger_menu, line, ChangeRequest("콜라", "생수"))
+    assert water.done and "-500원" in water.text
+    assert [(c.to_name, c.delta) for c in line.changes] == [("생수", -500)] and line.unit_price == 6400
+    assert apply_change(burger_menu, line, ChangeRequest("음료", "사이다")).done  # the rule is for water only
+    assert [(c.to_name, c.delta) for c in line.changes] == [("사이다 (M)", 0)] and line.unit_price == 6900
+    breakfast = burger_menu.items[ids["에그 불고기 머핀 세트"]]  # its drink is 우유 (1,500), no rule of the shop's
+    milk = CartLine(2, breakfast.id, breakfast.name, breakfast.kind, breakfast.price)
+    assert apply_change(burger_menu, milk, ChangeRequest("우유", "생수")).done
+    assert [(c.to_name, c.delta) for c in milk.changes] == [("생수", 0)] and milk.unit_price == 4900
 
 
 @st.composite
@@ -106,9 +135,11 @@ def test_totals_are_the_sum_of_lines_and_option_differences(burger_menu: ShopMen
         for change in line.changes:
             default, target = burger_menu.items[change.from_id], burger_menu.items[change.to_id]
             assert change.delta == burger_menu.change_delta(default, target)
-            assert change.delta >= 0 and default.group == target.group
+            assert default.group == target.group
+            rule = burger_menu.rules.get((default.id, target.id))
+            assert change.delta >= 0 or (rule is not None and rule.allow_discount)  # only 콜라 (M) -> 생수
         unit = line.base_price + sum(c.delta for c in line.changes) + sum(x.price for x in line.extras)
-        assert line.unit_price == unit and line.total == unit * line.quantity
+        assert line.unit_price == unit >= 0 and line.total == unit * line.quantity
         expected += unit * line.quantity
     assert cart.total == expected == sum(line.total for line in cart.lines)
     again = Cart.from_slot(cart.to_slot())

@@ -25,8 +25,8 @@ from tests.storage.conftest import migrated
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-async def sample_db(request: pytest.FixtureRequest, tmp_path: Path, shared_dir: Path) -> AsyncIterator[Database]:
-    settings = SampleDataSettings(burger_dir=shared_dir / "data" / "burger")
+async def sample_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    settings = SampleDataSettings()
     if request.param == "sqlite":
         async with migrated(f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}") as db:
             await load_sample_data(db, settings, KEY)
@@ -76,7 +76,7 @@ async def test_each_staff_move_reaches_the_customer_once(sample_db: Database) ->
     await desk.set_status(order.id, "picked_up", actor="slack:U1")
 
     assert (accepted.status, again.status, ready.status) == ("accepted", "accepted", "ready")
-    assert accepted.shop_name == "버거리아 강남역점" and accepted.lines[0].quantity == 1
+    assert accepted.shop_name == "든든버거 강남역점" and accepted.lines[0].quantity == 1
     assert [shown.status for shown in board.updated] == ["accepted", "ready", "picked_up"]
     sent = await notices(sample_db)
     assert [(n.kind, n.dedup_key) for n in sent] == [

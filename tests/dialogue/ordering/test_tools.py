@@ -48,8 +48,8 @@ async def test_a_model_orders_a_set_with_changes_and_checks_out(ordering_service
     ctx = await context(ordering_services, "demo07")
 
     found = await tools.call(ctx, "find_product", json.dumps({"query": "불고기 세트"}))
-    assert found.data["products"][0]["name"] == "리아 불고기버거 세트" and found.data["products"][0]["price"] == 6900
-    assert found.data["products"][0]["components"] == ["리아 불고기버거", "포테이토 (미디움)", "콜라 (미디움)"]
+    assert found.data["products"][0]["name"] == "불고기버거 세트" and found.data["products"][0]["price"] == 6900
+    assert found.data["products"][0]["components"] == ["불고기버거", "감자튀김 (M)", "콜라 (M)"]
 
     added = await tools.call(
         ctx,
@@ -62,7 +62,7 @@ async def test_a_model_orders_a_set_with_changes_and_checks_out(ordering_service
     assert added.data["cart"]["total"] == 15000 and added.data["cart"]["lines"][0]["unit_price"] == 7500
 
     changed = await tools.call(ctx, "update_item", json.dumps({"line": 1, "change": {"to": "사이다"}}))
-    assert changed.data["cart"]["lines"][0]["options"][-1] == "콜라 (미디움) → 사이다 (미디움) (+0원)"
+    assert changed.data["cart"]["lines"][0]["options"][-1] == "콜라 (M) → 사이다 (M) (+0원)"
     fewer = await tools.call(ctx, "update_item", json.dumps({"line": 1, "quantity": 1}))
     assert fewer.data["cart"]["total"] == 7500
 
@@ -84,7 +84,7 @@ async def test_over_the_limit_the_model_learns_by_how_much_and_what_to_swap(orde
     await tools.call(ctx, "add_to_cart", json.dumps({"product": "한우불고기버거 세트"}))
     over = await tools.call(ctx, "checkout", "{}")
     assert over.error is not None
-    assert (over.data["total"], over.data["spendable"], over.data["over"]) == (10200, 9500, 700)
-    assert over.data["swaps"][0] == {"change": "한우불고기버거 세트 대신 한우불고기버거 단품", "saving": 1200}
+    assert (over.data["total"], over.data["spendable"], over.data["over"]) == (10500, 9500, 1000)
+    assert over.data["swaps"][0] == {"change": "한우 불고기버거 세트 대신 한우 불고기버거 단품", "saving": 1600}
     removed = await tools.call(ctx, "remove_item", json.dumps({"product": "한우불고기버거 세트"}))
     assert removed.data["cart"]["lines"] == []
