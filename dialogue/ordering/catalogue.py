@@ -39,6 +39,8 @@ NEAR_TIE = 0.03
 CLEAR_LEAD = 0.1
 """The best product is taken without asking when it leads the next different product by this much."""
 MAX_CHOICES = 5
+BRAND_PRODUCTS = 3
+"""A leading word is taken for a chain's brand when it leads at least this many products' names."""
 
 GROUP_WORDS: dict[str, tuple[str, ...]] = {
     "side": ("사이드", "감자", "감자튀김", "감튀", "포테이토", "사이드메뉴"),
@@ -278,10 +280,22 @@ def _family_key(item: MenuEntry) -> str:
 
 
 def _brand_words(shop_name: str, items: Iterable[MenuEntry]) -> list[str]:
-    """Leading words of product names that come from the shop's name ("리아" in 버거리아): optional when said."""
+    """Leading words of product names that are optional when said: words of the shop's name ("리아" in 버거리아),
+    and a chain's brand word that leads several of its products (`BRAND_PRODUCTS`) wherever its menu is imported
+    ("리아" in 리아 불고기버거, 리아 새우버거 and 리아 더블 사각새우버거). A word whose dropping would name another
+    product is not optional: "더블" stays, since 더블 불고기버거 without it is 불고기버거."""
+    entries = list(items)
     shop = compact(shop_name)
-    firsts = {item.name.split()[0] for item in items if len(item.name.split()) > 1}
-    return [word for word in firsts if len(compact(word)) >= 2 and compact(word) in shop]
+    firsts = {item.name.split()[0] for item in entries if len(item.name.split()) > 1}
+    brands = {word for word in firsts if len(compact(word)) >= 2 and compact(word) in shop}
+    names = {compact(item.family) for item in entries}
+    rests: dict[str, list[str]] = {}
+    for item in entries:
+        words = item.family.split()
+        if not item.is_set and len(words) > 1 and len(compact(words[0])) >= 2:
+            rests.setdefault(words[0], []).append(compact(" ".join(words[1:])))
+    brands.update(word for word, rest in rests.items() if len(rest) >= BRAND_PRODUCTS and not names.intersection(rest))
+    return sorted(brands)
 
 
 def group_of_word(text: str) -> str | None:
