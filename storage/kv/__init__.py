@@ -1,9 +1,14 @@
-"""The key-value store: sessions, de-duplication, locks, rate limits and caches, in Redis or in-process."""
+"""The key-value store: sessions, de-duplication, locks, rate limits and caches.
+
+`SqliteStore` (one file shared by every kkini process on the machine) is the default, `RedisStore` the choice for
+several machines, and `InProcessStore` a fast single-process store for tests and benchmarks.
+"""
 
 from storage.kv.base import KeyTypeError, KeyValueStore, Lock, LockNotAcquired, Value, lock
 from storage.kv.factory import create_store
 from storage.kv.memory import InProcessStore
 from storage.kv.redis import RedisStore
+from storage.kv.sqlite import NotAKeyValueFile, SqliteStore
 
 __all__ = [
     "InProcessStore",
@@ -11,7 +16,9 @@ __all__ = [
     "KeyValueStore",
     "Lock",
     "LockNotAcquired",
+    "NotAKeyValueFile",
     "RedisStore",
+    "SqliteStore",
     "Value",
     "create_store",
     "lock",

@@ -1,4 +1,4 @@
-"""The key-value store contract shared by the Redis and in-process backends, and the `lock` helper."""
+"""The key-value store contract shared by the Redis, SQLite and in-process backends, and the `lock` helper."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class KeyValueStore(Protocol):
     other's keys. Values are stored as UTF-8 text. A TTL is a positive number of seconds (``ValueError``
     otherwise); ``None`` means the key never expires. An expired key behaves exactly like a missing one.
     Each operation is atomic with respect to every other caller of the same backend, other processes
-    included for Redis.
+    included for Redis and SQLite.
     """
 
     async def get(self, key: str) -> str | None:

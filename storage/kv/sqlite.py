@@ -1,0 +1,435 @@
+"""`SqliteStore`: the embedded default key-value store, one SQLite file shared by every kkini process on the machine.
+
+``kkini serve``, ``kkini worker``, ``kkini chat`` and ``kkini cart show`` open the same file at once and see one
+keyspace, and it outlives them: sessions, carts, de-duplication keys, locks and rate limits survive a restart.
+
+- **Atomic across processes.** Every operation is one statement or one ``BEGIN IMMEDIATE`` transaction, so SQLite's
+  write lock orders it against every other connection to the file. A busy file is waited for (``busy_timeout``),
+  not reported as an error.
+- **Durable against a crash of the process.** The file is in WAL mode with ``synchronous=NORMAL``: a committed
+  write survives ``kill -9`` of the writer; a power cut may lose the last commits, never the file's consistency.
+  WAL needs the file on a local disk (not a network share).
+- **Off the event loop.** Each store owns one connection on one thread of its own; a coroutine waits for its
+  statement without blocking the loop, even while another process holds the write lock.
+- **Wall-clock expiry.** Expiry times are Unix seconds from ``clock`` (tests pass a fake one), so they hold across
+  restarts and processes. An expired row reads as missing; writes sweep expired rows, at most `SWEEP_BATCH` at a
+  time and at most once per `SWEEP_EVERY_S` unless the last sweep found a full batch, through an index on expiry.
+- **Text only.** Strings are stored as text, lists as a JSON array of strings; nothing is pickled.
+
+Scaling past one machine is Redis' job (`RedisStore`); this store is for one host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from storage.kv.base import (
+    LOCK_KEY_PREFIX,
+    KeyTypeError,
+    Value,
+    check_max_length,
+    check_ttl,
+    to_text,
+)
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+APPLICATION_ID = 0x6B6B4B56  # "kkKV" in the file header: this file is a kkini key-value store
+SCHEMA_VERSION = 1  # PRAGMA user_version
+SWEEP_EVERY_S = 1.0
+SWEEP_BATCH = 500
+STRING, LIST = "string", "list"
+
+_SCHEMA = f"""
+CREATE TABLE entries (
+    key TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('{STRING}', '{LIST}')),
+    value TEXT NOT NULL,
+    expires_at REAL
+);
+CREATE INDEX entries_by_expiry ON entries (expires_at) WHERE expires_at IS NOT NULL;
+PRAGMA application_id = {APPLICATION_ID};
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+_ALIVE = "(expires_at IS NULL OR expires_at > :now)"
+_UPSERT = (
+    "INSERT INTO entries (key, kind, value, expires_at) VALUES (:key, :kind, :value, :expires_at) "
+    "ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, value = excluded.value, expires_at = excluded.expires_at"
+)
+
+
+class NotAKeyValueFile(RuntimeError):
+    """The path holds something other than a kkini key-value file (or one from a newer kkini)."""
+
+
+class _Keyspace:
+    """The synchronous core over one connection; only the store's own thread calls it."""
+
+    def __init__(self, path: Path, clock: Callable[[], float], busy_timeout: float) -> None:
+        self.clock = clock
+        self.next_sweep_at = float("-inf")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: autocommit, so each statement is its own transaction unless we BEGIN one.
+        self.conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        try:
+            _prepare(self.conn, path, busy_timeout)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def immediate(self) -> AbstractContextManager[sqlite3.Connection]:
+        return _immediate(self.conn)
+
+    def row(self, key: str) -> tuple[str, str, float | None] | None:
+        """(kind, value, expires_at) of a live key."""
+        found = self.conn.execute(
+            f"SELECT kind, value, expires_at FROM entries WHERE key = :key AND {_ALIVE}",
+            {"key": key, "now": self.clock()},
+        ).fetchone()
+        return None if found is None else (found[0], found[1], found[2])
+
+    def expiry(self, ttl: float | None) -> float | None:
+        return None if ttl is None else self.clock() + ttl
+
+    def wrote(self) -> None:
+        """Called after every write: sweep expired rows when one is due."""
+        now = self.clock()
+        if now < self.next_sweep_at:
+            return
+        try:
+            removed = self.sweep(now)
+        except sqlite3.OperationalError as error:
+            # The write itself is committed; a sweep that found the file busy is tried again on the next write.
+            logger.warning("key-value sweep skipped: %s", error)
+            return
+        if removed:
+            logger.debug("key-value sweep removed %d expired rows", removed)
+        # A full batch means more are waiting: sweep again on the next write instead of in a second.
+        self.next_sweep_at = now if removed >= SWEEP_BATCH else now + SWEEP_EVERY_S
+
+    def sweep(self, now: float | None = None) -> int:
+        """Delete up to `SWEEP_BATCH` expired rows, oldest expiry first, through the expiry index."""
+        cursor = self.conn.execute(
+            "DELETE FROM entries WHERE rowid IN "
+            "(SELECT rowid FROM entries WHERE expires_at <= :now ORDER BY expires_at LIMIT :batch)",
+            {"now": self.clock() if now is None else now, "batch": SWEEP_BATCH},
+        )
+        return cursor.rowcount
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _prepare(conn: sqlite3.Connection, path: Path, busy_timeout: float) -> None:
+    """Check that the file is ours, create the schema on first use, and switch to WAL."""
+    try:
+        application_id, version, empty = _header(conn)
+        if (application_id, version, empty) == (0, 0, True):
+            # Another process may be creating it right now: take the write lock, then look again.
+            with _immediate(conn):
+                application_id, version, empty = _header(conn)
+                if (application_id, version, empty) == (0, 0, True):
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    application_id, version = APPLICATION_ID, SCHEMA_VERSION
+    except sqlite3.DatabaseError as error:
+        if "not a database" not in str(error):
+            raise
+        raise NotAKeyValueFile(f"{path} is not a kkini key-value file: {error}") from error
+    if application_id != APPLICATION_ID:
+        raise NotAKeyValueFile(
+            f"{path} is an SQLite file of another application, not a kkini key-value file; "
+            "move it away or point the data dir elsewhere"
+        )
+    if version != SCHEMA_VERSION:
+        raise NotAKeyValueFile(f"{path} has key-value schema version {version}; this kkini reads {SCHEMA_VERSION}")
+    _switch_to_wal(conn, path, busy_timeout)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA journal_size_limit = 67108864")  # give the WAL back to the disk after a burst
+
+
+def _switch_to_wal(conn: sqlite3.Connection, path: Path, busy_timeout: float) -> None:
+    """WAL mode, which stays in the file once set; the first switch needs a moment with no other connection in it.
+
+    While other processes open a new file at the same time, the switch fails at once with "database is locked"
+    (SQLite does not wait on it), so it is tried again until the busy timeout has passed.
+    """
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        else:
+            if mode == "wal":
+                return
+            if time.monotonic() > deadline:
+                raise NotAKeyValueFile(f"{path} stays in {mode} journal mode, not WAL (is it on a network share?)")
+        time.sleep(0.005)
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction that takes the file's write lock at once, so what is read inside it stays true."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _header(conn: sqlite3.Connection) -> tuple[int, int, bool]:
+    """(application id, schema version, whether the file has no tables), read in one statement so in one snapshot."""
+    application_id, version, empty = conn.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id()), (SELECT user_version FROM pragma_user_version()), "
+        "NOT EXISTS (SELECT 1 FROM sqlite_master)"
+    ).fetchone()
+    return int(application_id), int(version), bool(empty)
+
+
+def _items(key: str, row: tuple[str, str, float | None] | None) -> list[str] | None:
+    if row is None:
+        return None
+    if row[0] != LIST:
+        raise KeyTypeError(f"{key!r} holds a string, not a list")
+    items: list[str] = json.loads(row[1])
+    return items
+
+
+def _string(key: str, row: tuple[str, str, float | None] | None) -> str | None:
+    if row is None:
+        return None
+    if row[0] != STRING:
+        raise KeyTypeError(f"{key!r} holds a list, not a string")
+    return row[1]
+
+
+class SqliteStore:
+    """A `KeyValueStore` in one SQLite file; every key is written as ``prefix + key``.
+
+    Nothing is opened until the first operation, which creates the folder, the file and its schema as needed and
+    raises `NotAKeyValueFile` for a file that is not one. ``clock`` returns Unix seconds. `close` closes the
+    connection and ends the thread; calling it again does nothing.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        prefix: str = "",
+        *,
+        clock: Callable[[], float] = time.time,
+        busy_timeout: float = 5.0,
+    ) -> None:
+        self._path = path
+        self._prefix = prefix
+        self._clock = clock
+        self._busy_timeout = busy_timeout
+        self._space: _Keyspace | None = None
+        self._closed = False
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kkini-kv")
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def _open(self) -> _Keyspace:
+        if self._space is None:
+            self._space = _Keyspace(self._path, self._clock, self._busy_timeout)
+        return self._space
+
+    async def _run(self, work: Callable[[_Keyspace], T]) -> T:
+        if self._closed:
+            raise RuntimeError(f"the key-value store at {self._path} is closed")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thread, lambda: work(self._open()))
+
+    async def sweep(self) -> int:
+        """Drop up to `SWEEP_BATCH` expired rows now; returns how many. Writes already do this as they go."""
+        return await self._run(lambda space: space.sweep())
+
+    async def get(self, key: str) -> str | None:
+        return await self._run(lambda space: _string(key, space.row(self._prefix + key)))
+
+    async def set(self, key: str, value: Value, ttl: float | None = None) -> None:
+        text, ttl = to_text(value), check_ttl(ttl)
+
+        def write(space: _Keyspace) -> None:
+            params = {"key": self._prefix + key, "kind": STRING, "value": text, "expires_at": space.expiry(ttl)}
+            space.conn.execute(_UPSERT, params)
+            space.wrote()
+
+        await self._run(write)
+
+    async def delete(self, *keys: str) -> int:
+        if not keys:
+            return 0
+        full = list(dict.fromkeys(self._prefix + key for key in keys))
+        marks = ", ".join("?" * len(full))
+
+        def remove(space: _Keyspace) -> int:
+            now = space.clock()
+            expiries = space.conn.execute(f"DELETE FROM entries WHERE key IN ({marks}) RETURNING expires_at", full)
+            return sum(1 for (expires_at,) in expiries if expires_at is None or expires_at > now)
+
+        return await self._run(remove)
+
+    async def exists(self, key: str) -> bool:
+        return await self._run(lambda space: space.row(self._prefix + key) is not None)
+
+    async def ttl(self, key: str) -> float | None:
+        def remaining(space: _Keyspace) -> float | None:
+            row = space.row(self._prefix + key)
+            return None if row is None or row[2] is None else row[2] - space.clock()
+
+        return await self._run(remaining)
+
+    async def set_if_absent(self, key: str, value: Value, ttl: float | None) -> bool:
+        text, ttl = to_text(value), check_ttl(ttl)
+
+        def claim(space: _Keyspace) -> bool:
+            # One statement: insert, or take over a row only when it has expired; rowcount says which happened.
+            cursor = space.conn.execute(
+                _UPSERT + " WHERE entries.expires_at IS NOT NULL AND entries.expires_at <= :now",
+                {
+                    "key": self._prefix + key,
+                    "kind": STRING,
+                    "value": text,
+                    "expires_at": space.expiry(ttl),
+                    "now": space.clock(),
+                },
+            )
+            space.wrote()
+            return cursor.rowcount == 1
+
+        return await self._run(claim)
+
+    async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
+        check_ttl(ttl)
+        full = self._prefix + key
+
+        def add(space: _Keyspace) -> int:
+            with space.immediate() as conn:
+                row = space.row(full)
+                current = _string(key, row)
+                if current is None:
+                    conn.execute(
+                        _UPSERT, {"key": full, "kind": STRING, "value": str(amount), "expires_at": space.expiry(ttl)}
+                    )
+                    total = amount
+                else:
+                    try:
+                        total = int(current) + amount
+                    except ValueError:
+                        raise ValueError(f"{key!r} does not hold an integer") from None
+                    conn.execute("UPDATE entries SET value = ? WHERE key = ?", (str(total), full))
+            space.wrote()
+            return total
+
+        return await self._run(add)
+
+    async def acquire_lock(self, name: str, owner: str, ttl: float) -> bool:
+        return await self.set_if_absent(LOCK_KEY_PREFIX + name, owner, check_ttl(ttl))
+
+    async def release_lock(self, name: str, owner: str) -> bool:
+        def release(space: _Keyspace) -> bool:
+            cursor = space.conn.execute(
+                f"DELETE FROM entries WHERE key = :key AND kind = '{STRING}' AND value = :owner AND {_ALIVE}",
+                {"key": self._prefix + LOCK_KEY_PREFIX + name, "owner": owner, "now": space.clock()},
+            )
+            return cursor.rowcount == 1
+
+        return await self._run(release)
+
+    async def extend_lock(self, name: str, owner: str, ttl: float) -> bool:
+        check_ttl(ttl)
+
+        def extend(space: _Keyspace) -> bool:
+            cursor = space.conn.execute(
+                f"UPDATE entries SET expires_at = :expires_at "
+                f"WHERE key = :key AND kind = '{STRING}' AND value = :owner AND {_ALIVE}",
+                {
+                    "key": self._prefix + LOCK_KEY_PREFIX + name,
+                    "owner": owner,
+                    "expires_at": space.expiry(ttl),
+                    "now": space.clock(),
+                },
+            )
+            space.wrote()
+            return cursor.rowcount == 1
+
+        return await self._run(extend)
+
+    async def lock_owner(self, name: str) -> str | None:
+        def owner(space: _Keyspace) -> str | None:
+            row = space.row(self._prefix + LOCK_KEY_PREFIX + name)
+            return row[1] if row is not None and row[0] == STRING else None
+
+        return await self._run(owner)
+
+    async def list_push(self, key: str, value: Value, max_length: int, ttl: float | None = None) -> int:
+        text, ttl = to_text(value), check_ttl(ttl)
+        check_max_length(max_length)
+        full = self._prefix + key
+
+        def push(space: _Keyspace) -> int:
+            with space.immediate() as conn:
+                row = space.row(full)
+                items = _items(key, row) or []
+                items.append(text)
+                del items[:-max_length]
+                # No ttl keeps the list's expiry; a list that was missing (or expired) starts without one.
+                expires_at = space.expiry(ttl) if ttl is not None else (row[2] if row is not None else None)
+                conn.execute(
+                    _UPSERT,
+                    {
+                        "key": full,
+                        "kind": LIST,
+                        "value": json.dumps(items, ensure_ascii=False),
+                        "expires_at": expires_at,
+                    },
+                )
+            space.wrote()
+            return len(items)
+
+        return await self._run(push)
+
+    async def list_range(self, key: str, start: int = 0, end: int = -1) -> list[str]:
+        items = await self._run(lambda space: _items(key, space.row(self._prefix + key))) or []
+        size = len(items)
+        start = max(start + size, 0) if start < 0 else start
+        end = min(end + size if end < 0 else end, size - 1)
+        return items[start : end + 1] if start <= end else []
+
+    async def list_length(self, key: str) -> int:
+        items = await self._run(lambda space: _items(key, space.row(self._prefix + key)))
+        return 0 if items is None else len(items)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        space, self._space = self._space, None
+        if space is not None:
+            await asyncio.get_running_loop().run_in_executor(self._thread, space.close)
+        self._thread.shutdown(wait=False)
