@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -75,7 +75,10 @@ class Checked:
     shop: Shop
     state: OpenState
     sold_out: list[CartLine]
+    """Lines that cannot be ordered now: an item gone from the menu, sold out, or outside its selling hours."""
     repriced: bool
+    off_hours: list[MenuItem] = field(default_factory=list)
+    """The items of those lines that are in stock but not sold at this hour (the breakfast muffin at 11:00)."""
 
 
 class OrderDesk:
@@ -107,11 +110,9 @@ class OrderDesk:
         if not checked.state.is_open:
             return failure(closed_text(cart.shop_name, checked.state, ctx.now), "shop closed", (replies.VIEW_BUTTON,))
         if checked.sold_out:
-            names = ", ".join(line.name for line in checked.sold_out)
             buttons = tuple(Button(f"{line.name} 빼기", f"{line.name} 빼줘") for line in checked.sold_out)
-            return failure(
-                f"그 사이 {particle(names, '이', '가')} 품절됐어요. 빼고 다시 주문해 주세요.", "sold out", buttons
-            )
+            error = "sold out" if len(checked.off_hours) < len(checked.sold_out) else "not sold at this hour"
+            return failure(unavailable_text(checked.sold_out, checked.off_hours), error, buttons)
         if checked.repriced:
             save_cart(ctx.session.slots, cart)
             return failure(
@@ -179,6 +180,12 @@ class OrderDesk:
         )
         menu = await self.catalogue.menu(shop.id)
         sold_out = [line for line in cart.lines if any(_gone(items.get(i), now) for i in line.item_ids())]
+        off_hours = [
+            item
+            for line in sold_out
+            for i in sorted(line.item_ids())
+            if (item := items.get(i)) is not None and not item.sold_out and _gone(item, now)
+        ]
         repriced = False
         for line in cart.lines:
             current = items.get(line.item_id)
@@ -197,7 +204,7 @@ class OrderDesk:
                     change.delta, repriced = delta, True
         if repriced:
             cart.revision += 1
-        return Checked(shop, state, sold_out, repriced)
+        return Checked(shop, state, sold_out, repriced, list({item.id: item for item in off_hours}.values()))
 
     async def _place(self, ctx: TurnContext, cart: Cart, method: str, shop: Shop) -> ToolResult:
         assert cart.shop_id is not None
@@ -395,6 +402,23 @@ async def _staff_view(session: AsyncSession, order: Order) -> StaffOrder:
 def _gone(item: MenuItem | None, now: datetime) -> bool:
     """Not orderable at ``now``: no longer on the menu, sold out, or outside the hours it is sold."""
     return item is None or item.sold_out or not sold_at(item.available_from, item.available_until, now)
+
+
+def unavailable_text(lines: Sequence[CartLine], off_hours: Sequence[MenuItem]) -> str:
+    """Why checkout stopped: the items sold only at other hours with their hours, the other lines as sold out."""
+    timed = {item.id for item in off_hours}
+    parts = [
+        f"{particle(item.name, '은', '는')} {replies.selling_hours(_hours(item))}에만 팔아서 지금은 주문할 수 없어요."
+        for item in off_hours
+    ]
+    gone = [line.name for line in lines if not line.item_ids() & timed]
+    if gone:
+        parts.insert(0, f"그 사이 {particle(', '.join(gone), '이', '가')} 품절됐어요.")
+    return " ".join([*parts, "빼고 다시 주문해 주세요."])
+
+
+def _hours(item: MenuItem) -> tuple[int, int]:
+    return (item.available_from or 0, 1440 if item.available_until is None else item.available_until)
 
 
 def _options(line: CartLine) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ cart kept in the turn's session."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 from bots.app import Services
@@ -21,24 +22,25 @@ from storage.hours import SEOUL
 from storage.repositories import UserRepository
 
 LUNCH = datetime(2026, 11, 23, 12, 30, tzinfo=SEOUL)
+BREAKFAST = datetime(2026, 11, 23, 8, 0, tzinfo=SEOUL)
 
 
-async def context(services: Services, user: str) -> TurnContext:
+async def context(services: Services, user: str, now: datetime = LUNCH) -> TurnContext:
     async with services.db.session() as session:
         found = await UserRepository(session).profile("console", user)
     assert found is not None
     person, card, program = found
     assert card is not None and program is not None
-    message = IncomingMessage("web", user, text="", received_at=LUNCH)
+    message = IncomingMessage("web", user, text="", received_at=now)
     return TurnContext(
         message,
         "",
-        LUNCH,
+        now,
         "turn",
         person,
         Session(key=f"s:{user}"),
         Understanding("", 0.0),
-        card_view(card, program, LUNCH),
+        card_view(card, program, now),
     )
 
 
@@ -88,3 +90,19 @@ async def test_over_the_limit_the_model_learns_by_how_much_and_what_to_swap(orde
     assert over.data["swaps"][0] == {"change": "한우 불고기버거 세트 대신 한우 불고기버거 단품", "saving": 1600}
     removed = await tools.call(ctx, "remove_item", json.dumps({"product": "한우불고기버거 세트"}))
     assert removed.data["cart"]["lines"] == []
+
+
+async def test_checkout_after_an_items_hours_tells_the_model_it_is_the_hour(ordering_services: Services) -> None:
+    catalogue = OrderCatalogue(ordering_services.db)
+    tools = ToolRegistry(ordering_tools(CartService(catalogue), OrderDesk(ordering_services.db, catalogue)))
+    morning = await context(ordering_services, "demo07", BREAKFAST)
+    added = await tools.call(morning, "add_to_cart", json.dumps({"product": "에그 치즈 머핀"}))
+    assert added.error is None and added.data["cart"]["total"] == 3000
+    later = replace(morning, now=LUNCH)
+    stopped = await tools.call(later, "checkout", "{}")
+    assert stopped.error == "not sold at this hour" and stopped.reply is not None
+    assert "에그 치즈 머핀은 07:00~10:30에만 팔아서 지금은 주문할 수 없어요." in stopped.reply.text
+    assert "품절" not in stopped.reply.text
+    found = await tools.call(later, "find_product", json.dumps({"query": "에그 치즈 머핀"}))
+    assert found.data["products"][0]["sold_out"] is True and found.reply is not None
+    assert "(07:00~10:30에만 팔아요)" in found.reply.text and not found.reply.quick_replies
