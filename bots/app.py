@@ -89,7 +89,7 @@ async def running_services(settings: Settings, *, migrate: bool = True) -> Async
     """Open the database and the key-value store, bring the schema to head, and close both on exit."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url, echo=settings.database.echo, pool_size=settings.database.pool_size)
-    kv = create_store(settings.redis.url, settings.redis.key_prefix)
+    kv = create_store(settings.redis.url, settings.redis.key_prefix, path=settings.redis.sqlite_path(settings.data_dir))
     try:
         if migrate:
             await upgrade(db.engine)

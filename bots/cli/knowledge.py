@@ -38,9 +38,11 @@ def knowledge_base(ctx: click.Context) -> KnowledgeBase:
     settings: Settings = settings_from(ctx)
     if "kiwi" not in ctx.obj:
         ctx.obj["kiwi"] = Kiwi()
-    return KnowledgeBase(
+    base = KnowledgeBase(
         settings.knowledge, data_dir=settings.data_dir, openai=settings.openai, analyzer=Analyzer(ctx.obj["kiwi"])
     )
+    ctx.call_on_close(base.close)  # lets a server or another command write the folder afterwards
+    return base
 
 
 def load_entries(path: str, collection: str) -> list[FaqEntry]:
@@ -85,14 +87,19 @@ def knowledge_ingest(ctx: click.Context, collection: str, path: str, rebuild: bo
     """Build or update a collection from PATH (FAQ pickle, JSONL or CSV; builtin:meal for kkini's meal FAQ).
 
     Re-ingesting is incremental: unchanged entries are kept, changed ones re-embedded, missing ones removed.
+    `--collection seller` installs the seller assistant's FAQ: a running kkini serve must be stopped first (it
+    holds the folder) and picks the collection up when it starts again.
     """
     from knowledge.corpus.errors import FaqFormatError
     from knowledge.index.embeddings import EmbeddingMismatch, EmbeddingUnavailable
+    from knowledge.index.folder_lock import KnowledgeBusy
 
     try:
         entries = load_entries(path, collection)
-        report = knowledge_base(ctx).ingest(collection, entries, rebuild=rebuild)
-    except (FaqFormatError, EmbeddingMismatch, EmbeddingUnavailable, ValueError) as error:
+        report = knowledge_base(ctx).ingest(
+            collection, entries, rebuild=rebuild, progress=lambda line: click.echo(line, err=True)
+        )
+    except (FaqFormatError, EmbeddingMismatch, EmbeddingUnavailable, KnowledgeBusy, ValueError) as error:
         raise click.ClickException(str(error)) from None
     summary = report.as_dict()
     summary["seconds"] = round(report.seconds, 2)

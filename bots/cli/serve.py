@@ -121,7 +121,7 @@ def _loading_failed(task: asyncio.Task[None], stop: asyncio.Event) -> None:
 def _print_banner(services: Services, channels: list[str], url: str, notes: dict[str, str]) -> None:
     settings = services.settings
     database = services.db.engine.url.render_as_string(hide_password=True)
-    kv = "Redis" if settings.redis.url else "in-process"
+    kv = "Redis" if settings.redis.url else f"SQLite {settings.redis.sqlite_path(settings.data_dir)}"
     click.echo(f"kkini is serving on {url}")
     click.echo(f"  database        {database}")
     click.echo(f"  key-value store {kv}")

@@ -3,13 +3,16 @@
 Each collection lives in chromadb with its vectors; the lexical indexes are rebuilt in memory at open from the
 morphemes stored with the records (about a second for the 2,717-entry seller FAQ, no morphological analysis).
 The embedder follows the settings for a new collection and must match the recorded one for an existing one.
+A local chromadb folder is held for reading by every process that opens it and written by one at a time, when no
+other process has it open (`knowledge.index.folder_lock`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +22,7 @@ from pydantic import SecretStr
 
 from knowledge.index.documents import IndexedEntry, document_text, question_text
 from knowledge.index.embeddings import Embedder, EmbeddingMismatch, EmbeddingUnavailable, OpenAIEmbedder
+from knowledge.index.folder_lock import FolderLock
 from knowledge.index.lsa import OfflineEmbedder
 from knowledge.index.store import ChromaStore, IngestReport, StoredCollection, check_name, connect
 from knowledge.index.tokens import TOKENIZER_VERSION, Analyzer
@@ -49,7 +53,8 @@ class CollectionMissing(LookupError):
 class KnowledgeBase:
     """FAQ collections under one chromadb (a folder in the data dir, or a server).
 
-    ``analyzer`` wraps the process's one Kiwi; ``client`` overrides the chromadb client (tests).
+    ``analyzer`` wraps the process's one Kiwi; ``client`` overrides the chromadb client (tests). `close` lets go of
+    the folder, so that another process may write it.
     """
 
     def __init__(
@@ -65,8 +70,29 @@ class KnowledgeBase:
         self.data_dir = data_dir
         self.openai = openai
         self.analyzer = analyzer
-        self.store = ChromaStore(client if client is not None else connect(settings, data_dir))
+        self.lock: FolderLock | None = None
+        if client is None and not settings.chroma_url:
+            self.lock = FolderLock(settings.chroma_path(data_dir))
+            self.lock.open()
+        try:
+            self.store = ChromaStore(client if client is not None else connect(settings, data_dir))
+        except BaseException:
+            self.close()
+            raise
         self._openai_embedder: OpenAIEmbedder | None = None
+
+    def close(self) -> None:
+        if self.lock is not None:
+            self.lock.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The folder held exclusively (`KnowledgeBusy` when another process has it open); a server needs none."""
+        if self.lock is None:
+            yield
+            return
+        with self.lock.writing():
+            yield
 
     # -- embedders ----------------------------------------------------------------------------------------
 
@@ -145,25 +171,38 @@ class KnowledgeBase:
 
     # -- ingest and open ----------------------------------------------------------------------------------
 
-    def ingest(self, collection: str, entries: Sequence[FaqEntry], *, rebuild: bool = False) -> IngestReport:
+    def ingest(
+        self,
+        collection: str,
+        entries: Sequence[FaqEntry],
+        *,
+        rebuild: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ) -> IngestReport:
         """Create or update ``collection`` to hold exactly ``entries`` (incremental by content hash); the report's
         seconds cover everything (analysis, fitting the offline embedder, embedding, writing).
 
-        ``rebuild`` deletes the collection first and, offline, refits the embedder on these entries.
+        ``rebuild`` deletes the collection first and, offline, refits the embedder on these entries. ``progress``
+        hears what the ingest is doing, a line per step. Raises `KnowledgeBusy` when another process has the
+        folder open.
         """
         check_name(collection)
+        say = progress or (lambda _line: None)
         started = time.perf_counter()
-        if rebuild:
-            self.store.delete(collection)
-            self.state_path(collection).unlink(missing_ok=True)
-        meta = self.store.metadata(collection)
-        if meta is None:
-            # Every entry's text will be analysed (to fit and to index): do it in one multi-threaded batch.
-            self.analyzer.morphemes_many([document_text(e) for e in entries] + [question_text(e) for e in entries])
-            embedder = self._new_embedder(collection, entries)
-        else:
-            embedder = self._recorded_embedder(collection, str(meta.get("embedder", "")), None)
-        report = self.store.sync(collection, entries, embedder, self._terms)
+        with self._writing():
+            if rebuild:
+                self.store.delete(collection)
+                self.state_path(collection).unlink(missing_ok=True)
+            meta = self.store.metadata(collection)
+            if meta is None:
+                say(f"{collection}: analysing {len(entries):,} entries")
+                # Every entry's text will be analysed (to fit and to index): do it in one multi-threaded batch.
+                self.analyzer.morphemes_many([document_text(e) for e in entries] + [question_text(e) for e in entries])
+                say(f"{collection}: fitting the {self.settings.embedding} embedding")
+                embedder = self._new_embedder(collection, entries)
+            else:
+                embedder = self._recorded_embedder(collection, str(meta.get("embedder", "")), None)
+            report = self.store.sync(collection, entries, embedder, self._terms, progress=say)
         return replace(report, seconds=time.perf_counter() - started)
 
     def _terms(self, entry: FaqEntry) -> tuple[tuple[str, ...], tuple[str, ...]]:

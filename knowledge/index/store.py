@@ -119,7 +119,14 @@ class ChromaStore:
         self.client.delete_collection(name)
         return True
 
-    def sync(self, name: str, entries: Sequence[FaqEntry], embedder: Embedder, tokenize: Tokenize) -> IngestReport:
+    def sync(
+        self,
+        name: str,
+        entries: Sequence[FaqEntry],
+        embedder: Embedder,
+        tokenize: Tokenize,
+        progress: Callable[[str], None] | None = None,
+    ) -> IngestReport:
         """Make the collection hold exactly ``entries``: new ones added, changed ones re-embedded and replaced,
         missing ones deleted, unchanged ones left alone. Raises EmbeddingMismatch when the collection was built
         with another embedder. Vectors are computed before anything is written, so a failing embedder leaves the
@@ -145,6 +152,9 @@ class ChromaStore:
         touched = [i for i, key in enumerate(keys) if i not in changed_set and (retokenize or stored[key][1] != i)]
         wanted = set(keys)
         removed = [key for key in stored if key not in wanted]
+        say = progress or (lambda _line: None)
+        if changed:
+            say(f"{name}: embedding {len(changed):,} entries")
         vectors = embedder.embed([document_text(entries[i]) for i in changed]) if changed else None
 
         if collection is None:
@@ -161,6 +171,7 @@ class ChromaStore:
                 documents=[document_text(entries[i]) for i in chunk],
                 metadatas=[_metadata(entries[i], hashes[i], i, tokenize(entries[i])) for i in chunk],
             )
+            say(f"{name}: written {start + len(chunk):,} of {len(changed):,}")
         for start in range(0, len(touched), batch):
             chunk = touched[start : start + batch]
             collection.update(
