@@ -11,9 +11,11 @@ from pydantic import BaseModel, Field, field_validator
 class KnowledgeSettings(BaseModel):
     """``KKINI_KNOWLEDGE__*``: the FAQ collections (chromadb) and their embedding model."""
 
-    seller_faq_path: Path = Field(
-        default=Path("../shared/data/smartstore_faq/final_result.pkl"),
-        description="SmartStore FAQ file (pickle, JSONL or CSV) the seller collection is built from when missing",
+    seller_faq_path: Path | None = Field(
+        default=None,
+        description="SmartStore FAQ file (pickle, JSONL or CSV) that kkini serve builds the seller collection from "
+        "at start-up when it is missing; unset: the seller assistant is on once kkini knowledge ingest --collection "
+        "seller PATH has built it",
     )
     chroma_url: str | None = Field(
         default=None,

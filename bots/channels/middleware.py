@@ -16,9 +16,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from enum import Enum
 
-from bots.channels.dialogue import DialogueSlot
+from bots.channels.dialogue import AssistantState, DialogueSlot
 from bots.channels.links import LinkCodes, link_command
-from bots.channels.replies import NOT_READY, RATE_LIMITED, SELLER_NOT_READY, SORRY, TOO_SLOW
+from bots.channels.replies import ASSISTANT_BROKEN, NOT_INSTALLED, NOT_READY, RATE_LIMITED, SORRY, TOO_SLOW
 from bots.http.metrics import Metrics
 from bots.settings import ChannelsSettings
 from dialogue.messages import Final, IncomingMessage, ReplyEvent, Text
@@ -80,8 +80,7 @@ class Turns:
             return
         engine = self.slot.engine_for(message.assistant)
         if engine is None:
-            waiting = SELLER_NOT_READY if message.assistant == "seller" else NOT_READY
-            for event in said(waiting, "not_ready"):
+            for event in unavailable(self.slot.state(message.assistant), message.assistant):
                 yield event
             return
         name = f"turn:{message.channel}:{message.conversation or message.user}"
@@ -132,6 +131,15 @@ async def _within(events: AsyncIterator[ReplyEvent], seconds: float) -> AsyncIte
         aclose = getattr(iterator, "aclose", None)
         if aclose is not None:
             await aclose()
+
+
+def unavailable(state: AssistantState, assistant: str) -> tuple[ReplyEvent, ...]:
+    """What a message to an assistant that does not answer (yet) is told, by the assistant's state."""
+    if state is AssistantState.LOADING:
+        return said(NOT_READY, "not_ready")
+    if state is AssistantState.NOT_INSTALLED:
+        return said(NOT_INSTALLED.get(assistant, ASSISTANT_BROKEN), "not_installed")
+    return said(ASSISTANT_BROKEN, "assistant_failed")
 
 
 def said(text: str, kind: str) -> tuple[ReplyEvent, ...]:

@@ -10,7 +10,11 @@ from dialogue.messages import Button, Card, Cards, Final, QuickReplies, ReplyEve
 
 RATE_LIMITED = "메시지가 너무 빨리 오고 있어요. 잠시 쉬었다가 다시 보내 주세요."
 NOT_READY = "끼니가 아직 준비 중이에요. 잠시 후 다시 말씀해 주세요."
-SELLER_NOT_READY = "스마트 스토어 FAQ를 준비하고 있어요. 잠시 후 다시 물어봐 주세요."
+NOT_INSTALLED = {
+    "seller": "스마트 스토어 판매자 FAQ가 이 끼니 서버에 아직 설치되지 않았어요. 운영자가 FAQ를 설치하면 답해 드릴게요.",
+}
+"""What an assistant whose data is not on this server answers, instead of answering (never "try again later")."""
+ASSISTANT_BROKEN = "이 도우미를 지금 쓸 수 없어요. 끼니를 운영하는 분께 알려 주세요."
 SORRY = "앗, 답을 만드는 중에 문제가 생겼어요. 잠시 후 다시 말씀해 주세요."
 TOO_SLOW = "답이 늦어지고 있어요. 잠시 후 다시 말씀해 주세요."
 WORKING = "답을 준비하고 있어요. 잠시만 기다려 주세요!"

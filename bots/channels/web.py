@@ -1,7 +1,8 @@
 """The web chat: ``POST /api/chat`` (one JSON reply), ``POST /api/chat/stream`` (server-sent events) and the page at
 ``/`` that uses the stream.
 
-Body: ``{"user", "text", "assistant"?: "meal" | "seller", "payload"?, "id"?}``. ``id``, when the client sends one,
+``GET /api/assistants`` lists the assistants with their state, so the page offers only those that answer and says
+how to install the others. Body: ``{"user", "text", "assistant"?: "meal" | "seller", "payload"?, "id"?}``. ``id``, when the client sends one,
 identifies the message: a resend of the same id is refused (409) instead of answered twice. Stream events:
 ``token`` (text as it is written), ``cards``, ``quick_replies``, ``follow_ups`` (FAQ follow-up questions),
 ``sources``, ``done`` (the whole text, intent, turn id) and ``error``.
@@ -18,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bots.channels.dialogue import AssistantState
 from bots.channels.middleware import Turns
 from bots.channels.replies import EMPTY_MESSAGE
 from dialogue.messages import Button, Cards, Final, IncomingMessage, QuickReplies, ReplyEvent, Text, TextDelta
@@ -27,6 +29,15 @@ CHANNEL = "web"
 USER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 MAX_TEXT = 2000
 ASSISTANTS = ("meal", "seller")
+ASSISTANT_LABELS = {"meal": "급식카드 도우미", "seller": "판매자 FAQ"}
+STATE_NOTES = {
+    AssistantState.LOADING: "준비 중이에요. 잠시 후 쓸 수 있어요.",
+    AssistantState.NOT_INSTALLED: (
+        "아직 설치되지 않았어요. 운영자가 스마트 스토어 FAQ 파일로 "
+        "`kkini knowledge ingest --collection seller 파일` 을 실행하고 끼니를 다시 시작하면 쓸 수 있어요."
+    ),
+    AssistantState.FAILED: "지금 쓸 수 없어요. 끼니를 운영하는 분께 알려 주세요.",
+}
 FAQ_PREFIX = "faq:"
 DEDUP_TTL_S = 600.0
 
@@ -87,12 +98,24 @@ class WebChannel:
 
     def register(self, router: web.UrlDispatcher) -> None:
         router.add_get("/", self.page)
+        router.add_get("/api/assistants", self.assistants)
         router.add_post("/api/chat", self.chat)
         router.add_post("/api/chat/stream", self.stream)
 
     async def page(self, _request: web.Request) -> web.Response:
         html = files("bots.channels").joinpath("web/index.html").read_text(encoding="utf-8")
         return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+    async def assistants(self, _request: web.Request) -> web.Response:
+        slot = self.turns.slot
+        listed = []
+        for name in ASSISTANTS:
+            state = slot.state(name)
+            entry: dict[str, str] = {"name": name, "label": ASSISTANT_LABELS[name], "state": state.value}
+            if state in STATE_NOTES:
+                entry["note"] = STATE_NOTES[state]
+            listed.append(entry)
+        return web.json_response({"assistants": listed})
 
     async def _request(self, request: web.Request) -> ChatRequest:
         if request.content_length is not None and request.content_length > self.max_body_bytes:

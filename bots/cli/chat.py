@@ -11,6 +11,8 @@ from bots.app import running_dialogue, running_services
 from bots.cli.root import log_path, settings_from
 from bots.console import ConsoleConversation, prompt_lines, run
 from bots.settings import Settings
+from knowledge.assistants import SellerNotInstalled
+from knowledge.index.folder_lock import KnowledgeBusy
 
 LOG_FILE = "chat.log"
 
@@ -35,7 +37,10 @@ def chat(ctx: click.Context, user: str, assistant: str, log_level: str | None) -
     settings = settings_from(ctx, log_level=log_level, log_file=log_file)
     if log_file:
         click.echo(f"logs: {log_path(settings, log_file)}", err=True)
-    asyncio.run(_chat(settings, user.strip(), assistant))
+    try:
+        asyncio.run(_chat(settings, user.strip(), assistant))
+    except (SellerNotInstalled, KnowledgeBusy) as error:
+        raise click.ClickException(str(error)) from None
 
 
 async def _chat(settings: Settings, user: str, assistant: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from bots.settings import Settings
 from dialogue.engine import DialogueEngine
 from dialogue.messages import Final, IncomingMessage, ReplyEvent
 from dialogue.nlu.types import Understanding
+from knowledge.corpus.pickle_loader import load_faq_pickle
 from storage.database import Database
 from storage.kv import InProcessStore
 from storage.migrate import upgrade
@@ -21,6 +23,7 @@ from storage.sample import load_sample_data
 from storage.settings import SampleDataSettings
 
 KEY = b"dialogue-test-key"
+SELLER_TOPICS = ("회원가입", "가입", "정산", "배송", "반품", "교환", "수수료", "상품 등록", "톡톡", "탈퇴")
 
 
 class ScriptedNLU:
@@ -51,7 +54,7 @@ def knowledge_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def sample_services(tmp_path: Path, shared_dir: Path, knowledge_dir: Path) -> AsyncIterator[Services]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}")
     await upgrade(db.engine)
-    await load_sample_data(db, SampleDataSettings(burger_dir=shared_dir / "data" / "burger"), KEY)
+    await load_sample_data(db, SampleDataSettings(), KEY)
     kv = InProcessStore("test:")
     try:
         yield Services(settings=Settings(data_dir=knowledge_dir), db=db, kv=kv, card_hash_key=KEY)
@@ -87,3 +90,13 @@ async def engine(
     """The engine as the application assembles it, over the sample database, with a scripted understanding."""
     async with running_dialogue(sample_services, nlu=ScriptedNLU(script), kiwi=kiwi) as dialogue:
         yield dialogue
+
+
+@pytest.fixture(scope="session")
+def seller_faq_file(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Path:
+    """A part of the real SmartStore FAQ (the topics the scenarios ask about, and more), to keep the build short."""
+    raw = load_faq_pickle(shared_dir / "data" / "smartstore_faq" / "final_result.pkl")
+    chosen = [(q, a) for q, a in raw.items() if any(topic in q for topic in SELLER_TOPICS)][:450]
+    path = tmp_path_factory.mktemp("seller") / "seller.jsonl"
+    path.write_text("\n".join(json.dumps({"question": q, "answer": a}, ensure_ascii=False) for q, a in chosen))
+    return path

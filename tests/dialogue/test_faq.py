@@ -16,14 +16,11 @@ from dialogue.engine import DialogueEngine
 from dialogue.messages import IncomingMessage, QuickReplies, Text, TextDelta
 from dialogue.nlu.types import Understanding
 from knowledge.corpus.meal_faq import meal_faq
-from knowledge.corpus.pickle_loader import load_faq_pickle
 from knowledge.gate.refusal import SELLER_REFUSAL
 from storage.database import Database
 from storage.kv import InProcessStore
 from storage.migrate import upgrade
 from tests.dialogue.conftest import KEY, collect, console, final
-
-TOPICS = ("회원가입", "가입", "정산", "배송", "반품", "교환", "수수료", "상품 등록", "톡톡", "탈퇴")
 
 
 async def test_meal_faq_is_answered_streamed_and_followed_up(
@@ -51,16 +48,6 @@ async def test_meal_faq_refuses_questions_of_another_domain(
     script[question] = Understanding("faq", 0.6, {})
     events = await collect(engine, console("demo07", question))
     assert "도와드리기 어려워요" in final(events).text
-
-
-@pytest.fixture(scope="module")
-def seller_faq_file(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Path:
-    """A part of the real SmartStore FAQ (the topics the scenarios ask about, and more), to keep the build short."""
-    raw = load_faq_pickle(shared_dir / "data" / "smartstore_faq" / "final_result.pkl")
-    chosen = [(q, a) for q, a in raw.items() if any(topic in q for topic in TOPICS)][:450]
-    path = tmp_path_factory.mktemp("seller") / "seller.jsonl"
-    path.write_text("\n".join(json.dumps({"question": q, "answer": a}, ensure_ascii=False) for q, a in chosen))
-    return path
 
 
 @pytest.fixture

@@ -68,7 +68,7 @@ class ScriptedEngine:
 async def db(tmp_path: Path, shared_dir: Path) -> AsyncIterator[Database]:
     database = Database(f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}")
     await upgrade(database.engine)
-    await load_sample_data(database, SampleDataSettings(burger_dir=shared_dir / "data" / "burger"), KEY)
+    await load_sample_data(database, SampleDataSettings(), KEY)
     try:
         yield database
     finally:

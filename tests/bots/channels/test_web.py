@@ -136,8 +136,9 @@ async def test_not_ready_yet_is_said_politely(make_client: ClientFactory, tmp_pa
     from bots.channels.dialogue import DialogueSlot
     from bots.channels.replies import NOT_READY
 
-    client = await make_client(channel_settings(tmp_path), slot=DialogueSlot(loading={"meal"}))
+    client = await make_client(channel_settings(tmp_path), slot=DialogueSlot())
     body = await (await client.post("/api/chat", json={"user": "web-1", "text": "안녕"})).json()
     assert body["text"] == NOT_READY
     ready = await (await client.get("/readyz")).json()
-    assert ready["ready"] is False and ready["checks"]["dialogue"]["loading"] == ["meal"]
+    assert ready["ready"] is False
+    assert ready["checks"]["dialogue"]["assistants"] == {"meal": "loading", "seller": "loading"}

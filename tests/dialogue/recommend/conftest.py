@@ -25,7 +25,7 @@ KEY = b"recommend-test-key"
 @asynccontextmanager
 async def sample_database(url: str, shared_dir: Path) -> AsyncIterator[Database]:
     async with migrated(url) as db:
-        await load_sample_data(db, SampleDataSettings(burger_dir=shared_dir / "data/burger"), KEY, now=NOW)
+        await load_sample_data(db, SampleDataSettings(), KEY, now=NOW)
         yield db
 
 
