@@ -27,8 +27,8 @@ def cart() -> None:
 def cart_show(ctx: click.Context, user: str, as_json: bool) -> None:
     """The console user's cart: lines, prices, total in won.
 
-    Carts live in the session store: with KKINI_REDIS__URL set this shows what a running kkini holds; the embedded
-    in-process store keeps carts only inside the process that took the messages (`kkini chat`, `kkini serve`).
+    Carts live in the shared key-value store (the embedded SQLite file in the data dir, or Redis with
+    KKINI_REDIS__URL set), so this shows what a running `kkini serve` or `kkini chat` holds.
     """
     settings = settings_from(ctx)
     user = user.strip()
@@ -49,8 +49,6 @@ def cart_show(ctx: click.Context, user: str, as_json: bool) -> None:
         click.echo(f"kkini: no console user {user!r} (see kkini users add)", err=True)
         ctx.exit(1)
         return
-    if settings.redis.url is None:
-        click.echo("note: carts live in the in-process store of the process that took the messages", err=True)
     if as_json:
         echo_json(shown)
         return

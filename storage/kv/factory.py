@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from storage.kv.base import KeyValueStore
-from storage.kv.memory import InProcessStore
 from storage.kv.redis import RedisStore
+from storage.kv.sqlite import SqliteStore
 
 
-def create_store(redis_url: str | None, prefix: str) -> KeyValueStore:
-    """A `RedisStore` when ``redis_url`` is given, else an `InProcessStore`; both under ``prefix``.
+def create_store(redis_url: str | None, prefix: str, *, path: Path) -> KeyValueStore:
+    """A `RedisStore` when ``redis_url`` is given, else a `SqliteStore` in the file at ``path``; both under ``prefix``.
 
-    Nothing connects yet: the Redis client opens connections on first use.
+    Nothing connects yet: the Redis client opens connections on first use, and so does the SQLite store (creating
+    the folder, the file and its schema the first time).
     """
     if redis_url:
         return RedisStore.from_url(redis_url, prefix)
-    return InProcessStore(prefix)
+    return SqliteStore(path, prefix)

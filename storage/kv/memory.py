@@ -1,4 +1,4 @@
-"""`InProcessStore`: the embedded default key-value store, a dict in this process.
+"""`InProcessStore`: a key-value store in a dict of this process, for tests and benchmarks.
 
 Every operation runs without an ``await`` between reading and writing, so on one event loop each is atomic.
 Expired keys vanish on access; a heap of expiry times lets each write also drop keys that expired

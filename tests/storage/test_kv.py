@@ -1,13 +1,14 @@
-"""One behaviour suite for every key-value backend: the in-process store and a real Redis server."""
+"""One behaviour suite for every key-value backend: the in-process store, a SQLite file and a real Redis server."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 import pytest
 
-from storage.kv import InProcessStore, KeyTypeError, KeyValueStore, LockNotAcquired, RedisStore, lock
+from storage.kv import InProcessStore, KeyTypeError, KeyValueStore, LockNotAcquired, RedisStore, SqliteStore, lock
 from storage.kv.factory import create_store
 
 # Redis keeps real time, so TTLs are short. A real sleep can only overshoot, so a check that a key is
@@ -31,11 +32,13 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-async def store(request: pytest.FixtureRequest, clock: FakeClock) -> AsyncIterator[KeyValueStore]:
+@pytest.fixture(params=["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+async def store(request: pytest.FixtureRequest, clock: FakeClock, tmp_path: Path) -> AsyncIterator[KeyValueStore]:
     backend: KeyValueStore
     if request.param == "memory":
         backend = InProcessStore("a:", clock=clock)
+    elif request.param == "sqlite":
+        backend = SqliteStore(tmp_path / "kv.sqlite3", "a:", clock=clock)
     else:
         backend = RedisStore.from_url(
             request.getfixturevalue("redis_server"), request.getfixturevalue("redis_prefix") + "a:"
@@ -45,11 +48,13 @@ async def store(request: pytest.FixtureRequest, clock: FakeClock) -> AsyncIterat
 
 
 @pytest.fixture
-async def peer(request: pytest.FixtureRequest, store: KeyValueStore) -> AsyncIterator[KeyValueStore]:
+async def peer(request: pytest.FixtureRequest, store: KeyValueStore, clock: FakeClock) -> AsyncIterator[KeyValueStore]:
     """Another store on the same backend under a different prefix."""
     other: KeyValueStore
     if isinstance(store, InProcessStore):
         other = store.sibling("b:")
+    elif isinstance(store, SqliteStore):
+        other = SqliteStore(store.path, "b:", clock=clock)
     else:
         other = RedisStore.from_url(
             request.getfixturevalue("redis_server"), request.getfixturevalue("redis_prefix") + "b:"
@@ -60,10 +65,10 @@ async def peer(request: pytest.FixtureRequest, store: KeyValueStore) -> AsyncIte
 
 @pytest.fixture
 def advance(store: KeyValueStore, clock: FakeClock) -> Advance:
-    """Let time pass: move the fake clock for the in-process store, really sleep for Redis."""
+    """Let time pass: move the fake clock for the in-process and SQLite stores, really sleep for Redis."""
 
     async def advance(seconds: float) -> None:
-        if isinstance(store, InProcessStore):
+        if isinstance(store, InProcessStore | SqliteStore):
             clock.now += seconds
         else:
             await asyncio.sleep(seconds)
@@ -342,14 +347,20 @@ async def test_in_process_expiry_heap_stays_bounded_under_rewrites(clock: FakeCl
     assert len(kv._space.expiries) <= 2 * kv.entry_count() + 64
 
 
-async def test_create_store_without_url_is_in_process() -> None:
-    memory = create_store(None, "p:")
-    assert isinstance(memory, InProcessStore) and memory.prefix == "p:"
+async def test_create_store_without_url_is_sqlite_at_the_path(tmp_path: Path) -> None:
+    embedded = create_store(None, "p:", path=tmp_path / "data" / "kv.sqlite3")
+    try:
+        assert isinstance(embedded, SqliteStore) and embedded.prefix == "p:"
+        assert not (tmp_path / "data").exists(), "nothing is opened before the first operation"
+        await embedded.set("k", "v")
+        assert (tmp_path / "data" / "kv.sqlite3").is_file()
+    finally:
+        await embedded.close()
 
 
 @pytest.mark.redis
-async def test_create_store_with_url_is_redis(redis_server: str, redis_prefix: str) -> None:
-    remote = create_store(redis_server, redis_prefix)
+async def test_create_store_with_url_is_redis(redis_server: str, redis_prefix: str, tmp_path: Path) -> None:
+    remote = create_store(redis_server, redis_prefix, path=tmp_path / "unused.sqlite3")
     try:
         assert isinstance(remote, RedisStore)
         await remote.set("k", "v")
