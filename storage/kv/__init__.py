@@ -8,7 +8,8 @@ from storage.kv.base import KeyTypeError, KeyValueStore, Lock, LockNotAcquired, 
 from storage.kv.factory import create_store
 from storage.kv.memory import InProcessStore
 from storage.kv.redis import RedisStore
-from storage.kv.sqlite import NotAKeyValueFile, SqliteStore
+from storage.kv.sqlite import SqliteStore
+from storage.kv.sqlite_file import NotAKeyValueFile
 
 __all__ = [
     "InProcessStore",

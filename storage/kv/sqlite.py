@@ -26,9 +26,9 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,28 +40,14 @@ from storage.kv.base import (
     check_ttl,
     to_text,
 )
+from storage.kv.sqlite_file import LIST, STRING, immediate, open_file
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-APPLICATION_ID = 0x6B6B4B56  # "kkKV" in the file header: this file is a kkini key-value store
-SCHEMA_VERSION = 1  # PRAGMA user_version
 SWEEP_EVERY_S = 1.0
 SWEEP_BATCH = 500
-STRING, LIST = "string", "list"
-
-_SCHEMA = f"""
-CREATE TABLE entries (
-    key TEXT PRIMARY KEY NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('{STRING}', '{LIST}')),
-    value TEXT NOT NULL,
-    expires_at REAL
-);
-CREATE INDEX entries_by_expiry ON entries (expires_at) WHERE expires_at IS NOT NULL;
-PRAGMA application_id = {APPLICATION_ID};
-PRAGMA user_version = {SCHEMA_VERSION};
-"""
 
 _ALIVE = "(expires_at IS NULL OR expires_at > :now)"
 _UPSERT = (
@@ -70,27 +56,17 @@ _UPSERT = (
 )
 
 
-class NotAKeyValueFile(RuntimeError):
-    """The path holds something other than a kkini key-value file (or one from a newer kkini)."""
-
-
 class _Keyspace:
     """The synchronous core over one connection; only the store's own thread calls it."""
 
     def __init__(self, path: Path, clock: Callable[[], float], busy_timeout: float) -> None:
         self.clock = clock
         self.next_sweep_at = float("-inf")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: autocommit, so each statement is its own transaction unless we BEGIN one.
-        self.conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
-        try:
-            _prepare(self.conn, path, busy_timeout)
-        except BaseException:
-            self.conn.close()
-            raise
+        self.conn = open_file(path, busy_timeout)
 
     def immediate(self) -> AbstractContextManager[sqlite3.Connection]:
-        return _immediate(self.conn)
+        """A write transaction holding the file's write lock from its start."""
+        return immediate(self.conn)
 
     def row(self, key: str) -> tuple[str, str, float | None] | None:
         """(kind, value, expires_at) of a live key."""
@@ -130,78 +106,6 @@ class _Keyspace:
 
     def close(self) -> None:
         self.conn.close()
-
-
-def _prepare(conn: sqlite3.Connection, path: Path, busy_timeout: float) -> None:
-    """Check that the file is ours, create the schema on first use, and switch to WAL."""
-    try:
-        application_id, version, empty = _header(conn)
-        if (application_id, version, empty) == (0, 0, True):
-            # Another process may be creating it right now: take the write lock, then look again.
-            with _immediate(conn):
-                application_id, version, empty = _header(conn)
-                if (application_id, version, empty) == (0, 0, True):
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    application_id, version = APPLICATION_ID, SCHEMA_VERSION
-    except sqlite3.DatabaseError as error:
-        if "not a database" not in str(error):
-            raise
-        raise NotAKeyValueFile(f"{path} is not a kkini key-value file: {error}") from error
-    if application_id != APPLICATION_ID:
-        raise NotAKeyValueFile(
-            f"{path} is an SQLite file of another application, not a kkini key-value file; "
-            "move it away or point the data dir elsewhere"
-        )
-    if version != SCHEMA_VERSION:
-        raise NotAKeyValueFile(f"{path} has key-value schema version {version}; this kkini reads {SCHEMA_VERSION}")
-    _switch_to_wal(conn, path, busy_timeout)
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA journal_size_limit = 67108864")  # give the WAL back to the disk after a burst
-
-
-def _switch_to_wal(conn: sqlite3.Connection, path: Path, busy_timeout: float) -> None:
-    """WAL mode, which stays in the file once set; the first switch needs a moment with no other connection in it.
-
-    While other processes open a new file at the same time, the switch fails at once with "database is locked"
-    (SQLite does not wait on it), so it is tried again until the busy timeout has passed.
-    """
-    deadline = time.monotonic() + busy_timeout
-    while True:
-        try:
-            mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
-                raise
-        else:
-            if mode == "wal":
-                return
-            if time.monotonic() > deadline:
-                raise NotAKeyValueFile(f"{path} stays in {mode} journal mode, not WAL (is it on a network share?)")
-        time.sleep(0.005)
-
-
-@contextmanager
-def _immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A write transaction that takes the file's write lock at once, so what is read inside it stays true."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
-def _header(conn: sqlite3.Connection) -> tuple[int, int, bool]:
-    """(application id, schema version, whether the file has no tables), read in one statement so in one snapshot."""
-    application_id, version, empty = conn.execute(
-        "SELECT (SELECT application_id FROM pragma_application_id()), (SELECT user_version FROM pragma_user_version()), "
-        "NOT EXISTS (SELECT 1 FROM sqlite_master)"
-    ).fetchone()
-    return int(application_id), int(version), bool(empty)
 
 
 def _items(key: str, row: tuple[str, str, float | None] | None) -> list[str] | None:

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from storage.kv import KeyTypeError, NotAKeyValueFile, SqliteStore
-from storage.kv.sqlite import APPLICATION_ID, SCHEMA_VERSION, SWEEP_BATCH
+from storage.kv.sqlite import SWEEP_BATCH
+from storage.kv.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
 
 WORKERS = 4
 ROUND = 10  # keys the racing processes start together
