@@ -61,13 +61,13 @@ class OrderHandler:
         return result.reply or Reply("주문을 처리하지 못했어요. 다시 말해 주세요.")
 
     async def answer(self, ctx: TurnContext, text: str, intent: str) -> ToolResult:
-        named = await self.carts.named_shop(text)
+        named = await self.carts.named_shop(text, ctx.now)
         if named is not None and load_cart(ctx.session.slots).empty:
             ctx.session.slots[ORDER_SHOP_SLOT] = named.shop_id
             text = _without_shop(text, named)
         if intent == "checkout":
             if named is not None and load_cart(ctx.session.slots).empty:
-                return await self._what_to_order(ctx, named)  # "버거리아에서 주문할래"
+                return await self._what_to_order(ctx, named)  # "든든버거에서 주문할래"
             return await self.desk.checkout(ctx, payment_of(text))
         command = phrases.command(text)
         if isinstance(command, phrases.Change) and await self._orders_products(ctx, text, command):
@@ -223,7 +223,7 @@ def _in_cart(ctx: TurnContext, said: str) -> bool:
 
 
 def _without_shop(text: str, menu: ShopMenu) -> str:
-    """The message without the shop's name and "에서 주문할래" ("버거리아에서 불고기버거 세트" -> "불고기버거 세트")."""
+    """The message without the shop's name and "에서 주문할래" ("든든버거에서 불고기버거 세트" -> "불고기버거 세트")."""
     for name in (menu.shop_name, re.sub(r"\s*\S+점$", "", menu.shop_name)):
         if name and name in text:
             rest = text.replace(name, " ", 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from dialogue.korean import particle, ro, won
 from dialogue.messages import Button
@@ -78,10 +79,11 @@ class CartService:
 
     # ---- which shop ----------------------------------------------------------------------------------------------
 
-    async def named_shop(self, text: str) -> ShopMenu | None:
-        """The ordering shop the text names ("버거리아", "버거리아 강남역점"), if any."""
+    async def named_shop(self, text: str, at: datetime | None = None) -> ShopMenu | None:
+        """The ordering shop the text names ("든든버거", "든든버거 강남역점"), if any, with its menu as it can be
+        ordered ``at`` that moment (see `OrderCatalogue.menus`)."""
         said = compact(text)
-        for menu in (await self.catalogue.menus()).values():
+        for menu in (await self.catalogue.menus(at)).values():
             full, base = compact(menu.shop_name), compact(_BRANCH.sub("", menu.shop_name))
             if (len(full) >= 2 and full in said) or (len(base) >= 2 and base in said):
                 return menu
@@ -99,7 +101,7 @@ class CartService:
         if cart.shop_id is not None and cart.shop_id in menus and not cart.empty:
             return menus[cart.shop_id]
         if shop:
-            named = await self.named_shop(shop)
+            named = await self.named_shop(shop, ctx.now)
             if named is None:
                 return failure(
                     f"{particle(shop, '은', '는')} 끼니로 주문을 받지 않아요. 주문할 수 있는 곳: "

@@ -317,6 +317,13 @@ async def test_ordering_starts_from_the_shop_name(app: OrderingApp) -> None:
     await talk(app, "demo28").play(
         [
             Say("든든버거에서 주문할래", (), 0, says="무엇을 담을까요"),
+            # The cheapest sets on sale at lunch: 에그 불고기 머핀 세트 (4,900) is a breakfast.
+            Say(
+                "든든버거에서 주문할래",
+                (),
+                0,
+                says="예: 데리야끼버거 세트 5,900원, 치킨버거 세트 6,500원, 불고기버거 세트 6,900원",
+            ),
             Press("데리야끼버거 세트", ("데리야끼버거 세트 x1",), 5900),
         ]
     )

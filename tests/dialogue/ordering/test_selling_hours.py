@@ -38,6 +38,15 @@ async def test_a_breakfast_item_is_added_in_the_morning(ordering_app: OrderingAp
     assert order.total == 8400
 
 
+async def test_the_shop_suggests_its_breakfast_set_only_in_the_morning(ordering_app: OrderingApp) -> None:
+    await talk(ordering_app, "demo46", at(8)).play(
+        [Say("든든버거에서 주문할래", (), 0, says=f"예: {MUFFIN} 세트 4,900원")]
+    )
+    evening = talk(ordering_app, "demo47", at(20))
+    await evening.play([Say("든든버거에서 주문할래", (), 0, says="예: 데리야끼버거 세트 5,900원")])
+    assert not any(MUFFIN in button.label for button in evening.buttons)
+
+
 async def test_in_the_evening_a_breakfast_item_is_refused_with_its_hours(ordering_app: OrderingApp) -> None:
     conversation = talk(ordering_app, "demo41", at(20))
     await conversation.play(

@@ -23,6 +23,7 @@ from storage.repositories import UserRepository
 
 LUNCH = datetime(2026, 11, 23, 12, 30, tzinfo=SEOUL)
 BREAKFAST = datetime(2026, 11, 23, 8, 0, tzinfo=SEOUL)
+EVENING = datetime(2026, 11, 23, 20, 0, tzinfo=SEOUL)
 
 
 async def context(services: Services, user: str, now: datetime = LUNCH) -> TurnContext:
@@ -106,3 +107,16 @@ async def test_checkout_after_an_items_hours_tells_the_model_it_is_the_hour(orde
     found = await tools.call(later, "find_product", json.dumps({"query": "에그 치즈 머핀"}))
     assert found.data["products"][0]["sold_out"] is True and found.reply is not None
     assert "(07:00~10:30에만 팔아요)" in found.reply.text and not found.reply.quick_replies
+
+
+async def test_a_shop_named_by_the_model_sells_only_what_is_on_sale_now(ordering_services: Services) -> None:
+    catalogue = OrderCatalogue(ordering_services.db)
+    tools = ToolRegistry(ordering_tools(CartService(catalogue), OrderDesk(ordering_services.db, catalogue)))
+    evening = await context(ordering_services, "demo07", EVENING)
+    arguments = {"product": "에그 불고기 머핀", "shop": "든든버거 강남역점"}
+    refused = await tools.call(evening, "add_to_cart", json.dumps(arguments))
+    assert refused.error == "sold out" and refused.reply is not None
+    assert "07:00~10:30에만 팔아서" in refused.reply.text
+    morning = await context(ordering_services, "demo08", BREAKFAST)
+    added = await tools.call(morning, "add_to_cart", json.dumps(arguments))
+    assert added.error is None and added.data["cart"]["total"] == 3500
