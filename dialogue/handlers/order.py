@@ -27,6 +27,7 @@ from dialogue.ordering.service import (
 )
 from dialogue.tools.base import ToolResult
 from dialogue.turn import Handler, Reply, TurnContext
+from storage.models import MenuKind
 
 ORDER_INTENTS = ("order_add", "cart_view", "cart_clear", "checkout")
 CART_EDIT_INTENTS = ("menu_option", "food_request", "out_of_scope", "general_chat")
@@ -72,6 +73,8 @@ class OrderHandler:
         command = phrases.command(text)
         if isinstance(command, phrases.Change) and await self._orders_products(ctx, text, command):
             command = None
+        if isinstance(command, phrases.Extra) and not await tops_a_burger(self.carts, ctx, command.target):
+            command = None  # "감튀 하나 추가" adds a product
         if command is None:
             if intent == "cart_view":
                 return await self.carts.view_cart(ctx)
@@ -110,6 +113,8 @@ class OrderHandler:
                 return await carts.to_set(ctx, target)
             case phrases.ToSingle(target=target):
                 return await carts.to_single(ctx, target)
+            case phrases.Extra(target=target):
+                return await carts.add_toppings(ctx, [target])
             case phrases.Change(splits=splits):
                 requests = [ChangeRequest(source, target) for source, target in splits]
                 return await carts.change_option(ctx, requests)
@@ -208,9 +213,24 @@ class CartFirstHandler:
                 return menu is not None and any(menu.find(target).item is not None for _, target in splits)
             case phrases.More() | phrases.SetQuantity() | phrases.Revert() | phrases.ToSingle() | phrases.ToSet():
                 return True
+            case phrases.Extra(target=target):
+                return await tops_a_burger(self.order.carts, ctx, target)
             case phrases.ClearCart() | phrases.CancelOrder():
                 return True
         return False
+
+
+async def tops_a_burger(carts: CartService, ctx: TurnContext, said: str) -> bool:
+    """Whether "``said`` 추가" puts a topping on a burger of the cart: ``said`` names a topping at least as well as
+    any product ("치즈" is 치즈토핑 as much as 치즈버거; "치즈스틱" is the side)."""
+    cart = load_cart(ctx.session.slots)
+    if cart.shop_id is None or not any(line.kind in (MenuKind.MAIN, MenuKind.SET) for line in cart.lines):
+        return False
+    menu = await carts.catalogue.menu(cart.shop_id, ctx.now)
+    if menu is None:
+        return False
+    topping = menu.find(said, kinds=(MenuKind.TOPPING,))
+    return topping.item is not None and topping.score >= menu.find(said).score
 
 
 def _in_cart(ctx: TurnContext, said: str) -> bool:

@@ -1,5 +1,6 @@
 """What an ordering message asks the cart to do, read from its words: change a set's side or drink, take something
-out, one more, a new quantity, back to the default, a set or a single, empty the cart, cancel the order.
+out, one more, a new quantity, back to the default, a set or a single, something on the burger, empty the cart,
+cancel the order.
 
 Only the wording is read here; which line or product the words mean is decided against the cart and the menu by
 the order service. Names stay as said ("감자튀김", "아까 그거"); a reference to the last line comes as ``None``.
@@ -45,6 +46,10 @@ _CHANGE = re.compile(
 )
 _INSTEAD = re.compile(
     r"(?P<source>[가-힣A-Za-z0-9()]+)\s*대신(?:에)?\s+(?P<target>[가-힣A-Za-z0-9() ]+?)(?:으로|로)?\s*(?:$|[,.]|주세요|줘|해|바꿔|변경)"
+)
+_EXTRA = re.compile(
+    rf"^(?P<target>[가-힣A-Za-z][가-힣A-Za-z ]*?)\s*(?:토핑)?\s*(?:{_QUANTITY}\s*)?(?:을|를|도)?\s*"
+    r"(?:추가|올려|얹어)(?:해|해서)?\s*(?:줘|주세요|줄래|주라|요|할게|할래|하기)?$"
 )
 _STRONG_VERB = re.compile(r"바꿔|바꾸|변경|교체")
 _VARIANT_TAILS = frozenset({"라지", "미디움", "미디엄", "스몰", "l", "m", "s"})
@@ -102,6 +107,14 @@ class ToSingle:
 
 
 @dataclass(frozen=True, slots=True)
+class Extra:
+    """Something on the burger ("치즈 추가", "베이컨 토핑 올려줘"): a topping, when ``target`` names one better than
+    any product; else the words only add a product ("감튀 하나 추가")."""
+
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClearCart:
     pass
 
@@ -111,7 +124,7 @@ class CancelOrder:
     pass
 
 
-Command = Change | Remove | More | SetQuantity | Revert | ToSet | ToSingle | ClearCart | CancelOrder
+Command = Change | Remove | More | SetQuantity | Revert | ToSet | ToSingle | Extra | ClearCart | CancelOrder
 
 
 def count(word: str | None) -> int:
@@ -166,6 +179,9 @@ def command(text: str) -> Command | None:
     found = _TO_SET.match(said)
     if found and (not found.group("target").strip() or re.search(r"바꿔|바꾸|변경|업그레이드", said)):
         return ToSet(target_of(found.group("target")))
+    found = _EXTRA.match(said)
+    if found and (target := target_of(found.group("target"))) is not None:
+        return Extra(target)
     changes = changes_in(said)
     if changes:
         return changes[0]

@@ -242,6 +242,21 @@ async def test_toppings_go_on_the_burger_and_come_off_again(app: OrderingApp) ->
     )
 
 
+async def test_cheese_added_to_a_burger_is_the_topping_not_the_cheeseburger(app: OrderingApp) -> None:
+    """치즈 is 치즈버거 without its head word as much as 치즈토핑; "추가" on a burger means the topping."""
+    await talk(app, "demo29").play(
+        [
+            Say("치즈버거 하나 주세요", ("치즈버거 x1",), 5300),
+            Say("치즈 추가", ("치즈버거 x1 + 치즈토핑",), 6000, says="치즈토핑을 추가했어요 (+700원)"),
+            Say("계란 올려줘", ("치즈버거 x1 + 치즈토핑 + 계란토핑",), 6800),
+            Say("감튀 하나 추가", ("치즈버거 x1 + 치즈토핑 + 계란토핑", "감자튀김 (M) x1"), 8800),
+            Say(
+                "치즈스틱 두 개 추가요", ("치즈버거 x1 + 치즈토핑 + 계란토핑", "감자튀김 (M) x1", "치즈스틱 x2"), 14000
+            ),
+        ]
+    )
+
+
 async def test_a_single_becomes_a_set_and_back(app: OrderingApp) -> None:
     await talk(app, "demo23").play(
         [
