@@ -685,9 +685,12 @@ def names_match(said: str, *names: str) -> bool:
 
 
 def _variant_choice(chosen: MenuEntry, other: MenuEntry) -> str:
-    """Another size by its name and price difference ("사이다 (L) +300원"), another flavour by its label ("치즈")."""
+    """Another size by its name and price difference ("사이다 (L) +300원"), another flavour by its label ("치즈"),
+    with the difference when it costs another price ("8조각 +1,700원")."""
     if other.size is not None or not other.variant:
         return f"{other.name} {_signed(other.price - chosen.price)}"
+    if other.price != chosen.price:
+        return f"{other.variant} {_signed(other.price - chosen.price)}"
     return other.variant
 
 

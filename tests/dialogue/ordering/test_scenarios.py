@@ -197,7 +197,12 @@ async def test_typos_spacing_and_slang_find_the_product(app: OrderingApp) -> Non
         [
             Say("불고기벼거 세트 하나요", (f"{BULGOGI_SET} x1",), 6900),
             Say("감튀 하나 추가", (f"{BULGOGI_SET} x1", "감자튀김 (M) x1"), 8900),
-            Say("양념 감자 주세요", (f"{BULGOGI_SET} x1", "감자튀김 (M) x1", "양념감자 (칠리) x1"), 11500),
+            Say(
+                "양념 감자 주세요",
+                (f"{BULGOGI_SET} x1", "감자튀김 (M) x1", "양념감자 (칠리) x1"),
+                11500,
+                says="다른 선택: 치즈, 어니언.",  # flavours at one price, by their labels
+            ),
         ]
     )
 
@@ -319,7 +324,7 @@ async def test_saying_order_twice_places_one_order(app: OrderingApp) -> None:
 async def test_a_suspended_card_orders_with_payment_at_the_shop(app: OrderingApp) -> None:
     await talk(app, "demo38").play(
         [
-            Say("치킨너겟 하나 주세요", ("치킨너겟 (4조각) x1",), 2200),
+            Say("치킨너겟 하나 주세요", ("치킨너겟 (4조각) x1",), 2200, says="다른 선택: 8조각 +1,700원."),
             Say("주문할게", ("치킨너겟 (4조각) x1",), 2200, says="카드를 지금 쓸 수 없어요"),
             Press("현장 결제", (), 0, says="현장 결제"),
         ]
