@@ -720,7 +720,8 @@ def not_on_menu(menu: ShopMenu, said: str, suggestions: Sequence[MenuEntry]) -> 
 
 
 def sold_out(menu: ShopMenu, item: MenuEntry, quantity: int) -> ToolResult:
-    """The item is sold out: the other variants of it, else the items of its kind closest in price."""
+    """The item is sold out: the other variants of it, else other products of its kind, the likest in name and
+    the closest in price first."""
     family = [other for other in menu.family(item) if not other.sold_out]
     similar = [
         other
@@ -729,7 +730,9 @@ def sold_out(menu: ShopMenu, item: MenuEntry, quantity: int) -> ToolResult:
     ]
     alike = {s.item_id: s.score for s in menu.matcher.score(item.family, [other.id for other in similar])}
     similar.sort(key=lambda other: (-alike.get(other.id, 0.0), abs(other.price - item.price), other.id))
-    alternatives = (family + similar)[:3]
+    # One of each other product: three flavours of 양념감자 are one suggestion, not three.
+    distinct = list({compact(other.family): other for other in reversed(similar)}.values())[::-1]
+    alternatives = (family + distinct)[:3]
     text = replies.sold_out_text(item)
     if alternatives:
         text += " 대신 이건 어때요? " + ", ".join(f"{other.name} {won(other.price)}" for other in alternatives)

@@ -100,7 +100,14 @@ async def test_a_sold_out_item_is_not_added_and_alternatives_are_offered(app: Or
     async with sold_out(app.services.db, "치즈스틱"):
         await talk(app, "demo12").play(
             [
-                Say("치즈스틱 하나 주세요", (), 0, says="품절"),
+                Say(
+                    "치즈스틱 하나 주세요",
+                    (),
+                    0,
+                    # One flavour of 양념감자 among other sides, not its three flavours.
+                    says="치즈스틱은 지금 품절이에요. 대신 이건 어때요? 양념감자 (칠리) 2,600원, 감자튀김 (L) 2,500원, "
+                    "코울슬로 1,800원",
+                ),
                 Press("양념감자 (칠리)", ("양념감자 (칠리) x1",), 2600),
             ]
         )
