@@ -266,8 +266,12 @@ class ShopMenu:
 
 
 def _named_in(query: str, family: list[MenuEntry]) -> str | None:
-    """The variant of ``family`` that the query names by its label ("양념감자 칠리" -> "칠리")."""
+    """The variant of ``family`` that the query names by its label ("양념감자 칠리" -> "칠리") or by the whole name
+    ("콜라(L)")."""
     said = compact(query)
+    for item in family:
+        if item.variant and compact(item.name) == said:
+            return item.variant
     for item in family:
         # A one-letter size ("M") would be found inside any word; sizes are read by `variant_of` instead.
         if item.variant and len(compact(item.variant)) > 1 and compact(item.variant) in said:

@@ -119,8 +119,8 @@ def size_of(label: str) -> str | None:
 
 
 def variant_of(text: str) -> str | None:
-    """The size a query names ("라지", "큰 거", "L") as "S", "M" or "L", or None."""
-    words = set(text.lower().split()) | {compact(text)}
+    """The size a query names ("라지", "큰 거", "L", "(L)" as the menu writes it) as "S", "M" or "L", or None."""
+    words = {compact(word) for word in text.split()} | {compact(text)}
     for variant, said in VARIANT_WORDS.items():
         if words & set(said):
             return variant
@@ -129,7 +129,7 @@ def variant_of(text: str) -> str | None:
 
 def without_variant_words(text: str) -> str:
     drop = {word for said in VARIANT_WORDS.values() for word in said}
-    return " ".join(word for word in text.split() if word.lower() not in drop)
+    return " ".join(word for word in text.split() if compact(word) not in drop)
 
 
 @dataclass(frozen=True, slots=True)

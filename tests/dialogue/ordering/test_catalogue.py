@@ -31,6 +31,9 @@ from dialogue.ordering.service import ChangeRequest, apply_change
         ("제로콜라", "제로콜라 (M)"),
         ("콜라 제로", "제로콜라 (M)"),
         ("사이다 L", "사이다 (L)"),
+        ("사이다 (L)", "사이다 (L)"),  # the whole name, as buttons and models write it
+        ("감자튀김(L)", "감자튀김 (L)"),
+        ("콜라 (M)", "콜라 (M)"),
         ("새우버거", "새우버거"),
         ("데리버거", "데리야끼버거"),
         ("데리야키버거", "데리야끼버거"),

@@ -68,6 +68,9 @@ async def test_a_model_orders_a_set_with_changes_and_checks_out(ordering_service
     assert changed.data["cart"]["lines"][0]["options"][-1] == "콜라 (M) → 사이다 (M) (+0원)"
     fewer = await tools.call(ctx, "update_item", json.dumps({"line": 1, "quantity": 1}))
     assert fewer.data["cart"]["total"] == 7500
+    large = await tools.call(ctx, "add_to_cart", json.dumps({"product": "감자튀김 (L)"}))
+    assert large.data["cart"]["lines"][-1]["name"] == "감자튀김 (L)" and large.data["cart"]["total"] == 10000
+    await tools.call(ctx, "remove_item", json.dumps({"product": "감자튀김 (L)"}))
 
     refused = await tools.call(ctx, "add_to_cart", json.dumps({"product": "불고기버거 세트", "user_id": 3}))
     assert refused.error is not None and refused.notes.get("invalid")  # who orders comes from the turn, not the model
