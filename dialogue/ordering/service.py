@@ -191,8 +191,10 @@ class CartService:
         cart = self._cart_for(ctx, menu)
         if isinstance(cart, ToolResult):
             return cart
-        named = (menu.find(request.product).item for request in requests)
-        menu = await self.catalogue.refreshed(menu, {item.id for item in named if item is not None}, ctx.now)
+        named = [menu.find(request.product).item for request in requests]
+        # The whole family: a size restocked since the menu was read is the one "콜라" means again.
+        family = {variant.id for item in named if item is not None for variant in menu.family(item)}
+        menu = await self.catalogue.refreshed(menu, family, ctx.now)
         texts: list[str] = []
         buttons: tuple[Button, ...] = ()
         added: list[int] = []

@@ -113,6 +113,13 @@ async def test_a_sold_out_item_is_not_added_and_alternatives_are_offered(app: Or
         )
 
 
+async def test_a_size_back_in_stock_is_the_one_taken_again(app: OrderingApp) -> None:
+    async with sold_out(app.services.db, "콜라 (M)"):
+        await talk(app, "demo30").play([Say("콜라 하나 주세요", ("콜라 (L) x1",), 2300)])
+    # Restocked: at once, not when the cached menu expires.
+    await talk(app, "demo31").play([Say("콜라 하나 주세요", ("콜라 (M) x1",), 2000)])
+
+
 async def test_an_item_sold_out_after_it_was_added_stops_checkout(app: OrderingApp) -> None:
     conversation = talk(app, "demo13")
     await conversation.play(
