@@ -147,7 +147,11 @@ class CartService:
             status = replies.availability(item)
             text = f"{item.name}{status}: {won(item.price)}.{replies.set_contents(menu, item)}"
             if found.variants:
-                text += " 다른 선택: " + ", ".join(f"{v.name} {won(v.price)}" for v in found.variants) + "."
+                text += (
+                    " 다른 선택: "
+                    + ", ".join(f"{v.name}{replies.availability(v)} {won(v.price)}" for v in found.variants)
+                    + "."
+                )
             buttons = () if item.sold_out else (replies.add_button(item),)
             data = {"ok": True, "shop": menu.shop_name, "products": [replies.product_data(menu, item)]}
             data["variants"] = [replies.product_data(menu, v) for v in found.variants]
@@ -270,8 +274,9 @@ class CartService:
         text = f"{particle(f'{item.name} {quantity}개', '을', '를')} 담았어요 ({won(line.unit_price * quantity)})."
         if item.is_set and not request.changes:
             text += replies.set_contents(menu, item)
-        if found.variants and not item.is_set:
-            text += " 다른 선택: " + ", ".join(_variant_choice(item, v) for v in found.variants) + "."
+        others = [variant for variant in found.variants if not variant.sold_out]
+        if others and not item.is_set:
+            text += " 다른 선택: " + ", ".join(_variant_choice(item, v) for v in others) + "."
         return Added(" ".join([text, *notes]), line.line_id, buttons)
 
     def _merge_or_add(self, cart: Cart, item: MenuEntry, quantity: int, *, bare: bool) -> CartLine:

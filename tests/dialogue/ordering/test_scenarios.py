@@ -113,9 +113,13 @@ async def test_a_sold_out_item_is_not_added_and_alternatives_are_offered(app: Or
         )
 
 
-async def test_a_size_back_in_stock_is_the_one_taken_again(app: OrderingApp) -> None:
+async def test_a_size_sold_out_is_not_offered_and_back_in_stock_is_taken_again(app: OrderingApp) -> None:
+    conversation = talk(app, "demo30")
     async with sold_out(app.services.db, "콜라 (M)"):
-        await talk(app, "demo30").play([Say("콜라 하나 주세요", ("콜라 (L) x1",), 2300)])
+        await conversation.play(
+            [Say("콜라 하나 주세요", ("콜라 (L) x1",), 2300, says="콜라 (L) 1개를 담았어요 (2,300원).")]
+        )
+    assert conversation.last is not None and "콜라 (M)" not in conversation.last.text  # no "다른 선택: 콜라 (M)"
     # Restocked: at once, not when the cached menu expires.
     await talk(app, "demo31").play([Say("콜라 하나 주세요", ("콜라 (M) x1",), 2000)])
 

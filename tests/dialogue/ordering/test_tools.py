@@ -20,6 +20,7 @@ from dialogue.tools.registry import ToolRegistry
 from dialogue.turn import TurnContext
 from storage.hours import SEOUL
 from storage.repositories import UserRepository
+from tests.dialogue.ordering.script import sold_out
 
 LUNCH = datetime(2026, 11, 23, 12, 30, tzinfo=SEOUL)
 BREAKFAST = datetime(2026, 11, 23, 8, 0, tzinfo=SEOUL)
@@ -123,3 +124,14 @@ async def test_a_shop_named_by_the_model_sells_only_what_is_on_sale_now(ordering
     morning = await context(ordering_services, "demo08", BREAKFAST)
     added = await tools.call(morning, "add_to_cart", json.dumps(arguments))
     assert added.error is None and added.data["cart"]["total"] == 3500
+
+
+async def test_a_sold_out_size_is_shown_as_sold_out_among_the_others(ordering_services: Services) -> None:
+    catalogue = OrderCatalogue(ordering_services.db)
+    tools = ToolRegistry(ordering_tools(CartService(catalogue), OrderDesk(ordering_services.db, catalogue)))
+    ctx = await context(ordering_services, "demo07")
+    async with sold_out(ordering_services.db, "콜라 (M)"):
+        found = await tools.call(ctx, "find_product", json.dumps({"query": "콜라"}))
+    assert found.data["products"][0]["name"] == "콜라 (L)" and found.reply is not None
+    assert [(v["name"], v["sold_out"]) for v in found.data["variants"]] == [("콜라 (M)", True)]
+    assert "다른 선택: 콜라 (M) (품절) 2,000원." in found.reply.text
