@@ -1,7 +1,7 @@
 """The cart: lines with their option changes and extras, kept as JSON in the session's slots.
 
 Amounts are integer won. A line's unit price is its base price plus every option change's delta plus every extra's
-price; its total is the unit price times the quantity; the cart's total is the sum of its lines. Each line keeps
+price, never below nothing (a shop's written discount cannot pay the customer); its total is the unit price times the quantity; the cart's total is the sum of its lines. Each line keeps
 the prices it was added at, so the cart reads the same until checkout compares them with the menu again.
 """
 
@@ -63,7 +63,7 @@ class CartLine:
 
     @property
     def unit_price(self) -> int:
-        return self.base_price + sum(change.delta for change in self.changes) + sum(x.price for x in self.extras)
+        return max(0, self.base_price + sum(c.delta for c in self.changes) + sum(x.price for x in self.extras))
 
     @property
     def total(self) -> int:

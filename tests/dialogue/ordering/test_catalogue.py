@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogue.ordering.cart import Cart, CartLine, Extra
-from dialogue.ordering.catalogue import ShopMenu
+from dialogue.ordering.catalogue import Component, MenuEntry, Rule, ShopMenu
 from dialogue.ordering.matching import edit_distance, jamo
 from dialogue.ordering.service import ChangeRequest, apply_change
 
@@ -107,6 +107,27 @@ def test_the_shops_own_rule_makes_water_instead_of_the_cola_cheaper(burger_menu:
     milk = CartLine(2, breakfast.id, breakfast.name, breakfast.kind, breakfast.price)
     assert apply_change(burger_menu, milk, ChangeRequest("우유", "생수")).done
     assert [(c.to_name, c.delta) for c in milk.changes] == [("생수", 0)] and milk.unit_price == 4900
+
+
+def test_a_discount_never_takes_a_line_below_nothing() -> None:
+    """A shop may write a discount larger than a cheap set costs; the customer is never paid for ordering."""
+
+    def entry(item_id: int, name: str, price: int, kind: str, group: str | None) -> MenuEntry:
+        return MenuEntry(item_id, name, price, kind, group, False, name, None)
+
+    items = {
+        1: entry(1, "미니 세트", 400, "set", None),
+        2: entry(2, "미니버거", 300, "main", "burger"),
+        3: entry(3, "콜라", 1000, "drink", "drink"),
+        4: entry(4, "생수", 500, "drink", "drink"),
+    }
+    menu = ShopMenu(
+        1, "작은 가게", None, items, {1: (Component(items[2]), Component(items[3]))}, {(3, 4): Rule(-900, True)}
+    )
+    cart = Cart(shop_id=1, shop_name="작은 가게")
+    line = cart.add(CartLine(0, 1, "미니 세트", "set", 400, 3))
+    assert apply_change(menu, line, ChangeRequest("콜라", "생수")).done and line.changes[0].delta == -900
+    assert (line.unit_price, line.total, cart.total) == (0, 0, 0)
 
 
 @st.composite
