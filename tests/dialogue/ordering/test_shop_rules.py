@@ -1,14 +1,20 @@
-"""Items the burger shop sells only at some hours, through the real engine: the breakfast muffins from 07:00 to
-10:30 (their set too), soft-serve from 11:00 to 22:00. Outside its hours an item is not added and the reply says
-when it is sold; a cart that still holds one when its hours end is stopped at checkout."""
+"""What the burger shop decides itself, through the real engine: items sold only at some hours, and a change
+priced by the shop's own rule.
+
+The breakfast muffins (their set too) are sold from 07:00 to 10:30, soft-serve from 11:00 to 22:00. Outside its
+hours an item is not added and the reply says when it is sold; a cart that still holds one when its hours end is
+stopped at checkout. Water instead of a set's cola is 500 won less, a discount the shop wrote.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import pytest
+from sqlmodel import select
 
 from storage.hours import SEOUL
+from storage.models import OrderLine
 from tests.dialogue.ordering.conftest import OrderingApp
 from tests.dialogue.ordering.script import Conversation, Press, Say, orders_of
 
@@ -86,3 +92,22 @@ async def test_a_cart_holding_a_breakfast_item_after_its_hours_stops_at_checkout
     )
     [order] = await orders_of(ordering_app.services.db, "demo43")
     assert order.total == 2000
+
+
+async def test_water_instead_of_the_sets_cola_is_500_won_less(ordering_app: OrderingApp) -> None:
+    await talk(ordering_app, "demo48", at(12, 30)).play(
+        [
+            Say("불고기버거 세트 하나 주세요", ("불고기버거 세트 x1",), 6900),
+            Say("콜라는 생수로", ("불고기버거 세트 x1 / 생수",), 6400, says="콜라 (M)을 생수로 바꿨어요 (-500원)."),
+            Say("하나 더", ("불고기버거 세트 x2 / 생수",), 12800),
+            Say("장바구니 보여줘", ("불고기버거 세트 x2 / 생수",), 12800, says="- 콜라 (M) → 생수 (-500원)"),
+            Say("주문할게", (), 0, says="합계 12,800원"),
+        ]
+    )
+    [order] = await orders_of(ordering_app.services.db, "demo48")
+    async with ordering_app.services.db.session() as session:
+        [line] = (await session.exec(select(OrderLine).where(OrderLine.order_id == order.id))).all()
+    assert (order.total, line.unit_price, line.quantity) == (12800, 6400, 2)
+    assert [(o["from"], o["to"], o["delta"]) for o in line.options] == [("콜라 (M)", "생수", -500)]
+    [posted] = [shown for shown in ordering_app.board.posted if shown.order_id == order.id]
+    assert posted.lines[0].options == ("콜라 (M) → 생수 (-500원)",)
