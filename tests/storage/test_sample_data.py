@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import statistics
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import aliased
@@ -18,6 +16,7 @@ from storage.database import Database
 from storage.models import ChannelIdentity, ComponentChangeRule, MealCard, MenuItem, SetComponent, Shop
 from storage.sample import SampleData, generate_sample_data, insert_sample_data, load_sample_data, table_counts
 from storage.sample.areas import AREAS, PLACES, area_by_code
+from storage.sample.burger import BREAKFAST, BURGER_SHOP_KEY, BURGER_SHOP_NAME, SECTIONS, SOFT_SERVE
 from storage.sample.generate import SEOUL
 from storage.sample.rows import Row
 from storage.settings import SampleDataSettings
@@ -26,13 +25,13 @@ KEY = b"test-card-hash-key"
 NOW = datetime(2025, 6, 16, 3, 0, tzinfo=UTC)  # a Monday, 12:00 in Seoul
 
 
-def _settings(shared_dir: Path, **changes: object) -> SampleDataSettings:
-    return SampleDataSettings(burger_dir=shared_dir / "data/burger").model_copy(update=changes)
+def _settings(**changes: object) -> SampleDataSettings:
+    return SampleDataSettings().model_copy(update=changes)
 
 
 @pytest.fixture(scope="module")
-def data(shared_dir: Path) -> SampleData:
-    return generate_sample_data(_settings(shared_dir), KEY, now=NOW)
+def data() -> SampleData:
+    return generate_sample_data(_settings(), KEY, now=NOW)
 
 
 def _items(data: SampleData, category: str | None = None) -> list[Row]:
@@ -52,9 +51,9 @@ def test_counts_meet_the_minimums(data: SampleData) -> None:
     assert {p["code"] for p in data.programs} >= {"seoul-kkumnamu", "chuncheon"}
 
 
-def test_generation_is_deterministic_for_a_seed(shared_dir: Path, data: SampleData) -> None:
-    assert generate_sample_data(_settings(shared_dir), KEY, now=NOW) == data
-    other = generate_sample_data(_settings(shared_dir, seed=7), KEY, now=NOW)
+def test_generation_is_deterministic_for_a_seed(data: SampleData) -> None:
+    assert generate_sample_data(_settings(), KEY, now=NOW) == data
+    other = generate_sample_data(_settings(seed=7), KEY, now=NOW)
     assert [s.shop["name"] for s in other.shops] != [s.shop["name"] for s in data.shops]
 
 
@@ -155,36 +154,69 @@ def _burger_item(data: SampleData, name: str) -> int:
 
 def test_burger_catalogue_sets_and_change_rules(data: SampleData) -> None:
     burger = data.shops[0]
+    assert burger.key == BURGER_SHOP_KEY and burger.shop["name"] == BURGER_SHOP_NAME
     assert burger.shop["accepts_orders"] and burger.shop["card_acceptance"] == "Y"
+    assert {(h["opens_at"], h["closes_at"]) for h in burger.hours} == {(7 * 60, 25 * 60)}  # 07:00-01:00, daily
+    assert list(dict.fromkeys(item["category"] for item in burger.menu)) == list(SECTIONS)  # sets first
     assert Counter(item["kind"] for item in burger.menu) == {
-        "set": 19,
-        "main": 19,
-        "side": 15,
-        "drink": 16,
+        "set": 13,
+        "main": 14,
+        "side": 11,
+        "drink": 11,
+        "dessert": 7,
         "topping": 5,
     }
-    bulgogi_set = _burger_item(data, "한우불고기버거 세트")
-    assert burger.menu[bulgogi_set]["price"] == 10200 and burger.menu[bulgogi_set]["external_code"] == "G00001"
+    assert sum(item["category"] in ("버거", "사이드", "음료", "디저트") for item in burger.menu) >= 40
+    assert len({item["name"] for item in burger.menu}) == len(burger.menu)
+    bulgogi_set = _burger_item(data, "불고기버거 세트")
+    assert burger.menu[bulgogi_set]["price"] == 6900 and burger.menu[bulgogi_set]["kind"] == "set"
     defaults = {burger.menu[c.component_index]["name"] for c in burger.components if c.set_index == bulgogi_set}
-    assert defaults == {"한우불고기버거", "포테이토 (미디움)", "콜라 (미디움)"}
-    rules = {(r.from_index, r.to_index): r.price_delta for r in burger.change_rules}
-    fries, onion = _burger_item(data, "포테이토 (미디움)"), _burger_item(data, "양념감자 (어니언)")
-    cola, cider = _burger_item(data, "콜라 (미디움)"), _burger_item(data, "사이다 (미디움)")
-    assert rules[(fries, onion)] == 600 and rules[(cola, cider)] == 0
-    assert rules[(fries, _burger_item(data, "코울슬로"))] == 0  # cheaper: no refund
-    assert all(delta >= 0 for delta in rules.values())
+    assert defaults == {"불고기버거", "감자튀김 (M)", "콜라 (M)"}
+    for position, item in enumerate(burger.menu):  # every set: one burger, one side, one drink
+        if item["kind"] == "set":
+            parts = [burger.menu[c.component_index]["group"] for c in burger.components if c.set_index == position]
+            assert sorted(parts) == ["burger", "drink", "side"], item["name"]
+    rules = {(r.from_index, r.to_index): r for r in burger.change_rules}
+    fries, cola = _burger_item(data, "감자튀김 (M)"), _burger_item(data, "콜라 (M)")
+    for flavour in ("칠리", "치즈", "어니언"):
+        assert rules[(fries, _burger_item(data, f"양념감자 ({flavour})"))].price_delta == 600
+    assert rules[(cola, _burger_item(data, "사이다 (M)"))].price_delta == 0
+    assert rules[(fries, _burger_item(data, "코울슬로"))].price_delta == 0  # cheaper: no refund
+    water = rules[(cola, _burger_item(data, "생수"))]
+    assert (water.price_delta, water.allow_discount) == (-500, True)  # the shop's own rule
+    assert [rule for rule in rules.values() if rule.price_delta < 0] == [water]
     groups = {(burger.menu[a]["group"], burger.menu[b]["group"]) for a, b in rules}
     assert groups == {("side", "side"), ("drink", "drink")}
+
+
+def test_burger_items_sold_out_or_sold_only_at_some_hours(data: SampleData) -> None:
+    menu = data.shops[0].menu
+    assert {item["name"] for item in menu if item["sold_out"]} == {
+        "김치 라이스버거",
+        "김치 라이스버거 세트",
+        "오징어링",
+        "딸기 선데",
+    }
+    hours = {item["name"]: (item["available_from"], item["available_until"]) for item in menu}
+    timed = {name: span for name, span in hours.items() if span != (None, None)}
+    assert timed == {
+        "에그 불고기 머핀": BREAKFAST,
+        "에그 치즈 머핀": BREAKFAST,
+        "에그 불고기 머핀 세트": BREAKFAST,
+        "소프트콘": SOFT_SERVE,
+        "초코 선데": SOFT_SERVE,
+    }
+    assert BREAKFAST == (7 * 60, 10 * 60 + 30) and SOFT_SERVE == (11 * 60, 22 * 60)
 
 
 # Loading into SQLite and PostgreSQL.
 
 
-async def test_load_twice_writes_the_same_rows(db: Database, shared_dir: Path) -> None:
-    settings = _settings(shared_dir)
+async def test_load_twice_writes_the_same_rows(db: Database) -> None:
+    settings = _settings()
     first = await load_sample_data(db, settings, KEY)
     counts = await table_counts(db)
-    assert first.burger_loaded and first.inserted == first.generated
+    assert first.inserted == first.generated and first.inserted["set_components"] == 39
     assert {table: counts[table] for table in first.inserted} == first.inserted
     assert counts["shops"] >= 400 and counts["menu_items"] >= 4000
 
@@ -208,46 +240,39 @@ async def test_load_twice_writes_the_same_rows(db: Database, shared_dir: Path) -
     assert min(holders.values()) == 0 and max(holders.values()) == 200_000
 
 
-async def test_burger_rules_in_the_database(db: Database, shared_dir: Path) -> None:
-    await load_sample_data(db, _settings(shared_dir), KEY)
+async def test_burger_rules_in_the_database(db: Database) -> None:
+    await load_sample_data(db, _settings(), KEY)
     source, target = aliased(MenuItem), aliased(MenuItem)
     async with db.session() as session:
         shop = (await session.exec(select(Shop).where(col(Shop.accepts_orders)))).one()
-        set_item = (
-            await session.exec(
-                select(MenuItem).where(MenuItem.shop_id == shop.id, MenuItem.name == "한우불고기버거 세트")
-            )
-        ).one()
+        items = {
+            item.name: item for item in (await session.exec(select(MenuItem).where(MenuItem.shop_id == shop.id))).all()
+        }
+        set_item = items["불고기버거 세트"]
         components = (await session.exec(select(SetComponent).where(SetComponent.set_item_id == set_item.id))).all()
         rules = (
             await session.exec(
-                select(source.name, target.name, ComponentChangeRule.price_delta)
+                select(source.name, target.name, ComponentChangeRule.price_delta, ComponentChangeRule.allow_discount)
                 .join(source, col(source.id) == ComponentChangeRule.from_item_id)
                 .join(target, col(target.id) == ComponentChangeRule.to_item_id)
                 .where(ComponentChangeRule.shop_id == shop.id)
             )
         ).all()
-    assert shop.name == "버거리아 강남역점" and shop.slack_channel == "#kkini-burgeria"
+    assert (shop.name, shop.source_key, shop.slack_channel) == (
+        BURGER_SHOP_NAME,
+        BURGER_SHOP_KEY,
+        "#kkini-dundeun-burger",
+    )
+    assert (set_item.price, set_item.category) == (6900, "세트")
+    names = {item.id: name for name, item in items.items()}
+    assert {names[c.component_item_id] for c in components} == {"불고기버거", "감자튀김 (M)", "콜라 (M)"}
     assert len(components) == 3 and all(component.is_default for component in components)
-    deltas = {(a, b): delta for a, b, delta in rules}
-    assert deltas[("포테이토 (미디움)", "양념감자 (어니언)")] == 600
-    assert deltas[("콜라 (미디움)", "사이다 (미디움)")] == 0
-    assert min(deltas.values()) >= 0
-
-
-async def test_missing_burger_folder_loads_everything_else(
-    db: Database, shared_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.WARNING, logger="storage.sample"):
-        report = await load_sample_data(db, _settings(shared_dir, burger_dir=tmp_path / "nowhere"), KEY)
-    assert not report.burger_loaded
-    assert any("burger catalogue not found" in record.getMessage() for record in caplog.records)
-    counts = await table_counts(db)
-    assert counts["shops"] >= 400 and counts["users"] == 60
-    assert counts["set_components"] == counts["component_change_rules"] == 0
-    assert counts["coupons"] == 28  # the burger shop's two coupons wait for the shop
-
-    # Once the catalogue is there, a second load adds the burger shop and its coupons, and nothing else.
-    later = await load_sample_data(db, _settings(shared_dir), KEY)
-    assert later.inserted["shops"] == 1 and later.inserted["users"] == 0
-    assert (await table_counts(db))["coupons"] == 30
+    deltas = {(a, b): (delta, discount) for a, b, delta, discount in rules}
+    assert deltas[("감자튀김 (M)", "양념감자 (칠리)")] == (600, False)
+    assert deltas[("콜라 (M)", "사이다 (M)")] == (0, False)
+    assert deltas[("콜라 (M)", "생수")] == (-500, True)
+    assert min(delta for delta, _ in deltas.values()) == -500
+    muffin, cone = items["에그 불고기 머핀"], items["소프트콘"]
+    assert (muffin.available_from, muffin.available_until, muffin.category) == (420, 630, "버거")
+    assert (cone.available_from, cone.available_until, cone.category) == (660, 1320, "디저트")
+    assert items["오징어링"].sold_out and not items["치즈스틱"].sold_out
