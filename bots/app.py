@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 
 from aiohttp import web
 from kiwipiepy import Kiwi
 
-from bots.channels.dialogue import DialogueSlot
+from bots.channels.dialogue import ASSISTANTS, AssistantState, DialogueSlot
 from bots.channels.mount import mount_channels
 from bots.http.health import HealthRoutes, KnowledgeProbe
 from bots.http.metrics import Metrics
@@ -46,7 +46,15 @@ from dialogue.tools.faq import FaqSearchTool
 from dialogue.tools.recommend import RecommendTool
 from dialogue.tools.registry import ToolRegistry
 from dialogue.turn import Assistant, Handler
-from knowledge.assistants import SELLER_COLLECTION, ensure_meal, ensure_seller, open_gated
+from knowledge.assistants import (
+    SELLER_COLLECTION,
+    SELLER_INSTALL,
+    Progress,
+    SellerNotInstalled,
+    ensure_meal,
+    ensure_seller,
+    open_gated,
+)
 from knowledge.corpus.meal_faq import MEAL_COLLECTION
 from knowledge.gate.refusal import meal_suggester, refusal, seller_suggester
 from knowledge.index.registry import KnowledgeBase
@@ -150,22 +158,19 @@ async def serving_dialogue(
     services: Services,
     slot: DialogueSlot,
     *,
-    seller: bool | None = None,
     staff_board: StaffBoard | None = None,
+    progress: Progress | None = None,
+    nlu: Understander | None = None,
+    kiwi: Kiwi | None = None,
 ) -> AsyncIterator[asyncio.Task[None]]:
-    """Fill ``slot`` in the background while the server already listens: the meal assistant first (seconds), then
-    meal and seller together once the seller FAQ collection is built (about 20 s the first time, then cached).
+    """Fill ``slot`` in the background while the server already listens: one engine with every installed assistant,
+    each built (its FAQ collection opened, or built from a configured file) before the engine serves.
 
-    ``seller``: True builds it at once, False never, None (the default) when Slack is on or on the first seller
-    message. ``staff_board`` shows placed orders to the shops' staff. Leaving the block stops the loading and closes
-    the engines.
+    ``staff_board`` shows placed orders to the shops' staff; ``progress`` hears each step of a long build. Leaving
+    the block stops the loading and closes the engine. ``nlu`` and ``kiwi``, when given, are used instead of new ones.
     """
-    eager = services.settings.slack.enabled if seller is None else seller
-    slot.loading = {"meal", "seller"} if eager else {"meal"}
-    if seller is None and not eager:
-        slot.on_demand["seller"] = asyncio.Event()
     task = asyncio.create_task(
-        _fill_dialogue(services, slot, with_seller=eager or seller is None, staff_board=staff_board)
+        _fill_dialogue(services, slot, staff_board=staff_board, progress=progress, nlu=nlu, kiwi=kiwi)
     )
     try:
         yield task
@@ -175,33 +180,20 @@ async def serving_dialogue(
 
 
 async def _fill_dialogue(
-    services: Services, slot: DialogueSlot, *, with_seller: bool, staff_board: StaffBoard | None
+    services: Services,
+    slot: DialogueSlot,
+    *,
+    staff_board: StaffBoard | None,
+    progress: Progress | None,
+    nlu: Understander | None,
+    kiwi: Kiwi | None,
 ) -> None:
-    kiwi = await asyncio.to_thread(Kiwi)
-    async with AsyncExitStack() as stack:
-        first = await stack.enter_async_context(
-            running_dialogue(services, kiwi=kiwi, assistants=("meal",), staff_board=staff_board)
-        )
-        slot.serve(first, ("meal",))
-        logger.info("dialogue: the meal assistant is ready")
-        if with_seller:
-            wanted = slot.on_demand.get("seller")
-            if wanted is not None:
-                await wanted.wait()
-            try:
-                both = await stack.enter_async_context(
-                    running_dialogue(
-                        services, nlu=first.nlu, kiwi=kiwi, assistants=("meal", "seller"), staff_board=staff_board
-                    )
-                )
-            except Exception as error:
-                logger.error("dialogue: the seller assistant could not be built: %s", error)
-                slot.failed["seller"] = str(error)
-                slot.loading.discard("seller")
-            else:
-                slot.serve(both, ("meal", "seller"))
-                logger.info("dialogue: the seller assistant is ready")
-        await asyncio.Event().wait()  # keep the engines open until the server stops
+    async with running_dialogue(
+        services, nlu=nlu, kiwi=kiwi, assistants=ASSISTANTS, staff_board=staff_board, slot=slot, progress=progress
+    ) as engine:
+        slot.serve(engine, tuple(engine.assistants))
+        logger.info("dialogue: ready (%s)", ", ".join(f"{name} {state}" for name, state in slot.states.items()))
+        await asyncio.Event().wait()  # keep the engine open until the server stops
 
 
 # Intents the recommender answers: each narrows or widens the same search.
@@ -224,25 +216,50 @@ async def running_dialogue(
     kiwi: Kiwi | None = None,
     assistants: Sequence[str] = ("meal",),
     staff_board: StaffBoard | None = None,
+    slot: DialogueSlot | None = None,
+    progress: Progress | None = None,
 ) -> AsyncIterator[DialogueEngine]:
     """The dialogue engine on the offline path, with every assistant and handler registered here and nowhere else.
 
-    ``assistants`` names the assistants to serve (meal, seller); their FAQ collections are built when missing.
-    ``staff_board`` shows placed orders to the shops' staff (Slack); without one orders are only stored.
+    ``assistants`` names the assistants to serve (meal, seller). The meal FAQ collection is brought up to date; the
+    seller's is opened, or built from ``KKINI_KNOWLEDGE__SELLER_FAQ_PATH`` when that is set, else `SellerNotInstalled`.
+    With a ``slot`` (the server), a seller assistant that is not installed or cannot be built is marked there and
+    left out instead. ``staff_board`` shows placed orders to the shops' staff (Slack); without one orders are only
+    stored. ``progress`` hears each step of a long collection build.
     """
     kiwi = kiwi or await asyncio.to_thread(Kiwi)  # one per process: the NLU and the knowledge base share it
     if nlu is None:
         from dialogue.nlu.understander import OfflineNLU
 
         nlu = await asyncio.to_thread(OfflineNLU, kiwi=kiwi)
-    db = services.db
-    knowledge = KnowledgeBase(
-        services.settings.knowledge,
-        data_dir=services.settings.data_dir,
-        openai=services.settings.openai,
-        analyzer=Analyzer(kiwi),
+    knowledge = await asyncio.to_thread(  # may wait for another process's ingest to finish
+        partial(
+            KnowledgeBase,
+            services.settings.knowledge,
+            data_dir=services.settings.data_dir,
+            openai=services.settings.openai,
+            analyzer=Analyzer(kiwi),
+        )
     )
-    await asyncio.to_thread(ensure_meal, knowledge)
+    try:
+        async with _engine(services, knowledge, nlu, assistants, staff_board, slot, progress) as engine:
+            yield engine
+    finally:
+        knowledge.close()  # lets another process write the folder
+
+
+@asynccontextmanager
+async def _engine(
+    services: Services,
+    knowledge: KnowledgeBase,
+    nlu: Understander,
+    assistants: Sequence[str],
+    staff_board: StaffBoard | None,
+    slot: DialogueSlot | None,
+    progress: Progress | None,
+) -> AsyncIterator[DialogueEngine]:
+    db = services.db
+    await asyncio.to_thread(ensure_meal, knowledge, progress)
     meal_faq = await asyncio.to_thread(_faq_source, knowledge, MEAL_COLLECTION)
     catalogue = Catalogue(db)
     await catalogue.get(utcnow())  # the first turn should not wait for the catalogue to load
@@ -268,10 +285,9 @@ async def running_dialogue(
     notices = NoticeHandler(db)  # "알림 꺼줘" is served whichever intent it was read as
     served = {"meal": Assistant("meal", notices.around_all(handlers), fallback=notices.around(SmallTalkHandler()))}
     if "seller" in assistants:
-        await asyncio.to_thread(ensure_seller, knowledge, services.settings.knowledge.seller_faq_path)
-        seller_faq = await asyncio.to_thread(_faq_source, knowledge, SELLER_COLLECTION)
-        seller = FaqHandler(seller_faq, partial(refusal, "seller"))
-        served["seller"] = Assistant("seller", {}, fallback=seller, understands=False, onboarding=False)
+        seller = await _seller_assistant(services, knowledge, slot, progress)
+        if seller is not None:
+            served["seller"] = seller
     llm = _language_model(services, recommend, meal_faq, served, ordering_tools(order.carts, order.desk))
     engine = DialogueEngine(
         db=db,
@@ -288,6 +304,31 @@ async def running_dialogue(
         if llm is not None:
             await llm.aclose()
         await catalogue.aclose()
+
+
+async def _seller_assistant(
+    services: Services, knowledge: KnowledgeBase, slot: DialogueSlot | None, progress: Progress | None
+) -> Assistant | None:
+    """The seller assistant over the SmartStore FAQ collection; None (and the slot told why) when a server cannot
+    offer it."""
+    source = services.settings.knowledge.seller_faq_path
+    try:
+        await asyncio.to_thread(ensure_seller, knowledge, source, progress)
+        seller_faq = await asyncio.to_thread(_faq_source, knowledge, SELLER_COLLECTION)
+    except SellerNotInstalled:
+        if slot is None:
+            raise
+        slot.mark("seller", AssistantState.NOT_INSTALLED)
+        logger.info("dialogue: the seller assistant is off until its FAQ is installed (%s)", SELLER_INSTALL)
+        return None
+    except Exception as error:
+        if slot is None:
+            raise
+        slot.mark("seller", AssistantState.FAILED, str(error))
+        logger.error("dialogue: the seller assistant could not be built: %s", error)
+        return None
+    seller = FaqHandler(seller_faq, partial(refusal, "seller"))
+    return Assistant("seller", {}, fallback=seller, understands=False, onboarding=False)
 
 
 def provider_sections(settings: Settings) -> dict[str, ProviderSettings]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -21,8 +21,9 @@ from bots.console import ConsoleConversation
 from bots.settings import Settings
 from dialogue.engine import DialogueEngine
 from storage.hours import SEOUL
+from storage.kv import InProcessStore
 from storage.sample import load_sample_data
-from storage.settings import DatabaseSettings, RedisSettings
+from storage.settings import DatabaseSettings
 
 TURN_GAP = timedelta(seconds=20)
 """How far the clock moves between two lines of a demo."""
@@ -100,11 +101,12 @@ async def demo_engine(
         isolated = settings.model_copy(
             update={
                 "database": DatabaseSettings(url=f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"),
-                "redis": RedisSettings(),
                 "router": settings.router.model_copy(update={"order": "offline"}),
             }
         )
-        async with running_services(isolated) as services:
+        async with running_services(isolated) as shared:
+            # Sessions of their own: the data dir's store may hold the demo users' sessions from another run.
+            services = replace(shared, kv=InProcessStore("demo:"))
             await load_sample_data(services.db, isolated.sample, services.card_hash_key, now=DEMO_DAY)
             slot = DialogueSlot()  # marks an assistant that is not installed instead of failing
             async with running_dialogue(services, kiwi=kiwi, assistants=tuple(assistants), slot=slot) as engine:

@@ -17,12 +17,13 @@ from bots.app import (
     running_services,
     serving_dialogue,
 )
-from bots.channels.dialogue import DialogueSlot
+from bots.channels.dialogue import AssistantState, DialogueSlot
 from bots.channels.slack_socket import socket_app_token
 from bots.cli.jobs import scheduled_jobs
 from bots.cli.root import settings_from
 from bots.http.memory import freeze_long_lived_objects
 from bots.settings import Settings, SettingsError
+from knowledge.assistants import SELLER_INSTALL
 
 
 @click.command()
@@ -75,7 +76,9 @@ async def _serve(
             loop.add_signal_handler(sig, stop.set)
         try:
             async with (
-                serving_dialogue(services, dialogue, staff_board=app.get(STAFF_BOARD_KEY)) as loading,
+                serving_dialogue(
+                    services, dialogue, staff_board=app.get(STAFF_BOARD_KEY), progress=_progress
+                ) as loading,
                 scheduled_jobs(services),
             ):
                 loading.add_done_callback(lambda task: _loading_failed(task, stop))
@@ -87,26 +90,36 @@ async def _serve(
 
 
 async def _announce_dialogue(dialogue: DialogueSlot, stop: asyncio.Event) -> None:
-    """Say when each assistant starts answering, without holding up the server (it already listens)."""
+    """Say what becomes of each assistant, and when the server is ready, without holding up the server."""
 
     async def watch() -> None:
-        announced: set[str] = set()
+        announced: dict[str, AssistantState] = {}
         while not stop.is_set():
-            ready = sorted(dialogue.assistants - announced)
-            for name in ready:
-                click.echo(f"kkini: the {name} assistant is ready")
-                announced.add(name)
-            if ready:
+            changed = False
+            for name, state in dialogue.states.items():
+                if state is AssistantState.LOADING or announced.get(name) is state:
+                    continue
+                announced[name] = state
+                changed = True
+                if state is AssistantState.READY:
+                    click.echo(f"kkini: the {name} assistant is ready")
+                elif state is AssistantState.NOT_INSTALLED:
+                    click.echo(f"kkini: the {name} assistant is off: its FAQ is not installed ({SELLER_INSTALL})")
+                else:
+                    click.echo(f"kkini: the {name} assistant is off: {dialogue.errors.get(name, 'failed')}", err=True)
+            if changed and dialogue.settled:
+                click.echo("kkini: ready")
                 freeze_long_lived_objects()  # the engine's indexes and models live as long as the process
-            for name, error in dialogue.failed.items():
-                if name not in announced:
-                    click.echo(f"kkini: the {name} assistant is off: {error}", err=True)
-                    announced.add(name)
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.2)
 
     task = asyncio.create_task(watch())
     _BACKGROUND.add(task)
     task.add_done_callback(_BACKGROUND.discard)
+
+
+def _progress(line: str) -> None:
+    """A step of a long knowledge build, on the console while the server waits for it."""
+    click.echo(f"kkini: {line}")
 
 
 _BACKGROUND: set[asyncio.Task[None]] = set()
@@ -130,6 +143,6 @@ def _print_banner(services: Services, channels: list[str], url: str, notes: dict
         click.echo(f"  {channel:<15} {note}")
     if "web" in channels:
         click.echo(f"  web chat        {url}/")
-    click.echo(f"  health          {url}/healthz, {url}/readyz (the assistants load in the background)")
+    click.echo(f"  health          {url}/healthz, {url}/readyz (ready once every installed assistant answers)")
     click.echo(f"  metrics         {url}/metrics")
     click.echo("press Ctrl+C to stop")
