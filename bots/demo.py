@@ -132,9 +132,7 @@ async def replay(engine: DialogueEngine, demo: Demo) -> str:
     return "\n".join(parts)
 
 
-async def replay_all(
-    settings: Settings, demos: Sequence[Demo], *, kiwi: Kiwi | None = None
-) -> dict[str, str | None]:
+async def replay_all(settings: Settings, demos: Sequence[Demo], *, kiwi: Kiwi | None = None) -> dict[str, str | None]:
     """Every demo's transcript by name, replayed in order on one engine; None for a demo whose assistant is not
     installed here (the seller FAQ before `kkini knowledge ingest --collection seller PATH`)."""
     assistants = sorted({demo.assistant for demo in demos})

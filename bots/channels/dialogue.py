@@ -41,9 +41,7 @@ class DialogueSlot:
     """The engine now serving and the state of every assistant; all start out loading."""
 
     engine: Engine | None = None
-    states: dict[str, AssistantState] = field(
-        default_factory=lambda: dict.fromkeys(ASSISTANTS, AssistantState.LOADING)
-    )
+    states: dict[str, AssistantState] = field(default_factory=lambda: dict.fromkeys(ASSISTANTS, AssistantState.LOADING))
     errors: dict[str, str] = field(default_factory=dict)
     _loaded: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
