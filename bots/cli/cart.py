@@ -21,11 +21,18 @@ def cart() -> None:
 
 
 @cart.command("show")
-@click.option("--user", required=True, help="console user id (demo01 ... demo60)")
+@click.option("--user", required=True, help="the user's id on the channel (console: demo01 ... demo60; web: its user)")
+@click.option(
+    "--channel",
+    type=click.Choice(["console", "web", "telegram", "kakao", "slack"]),
+    default="console",
+    show_default=True,
+    help="the channel the user talks on",
+)
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
 @click.pass_context
-def cart_show(ctx: click.Context, user: str, as_json: bool) -> None:
-    """The console user's cart: lines, prices, total in won.
+def cart_show(ctx: click.Context, user: str, channel: str, as_json: bool) -> None:
+    """A user's cart: lines, prices, total in won.
 
     Carts live in the shared key-value store (the embedded SQLite file in the data dir, or Redis with
     KKINI_REDIS__URL set), so this shows what a running `kkini serve` or `kkini chat` holds.
@@ -38,15 +45,15 @@ def cart_show(ctx: click.Context, user: str, as_json: bool) -> None:
     async def work() -> dict[str, Any] | None:
         async with running_services(settings) as services:
             async with services.db.session() as session:
-                known = await UserRepository(session).by_identity("console", user)
+                known = await UserRepository(session).by_identity(channel, user)
             if known is None:
                 return None
-            stored = await SessionStore(services.kv).load(SessionStore.key_for("console", user))
+            stored = await SessionStore(services.kv).load(SessionStore.key_for(channel, user))
         return {"user": user, **cart_data(load_cart(stored.slots))}
 
     shown = run_async(work)
     if shown is None:
-        click.echo(f"kkini: no console user {user!r} (see kkini users add)", err=True)
+        click.echo(f"kkini: no {channel} user {user!r} (see kkini users add)", err=True)
         ctx.exit(1)
         return
     if as_json:
