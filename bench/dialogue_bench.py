@@ -1,5 +1,6 @@
 """The dialogue engine on the offline path: ``handle`` latency over 1,000 varied messages on the sample data
-(SQLite, in-process store), and the memory that 10,000 live sessions take.
+(SQLite, in-process store), the same turns on the in-process store and on the SQLite key-value store side by side,
+and the memory that 10,000 live sessions take.
 
     uv run python -m bench.dialogue_bench [--messages 1000] [--sessions 10000] [--burger-dir ../shared/data/burger]
 """
@@ -12,18 +13,23 @@ import gc
 import random
 import time
 import tracemalloc
+from contextlib import AsyncExitStack
 from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from kiwipiepy import Kiwi
+
 from bench.common import percentile, print_table
 from bots.app import Services, running_dialogue
 from bots.settings import Settings
+from dialogue.engine import DialogueEngine
 from dialogue.messages import Final, IncomingMessage
+from dialogue.nlu.understander import OfflineNLU
 from dialogue.session import Session, SessionStore, Turn
 from storage.database import Database
 from storage.hours import SEOUL
-from storage.kv import InProcessStore
+from storage.kv import InProcessStore, KeyValueStore, SqliteStore
 from storage.migrate import upgrade
 from storage.sample import load_sample_data
 from storage.settings import SampleDataSettings
@@ -101,6 +107,47 @@ async def handle_latencies(burger_dir: Path, count: int) -> tuple[list[float], d
     return latencies, stages
 
 
+async def store_comparison(burger_dir: Path, count: int) -> dict[str, list[float]]:
+    """``handle`` latency per key-value store: one engine on each, the same messages, taken in turns.
+
+    Each engine has a database of its own, so both see the same conversations; they share the data dir (the knowledge
+    index), Kiwi and the NLU. Which engine goes first alternates message by message, so neither gains from the other
+    warming a cache.
+    """
+    with TemporaryDirectory() as folder:
+        stores: dict[str, KeyValueStore] = {
+            "in-process store": InProcessStore("bench:"),
+            "SQLite store": SqliteStore(Path(folder) / "kv.sqlite3", "bench:"),
+        }
+        kiwi = await asyncio.to_thread(Kiwi)
+        nlu = await asyncio.to_thread(OfflineNLU, kiwi=kiwi)
+        engines: dict[str, DialogueEngine] = {}
+        latencies: dict[str, list[float]] = {name: [] for name in stores}
+        async with AsyncExitStack() as stack:
+            for index, (name, kv) in enumerate(stores.items()):
+                db = Database(f"sqlite+aiosqlite:///{Path(folder) / f'bench-{index}.db'}")
+                stack.push_async_callback(db.close)
+                stack.push_async_callback(kv.close)
+                await upgrade(db.engine)
+                await load_sample_data(db, SampleDataSettings(burger_dir=burger_dir), KEY)
+                services = Services(settings=Settings(data_dir=Path(folder)), db=db, kv=kv, card_hash_key=KEY)
+                engines[name] = await stack.enter_async_context(running_dialogue(services, nlu=nlu, kiwi=kiwi))
+            gc.collect()
+            gc.freeze()
+            for message in messages(50, seed=1):  # warm caches, the classifier and the connections
+                for engine in engines.values():
+                    async for _ in engine.handle(message):
+                        pass
+            for position, message in enumerate(messages(count, seed=3)):
+                order = list(engines.items())
+                for name, engine in order if position % 2 == 0 else reversed(order):
+                    started = time.perf_counter()
+                    async for _ in engine.handle(message):
+                        pass
+                    latencies[name].append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
 async def session_memory(count: int) -> tuple[float, int]:
     """Bytes held by ``count`` sessions of ten turns and a few slots in the in-process store."""
     store = SessionStore(InProcessStore("mem:"))
@@ -139,6 +186,22 @@ async def main(count: int, sessions: int, burger_dir: Path) -> None:
         + [
             [f"  stage: {name}", percentile(v, 50), percentile(v, 95), percentile(v, 99), max(v)]
             for name, v in stages.items()
+        ],
+    )
+    compared = await store_comparison(burger_dir, count)
+    memory, sqlite = compared["in-process store"], compared["SQLite store"]
+    print_table(
+        f"DialogueEngine.handle on the in-process store vs the SQLite store ({count} messages, taken in turns)",
+        ["store", "p50 ms", "p95 ms", "p99 ms", "max ms"],
+        [[name, percentile(v, 50), percentile(v, 95), percentile(v, 99), max(v)] for name, v in compared.items()]
+        + [
+            [
+                "ratio SQLite / in-process",
+                percentile(sqlite, 50) / percentile(memory, 50),
+                percentile(sqlite, 95) / percentile(memory, 95),
+                percentile(sqlite, 99) / percentile(memory, 99),
+                max(sqlite) / max(memory),
+            ]
         ],
     )
     per_session, total = await session_memory(sessions)
