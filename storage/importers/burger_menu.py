@@ -117,6 +117,7 @@ def read_menu_files(folder: Path) -> MenuFiles:
     categories = {row["category_id"]: (position, row["category_name"]) for position, row in _rows(folder, 2)}
     products: list[dict[str, Any]] = []
     index: dict[str, int] = {}
+    lines: list[int] = []
     for line, row in _rows(folder, 0):
         where = f"products.csv line {line}"
         code = row["product_id"]
@@ -139,6 +140,7 @@ def read_menu_files(folder: Path) -> MenuFiles:
         kind, group = kind_group
         description = " ".join((row.get("description") or "").split())
         index[code] = len(products)
+        lines.append(line)
         products.append(
             {
                 "name": name,
@@ -183,7 +185,10 @@ def read_menu_files(folder: Path) -> MenuFiles:
             c.set_index == position and c.is_default and products[c.component_index]["group"] == "burger"
             for c in components
         ):
-            raise MenuFileError(f"set_items.csv: the set {product['external_code']} has no default burger")
+            raise MenuFileError(
+                f"products.csv line {lines[position]}: the set {product['external_code']} has no default burger "
+                "in set_items.csv"
+            )
     return _in_menu_order(folder, products, components)
 
 
@@ -222,15 +227,21 @@ def _rows(folder: Path, which: int) -> list[tuple[int, dict[str, str]]]:
     path = folder / name
     if path.stat().st_size > MAX_FILE_BYTES:
         raise MenuFileError(f"{name} is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise MenuFileError(f"{name} is not UTF-8 text: {error.reason} at byte {error.start}") from None
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise MenuFileError(
+            f"{name} line {line}: not UTF-8 text ({error.reason} at byte {error.start}); save the file as UTF-8"
+        ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [column.strip() for column in reader.fieldnames or ()]
     absent = [column for column in _COLUMNS[name] if column not in header]
     if absent:
-        raise MenuFileError(f"{name} lacks the column(s) {', '.join(absent)} (its header: {', '.join(header)})")
+        raise MenuFileError(
+            f"{name} line 1: the header lacks the column(s) {', '.join(absent)} (it has {', '.join(header)})"
+        )
     reader.fieldnames = header
     rows: list[tuple[int, dict[str, str]]] = []
     try:
