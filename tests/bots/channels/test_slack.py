@@ -20,11 +20,12 @@ from dialogue.ordering.staff import StaffOrder, StaffOrderLine
 from storage.database import Database
 from storage.models import MenuItem, Notification, Order, Shop
 from storage.repositories.ordering import OrderingRepository
+from storage.sample.burger import BURGER_SHOP_NAME
 from tests.bots.channels.conftest import ClientFactory, Scripted, ScriptedEngine, channel_settings, slack_settings
 from tests.dialogue.ordering.test_staff import new_order
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlack, Message, event_callback, signed_headers
 
-SHOP_CHANNEL = "kkini-burgeria"
+SHOP_CHANNEL = "kkini-dundeun-burger"
 
 
 async def client_for(make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, **kw: Any) -> TestClient:
@@ -241,11 +242,11 @@ async def test_orders_on_the_board_with_buttons_updated_in_place(
     order = StaffOrder(
         order_id=41,
         shop_id=1,
-        shop_name="끼니 버거리아",
+        shop_name=BURGER_SHOP_NAME,
         slack_channel=f"#{SHOP_CHANNEL}",
         status="placed",
-        lines=(StaffOrderLine("불고기버거 세트", 1, ("감자튀김 → 양념감자 (+600원)",), 7100),),
-        total=7100,
+        lines=(StaffOrderLine("불고기버거 세트", 1, ("감자튀김 (M) → 양념감자 (칠리) (+600원)",), 7500),),
+        total=7500,
         payment_method="급식카드",
         customer="민지",
         created_at=datetime(2026, 3, 2, 3, 0, tzinfo=UTC),
