@@ -304,7 +304,7 @@ async def throughput(args: argparse.Namespace) -> None:
     with TemporaryDirectory() as folder:
         db = Database(f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
         await upgrade(db.engine)
-        await load_sample_data(db, SampleDataSettings(burger_dir=args.burger_dir), KEY)
+        await load_sample_data(db, SampleDataSettings(), KEY)
         kv = InProcessStore("bench:")
         settings = Settings(data_dir=Path(folder), channels={"rate_limit_count": 100_000})
         services = Services(settings=settings, db=db, kv=kv, card_hash_key=KEY)
@@ -362,7 +362,6 @@ def main() -> None:
     )
     parser.add_argument("--messages", type=int, default=300, help="/api/chat requests (0 skips part 2)")
     parser.add_argument("--concurrency", type=int, default=8, help="/api/chat requests in flight")
-    parser.add_argument("--burger-dir", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/burger")
     args = parser.parse_args()
     asyncio.run(acknowledgements(args))
     if args.messages:

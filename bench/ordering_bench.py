@@ -1,8 +1,9 @@
-"""Ordering: ``find_product`` latency over varied product names (exact, slang, typos, spacing, unclear, not on the
-menu) on the sample burger shop, and whole order turns through the engine on the offline path (SQLite, in-process
-store): add a set, change its side and drink, look at the cart, one more, take it out, check out.
+"""Ordering: ``find_product`` latency over varied product names (exact, slang, typos, spacing, sizes, unclear, not
+on the menu) on the sample burger shop, 든든버거 강남역점, and whole order turns through the engine on the offline path
+(SQLite, in-process store): add a set, change its side and drink, look at the cart, one more, take it out, a topping,
+check out.
 
-    uv run python -m bench.ordering_bench [--lookups 5000] [--conversations 60] [--burger-dir ../shared/data/burger]
+    uv run python -m bench.ordering_bench [--lookups 5000] [--conversations 60]
 """
 
 from __future__ import annotations
@@ -32,16 +33,18 @@ KEY = b"bench-card-hash-key"
 QUERIES = [
     "불고기버거 세트",
     "불고기 세트",
-    "리아 불고기버거 세트",
     "불고기벼거 세트",
     "불고기버거세트",
     "한우불고기버거 세트",
     "새우버거",
     "새우 세트",
     "치즈버거",
-    "더블 클래식 치즈버거 세트",
+    "더블 치즈버거 세트",
+    "데리버거",
+    "매운치킨버거",
     "감튀",
     "감자튀김 라지",
+    "감자튀김 (L)",
     "양념감자",
     "양념 감자 칠리",
     "양념감지",
@@ -51,24 +54,23 @@ QUERIES = [
     "치즈스틱",
     "치즈 스틱",
     "너겟",
-    "아아",
+    "오쥬",
     "치즈",
     "베이컨 토핑",
-    "핫크리스피버거",
-    "모짜렐라버거",
+    "에그 머핀",
     "버거",
     "세트",
     "떡볶이",
-    "T-Rex버거 세트",
 ]
 CONVERSATION = [
     "불고기버거 세트 하나 주세요",
     "감자튀김 양념감자로 바꿔줘",
-    "콜라 사이다로",
+    "콜라 생수로",
     "장바구니 보여줘",
     "하나 더",
     "아까 그거 빼줘",
-    "새우버거 세트 두 개랑 치즈스틱 하나",
+    "치즈버거 하나랑 치즈스틱 하나",
+    "치즈 추가",
     "주문할게",
 ]
 LUNCH = datetime(2026, 11, 23, 12, 30, tzinfo=SEOUL)
@@ -88,14 +90,14 @@ def find_latencies(menu: ShopMenu, count: int, seed: int) -> dict[str, list[floa
     return by_kind
 
 
-async def run(burger_dir: Path, lookups: int, conversations: int) -> None:
+async def run(lookups: int, conversations: int) -> None:
     with TemporaryDirectory() as folder:
         db = Database(f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
         await upgrade(db.engine)
-        await load_sample_data(db, SampleDataSettings(burger_dir=burger_dir), KEY)
+        await load_sample_data(db, SampleDataSettings(), KEY)
         menus = await OrderCatalogue(db).menus()
         if not menus:
-            raise SystemExit(f"no ordering shop: is the burger catalogue at {burger_dir}?")
+            raise SystemExit("no ordering shop in the sample data")
         menu = next(iter(menus.values()))
         gc.collect()
         gc.freeze()
@@ -140,6 +142,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lookups", type=int, default=5000)
     parser.add_argument("--conversations", type=int, default=60)
-    parser.add_argument("--burger-dir", type=Path, default=Path("../shared/data/burger"))
     arguments = parser.parse_args()
-    asyncio.run(run(arguments.burger_dir, arguments.lookups, arguments.conversations))
+    asyncio.run(run(arguments.lookups, arguments.conversations))

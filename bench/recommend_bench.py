@@ -1,7 +1,7 @@
 """Recommender benchmark: ``Recommender.recommend`` over varied queries on the sample data in SQLite, with the
 catalogue snapshot warm, and the cost of (re)loading the snapshot itself.
 
-    uv run python -m bench.recommend_bench [--queries 1000] [--burger-dir ../shared/data/burger]
+    uv run python -m bench.recommend_bench [--queries 1000]
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import time
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from bench.common import fresh_database, median, percentile, print_table
 from dialogue.recommend.catalogue import Catalogue, load
@@ -104,9 +103,9 @@ async def run(recommender: Recommender, queries: list[tuple[str, RecommendationQ
     return {label: (timings[label], found[label]) for label in timings}
 
 
-async def main(count: int, burger_dir: Path) -> None:
+async def main(count: int) -> None:
     async with fresh_database("sqlite") as db:
-        await load_sample_data(db, SampleDataSettings(burger_dir=burger_dir), KEY, now=NOW)
+        await load_sample_data(db, SampleDataSettings(), KEY, now=NOW)
         load_ms = []
         for _ in range(5):
             started = time.perf_counter()
@@ -145,6 +144,5 @@ async def main(count: int, burger_dir: Path) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--queries", type=int, default=1000)
-    parser.add_argument("--burger-dir", type=Path, default=Path("../shared/data/burger"))
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.queries, arguments.burger_dir))
+    asyncio.run(main(arguments.queries))

@@ -1,7 +1,7 @@
 """Storage benchmarks: bulk load of the sample data, and the "open shops with a menu under N won near a point"
 query, on SQLite and PostgreSQL side by side in one run.
 
-    uv run python -m bench.storage_bench [--rounds 3] [--queries 300] [--burger-dir ../shared/data/burger]
+    uv run python -m bench.storage_bench [--rounds 3] [--queries 300]
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import asyncio
 import random
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from bench.common import fresh_database, median, percentile, postgres_available, print_table
 from storage.database import Database
@@ -59,8 +58,8 @@ async def query_latencies(db: Database, data: SampleData, queries: int, seed: in
     return latencies, found
 
 
-async def main(rounds: int, queries: int, burger_dir: Path) -> None:
-    data = generate_sample_data(SampleDataSettings(burger_dir=burger_dir), KEY)
+async def main(rounds: int, queries: int) -> None:
+    data = generate_sample_data(SampleDataSettings(), KEY)
     backends = ["sqlite"] + (["postgres"] if await postgres_available() else [])
     load_rows = []
     query_rows = []
@@ -93,6 +92,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--burger-dir", type=Path, default=Path("../shared/data/burger"))
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.rounds, arguments.queries, arguments.burger_dir))
+    asyncio.run(main(arguments.rounds, arguments.queries))
