@@ -10,6 +10,7 @@ button's payload is a whole sentence and is read instead of its label.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from dialogue.nlu.menu import menu_items
 from dialogue.ordering import phrases, replies
@@ -35,6 +36,9 @@ CART_EDIT_INTENTS = ("menu_option", "food_request", "out_of_scope", "general_cha
 _CASH = re.compile(r"현금|현장\s*결제|가게에서\s*결제|카드\s*말고")
 _CARD = re.compile(r"급식\s*카드|꿈나무|카드로|카드\s*결제|G\s*드림", re.IGNORECASE)
 _ORDER_WORDS = re.compile(r"(?:에서|에)?\s*(?:주문|시킬|시켜|먹을)[가-힣]*")
+_COUNTED = re.compile(r"(?P<number>\d{1,3})\s*(?P<counter>[가-힣]{1,3})")
+"""A variant that reads like a count: "4조각", "10피스"."""
+_TOKEN_ENDS = "가나다라마바사아자차카타파하"
 CONFIDENT = 0.85
 """A product name fits this well when a bare "X Y로" is read as products, not a change ("코울슬로 하나")."""
 POPULAR = 3
@@ -123,7 +127,7 @@ class OrderHandler:
     async def _orders_products(self, ctx: TurnContext, text: str, change: phrases.Change) -> bool:
         """Whether a message that reads as an option change rather names products to add: "새우버거 세트 하나,
         음료는 사이다로" (a set and its change), "코울슬로 하나" (a name that ends in 로)."""
-        items = _items(phrases.without_changes(text))
+        items = _items(phrases.without_changes(text), await self._counted_variants())
         if not items:
             return False
         if change.explicit:
@@ -139,7 +143,7 @@ class OrderHandler:
             for change in phrases.changes_in(text)
             if change.explicit and len(change.splits) == 1
         )
-        requests = _items(phrases.without_changes(text))
+        requests = _items(phrases.without_changes(text), await self._counted_variants())
         if requests and changes:
             # Option changes belong to the set they follow ("불고기버거 세트 하나, 콜라는 사이다로").
             requests[-1] = AddRequest(requests[-1].product, requests[-1].quantity, changes)
@@ -148,6 +152,16 @@ class OrderHandler:
         if requests:
             return await self.carts.add_items(ctx, requests)
         return await self._what_to_order(ctx, named)
+
+    async def _counted_variants(self) -> set[str]:
+        """The ordering menus' variants that read like a count ("8조각" of 치킨너겟 (8조각))."""
+        menus = await self.carts.catalogue.menus()
+        return {
+            item.variant
+            for menu in menus.values()
+            for item in menu.items.values()
+            if item.variant and _COUNTED.fullmatch(item.variant)
+        }
 
     async def _what_to_order(self, ctx: TurnContext, named: ShopMenu | None) -> ToolResult:
         menu = named or await self.carts.shop_menu(ctx)
@@ -165,16 +179,42 @@ class OrderHandler:
         return ToolResult(data={"ok": True, "shop": menu.shop_name}, reply=Reply(text, quick_replies=buttons))
 
 
-def _items(text: str) -> list[AddRequest]:
-    """The products a message names with their quantities ("새우버거 세트 두 개랑 콜라 라지 하나")."""
+def _items(text: str, counted: Iterable[str] = ()) -> list[AddRequest]:
+    """The products a message names with their quantities ("새우버거 세트 두 개랑 콜라 라지 하나").
+
+    A variant in ``counted`` is part of the name, not a quantity: "치킨너겟 (8조각) 1개" is one box of eight pieces,
+    "치킨너겟 8조각 두 개" two of them.
+    """
+    text, labels = _shielded(text, counted)
     requests = []
     for item in menu_items(text):
         name = str(item.get("name", "")).strip()
+        for token, label in labels.items():
+            name = name.replace(token, label)
+        name = " ".join(name.split())
         if not name:
             continue
         sizes = [option for option in item.get("options", []) if variant_of(str(option))]
         requests.append(AddRequest(" ".join([name, *sizes]), int(item.get("quantity") or 1)))
     return requests
+
+
+def _shielded(text: str, counted: Iterable[str]) -> tuple[str, dict[str, str]]:
+    """``text`` with each of the ``counted`` variants it says ("8조각", "(8 조각)") replaced by a word without
+    digits, which the quantity reader leaves in the name; and those words with the bracketed variant they stand
+    for."""
+    labels: dict[str, str] = {}
+    for index, variant in enumerate(sorted(counted, key=len, reverse=True)):
+        found = _COUNTED.fullmatch(variant)
+        if found is None:
+            continue
+        number, counter = found.group("number"), found.group("counter")
+        said = re.compile(rf"(?:\(\s*)?(?<!\d){number}\s*{re.escape(counter)}(?:\s*\))?")
+        token = f"변형값{_TOKEN_ENDS[index % len(_TOKEN_ENDS)]}"  # Hangul, so "8조각이랑" still joins two items
+        if said.search(text):
+            text = said.sub(f" {token}", text)
+            labels[token] = f"({variant})"
+    return text, labels
 
 
 class CartFirstHandler:

@@ -225,6 +225,23 @@ async def test_typos_spacing_and_slang_find_the_product(app: OrderingApp) -> Non
     )
 
 
+async def test_a_count_in_a_products_name_is_not_a_quantity(app: OrderingApp) -> None:
+    """치킨너겟 (8조각) is one box of eight pieces, however it is said or pressed."""
+    await talk(app, "demo32").play(
+        [
+            Say("치킨너겟 8조각 하나 주세요", ("치킨너겟 (8조각) x1",), 3900),
+            Say("너겟 4조각 두 개", ("치킨너겟 (8조각) x1", "치킨너겟 (4조각) x2"), 8300),
+        ]
+    )
+    async with sold_out(app.services.db, "치킨너겟 (4조각)"):
+        await talk(app, "demo33").play(
+            [
+                Say("치킨너겟 4조각 하나 주세요", (), 0, says="치킨너겟 (4조각)은 지금 품절이에요."),
+                Press("치킨너겟 (8조각)", ("치킨너겟 (8조각) x1",), 3900),
+            ]
+        )
+
+
 async def test_a_larger_size_for_the_whole_set(app: OrderingApp) -> None:
     await talk(app, "demo18").play(
         [
