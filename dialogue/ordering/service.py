@@ -371,7 +371,7 @@ class CartService:
                         ctx,
                         cart,
                         line,
-                        f"{line.name}의 {particle(change.from_name, '을', '를')} 원래대로 돌렸어요 (-{won(change.delta)}).",
+                        f"{line.name}의 {particle(change.from_name, '을', '를')} 원래대로 돌렸어요 ({_signed(-change.delta)}).",
                     )
         return failure("되돌릴 변경이 없어요.", "no change to revert", (replies.VIEW_BUTTON,))
 

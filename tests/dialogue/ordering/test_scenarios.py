@@ -164,7 +164,9 @@ async def test_undoing_an_option_brings_an_order_within_the_limit(app: OrderingA
             Say("감자는 양념감자로 바꿔줘", ("더블 치즈버거 세트 x1 / 양념감자 (칠리)",), 9600),
             Say("음료는 오렌지주스로", (changed,), 10100, says="+500원"),
             Say("결제할게요", (changed,), 10100, says="100원이 넘어요"),
-            Press("양념감자 원래대로", ("더블 치즈버거 세트 x1 / 오렌지주스",), 9500),
+            Press(
+                "양념감자 원래대로", ("더블 치즈버거 세트 x1 / 오렌지주스",), 9500, says="원래대로 돌렸어요 (-600원)."
+            ),
             Say("이대로 주문할게", (), 0, says="주문번호"),
         ]
     )

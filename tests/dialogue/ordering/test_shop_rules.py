@@ -111,3 +111,13 @@ async def test_water_instead_of_the_sets_cola_is_500_won_less(ordering_app: Orde
     assert [(o["from"], o["to"], o["delta"]) for o in line.options] == [("콜라 (M)", "생수", -500)]
     [posted] = [shown for shown in ordering_app.board.posted if shown.order_id == order.id]
     assert posted.lines[0].options == ("콜라 (M) → 생수 (-500원)",)
+
+
+async def test_back_to_the_cola_costs_the_500_won_again(ordering_app: OrderingApp) -> None:
+    await talk(ordering_app, "demo49", at(12, 30)).play(
+        [
+            Say("불고기버거 세트 하나 주세요", ("불고기버거 세트 x1",), 6900),
+            Say("콜라 생수로 바꿔줘", ("불고기버거 세트 x1 / 생수",), 6400),
+            Say("생수 원래대로", ("불고기버거 세트 x1",), 6900, says="콜라 (M)을 원래대로 돌렸어요 (+500원)."),
+        ]
+    )
