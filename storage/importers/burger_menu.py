@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Table, delete, insert, or_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 
 from storage.database import Database
 from storage.models import ComponentChangeRule, MenuItem, MenuKind, SetComponent, Shop
@@ -271,9 +271,9 @@ def _integer(text: str, what: str, minimum: int = 0) -> int:
 async def find_shop(db: Database, shop: str) -> Shop:
     """The shop named by its id, its source key or its exact name; LookupError for none or several."""
     async with db.session() as session:
-        conditions = [Shop.source_key == shop, Shop.name == shop]
+        conditions = [col(Shop.source_key) == shop, col(Shop.name) == shop]
         if shop.isdigit():
-            conditions.append(Shop.id == int(shop))
+            conditions.append(col(Shop.id) == int(shop))
         found = (await session.exec(select(Shop).where(or_(*conditions)).limit(3))).all()
     if not found:
         raise LookupError(f"no shop with the id, key or name {shop!r} (see kkini shop list)")
@@ -294,7 +294,7 @@ async def import_menu(db: Database, folder: Path, shop: str) -> MenuImportReport
     assert target.id is not None
     async with db.engine.begin() as connection:
         report = await _replace_menu(connection, target.id, files)
-        await connection.execute(update(Shop).where(Shop.id == target.id).values(accepts_orders=True))
+        await connection.execute(update(Shop).where(col(Shop.id) == target.id).values(accepts_orders=True))
     report.shop_name = target.name
     report.seconds = time.perf_counter() - started
     logger.info(
@@ -320,9 +320,9 @@ async def _replace_menu(connection: AsyncConnection, shop_id: int, files: MenuFi
         if row.external_code:
             by_code[str(row.external_code)] = int(row.id)
     ids: list[int] = []
-    for row in files.menu:
-        values = {**row, "shop_id": shop_id}
-        item_id = by_code.pop(row["external_code"], None)
+    for product in files.menu:
+        values = {**product, "shop_id": shop_id}
+        item_id = by_code.pop(product["external_code"], None)
         if item_id is None:
             inserted = await connection.execute(insert(ITEMS).values(values).returning(ITEMS.c.id))
             item_id = int(inserted.scalar_one())
@@ -332,7 +332,7 @@ async def _replace_menu(connection: AsyncConnection, shop_id: int, files: MenuFi
             stale.discard(item_id)
             report.updated += 1
         ids.append(item_id)
-        category = str(row["category"])
+        category = str(product["category"])
         report.categories[category] = report.categories.get(category, 0) + 1
     if stale:
         await connection.execute(delete(ITEMS).where(ITEMS.c.id.in_(sorted(stale))))

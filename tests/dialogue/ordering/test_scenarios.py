@@ -355,7 +355,7 @@ async def test_saying_order_twice_places_one_order(app: OrderingApp) -> None:
         ]
     )
     [order] = await orders_of(app.services.db, "demo27")
-    assert [shown.order_id for shown in app.board.posted].count(order.id) == 1
+    assert order.id is not None and [shown.order_id for shown in app.board.posted].count(order.id) == 1
 
 
 async def test_a_suspended_card_orders_with_payment_at_the_shop(app: OrderingApp) -> None:
