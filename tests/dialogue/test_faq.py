@@ -99,7 +99,7 @@ async def test_seller_answers_only_the_faq(seller: DialogueEngine) -> None:
 async def test_a_short_follow_up_of_a_card_question_stays_with_the_faq(
     engine: DialogueEngine, script: dict[str, Understanding]
 ) -> None:
-    """"다른 방법은 없어?" reads as small talk or out of scope on its own; right after an FAQ answer it is a follow-up."""
+    """ "다른 방법은 없어?" reads as small talk or out of scope on its own; right after an FAQ answer it is a follow-up."""
     question, follow_up = "급식카드 잃어버렸어 어떻게 해?", "다른 방법은 없어?"
     script[question] = Understanding("faq", 0.9, {})
     script[follow_up] = Understanding("out_of_scope", 0.7, {})

@@ -116,7 +116,9 @@ async def test_page_and_metrics(make_client: ClientFactory, tmp_path: Path, db: 
     async with db.session() as session:
         runs = JobRunRepository(session)
         await runs.finish(await runs.start("balance-sync", "test", now), "ok", {"fetched": 3}, None, now)
-        await OutboxRepository(session).enqueue([NewNotice(1, "low_balance", "metrics-test", "잔액 알림", now, {})], now)
+        await OutboxRepository(session).enqueue(
+            [NewNotice(1, "low_balance", "metrics-test", "잔액 알림", now, {})], now
+        )
     client = await web_client(make_client, tmp_path)
     page = await client.get("/")
     html = await page.text()
