@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
 
@@ -29,6 +30,16 @@ class LockNotAcquired(RuntimeError):
         super().__init__(f"lock {name!r} not acquired within {wait:g} s")
         self.name = name
         self.wait = wait
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A queue member taken by `KeyValueStore.queue_claim`."""
+
+    member: str
+    value: str
+    claims: int
+    """Times it has been claimed, this claim included: above 1, an earlier claimer did not finish it."""
 
 
 class KeyValueStore(Protocol):
@@ -112,6 +123,31 @@ class KeyValueStore(Protocol):
         """The number of items in the list; 0 when it is missing."""
         ...
 
+    # A lease queue: members with a value and a due time. A claim leases the due members (they are due again
+    # when the lease runs out, unless removed or extended first), so work taken by a process that dies is
+    # taken again by another. Queues live apart from the keys above and share only the store's prefix.
+
+    async def queue_add(self, queue: str, member: str, value: Value, delay: float = 0.0) -> bool:
+        """Add ``member`` with ``value``, due ``delay`` seconds from now; False (nothing changes) when it is queued."""
+        ...
+
+    async def queue_claim(self, queue: str, lease: float, limit: int = 1) -> list[Claimed]:
+        """Up to ``limit`` due members, earliest due first, each leased for ``lease`` seconds and its count of
+        claims raised by one; every member goes to exactly one of any number of concurrent claimers."""
+        ...
+
+    async def queue_extend(self, queue: str, member: str, lease: float) -> bool:
+        """Make a queued member due ``lease`` seconds from now (renew a lease); False when it is not queued."""
+        ...
+
+    async def queue_remove(self, queue: str, member: str) -> bool:
+        """Take the member out of the queue (its work is done); False when it was not queued."""
+        ...
+
+    async def queue_length(self, queue: str) -> int:
+        """Members in the queue, leased ones included."""
+        ...
+
     async def close(self) -> None:
         """Release connections; the store must not be used afterwards."""
         ...
@@ -122,6 +158,11 @@ def check_ttl(ttl: float | None) -> float | None:
     if ttl is not None and not ttl > 0:
         raise ValueError(f"ttl must be a positive number of seconds or None, not {ttl!r}")
     return ttl
+
+
+def check_lease(lease: float, limit: int = 1) -> None:
+    if not lease > 0 or limit < 1:
+        raise ValueError(f"a lease must be positive and a limit at least 1, not {lease!r} and {limit!r}")
 
 
 def check_max_length(max_length: int) -> int:

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from storage.kv.base import (
     LOCK_KEY_PREFIX,
+    Claimed,
     KeyTypeError,
     Value,
+    check_lease,
     check_max_length,
     check_ttl,
     to_text,
@@ -28,12 +30,20 @@ class _Entry:
     expires_at: float | None = None
 
 
+@dataclass(slots=True)
+class _Queued:
+    value: str
+    due: float
+    claims: int = 0
+
+
 class _Keyspace:
     """The data shared by an `InProcessStore` and its siblings."""
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self.clock = clock
         self.entries: dict[str, _Entry] = {}
+        self.queues: dict[str, dict[str, _Queued]] = {}
         # (expires_at, key) pairs; a pair goes stale when its key is rewritten, and is skipped when popped.
         self.expiries: list[tuple[float, str]] = []
 
@@ -213,6 +223,43 @@ class InProcessStore:
 
     async def list_length(self, key: str) -> int:
         return len(self._list(key) or [])
+
+    def _queue(self, queue: str) -> dict[str, _Queued]:
+        return self._space.queues.setdefault(self._prefix + queue, {})
+
+    async def queue_add(self, queue: str, member: str, value: Value, delay: float = 0.0) -> bool:
+        items = self._queue(queue)
+        if member in items:
+            return False
+        items[member] = _Queued(to_text(value), self._space.clock() + max(0.0, delay))
+        return True
+
+    async def queue_claim(self, queue: str, lease: float, limit: int = 1) -> list[Claimed]:
+        check_lease(lease, limit)
+        now = self._space.clock()
+        items = self._queue(queue)
+        due = sorted((item.due, member) for member, item in items.items() if item.due <= now)[:limit]
+        claimed: list[Claimed] = []
+        for _, member in due:
+            item = items[member]
+            item.due = now + lease
+            item.claims += 1
+            claimed.append(Claimed(member, item.value, item.claims))
+        return claimed
+
+    async def queue_extend(self, queue: str, member: str, lease: float) -> bool:
+        check_lease(lease)
+        item = self._queue(queue).get(member)
+        if item is None:
+            return False
+        item.due = self._space.clock() + lease
+        return True
+
+    async def queue_remove(self, queue: str, member: str) -> bool:
+        return self._queue(queue).pop(member, None) is not None
+
+    async def queue_length(self, queue: str) -> int:
+        return len(self._queue(queue))
 
     async def close(self) -> None:
         """Nothing to release; the data stays for siblings and goes with the process."""

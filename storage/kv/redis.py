@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,8 +13,10 @@ from redis.exceptions import ResponseError
 
 from storage.kv.base import (
     LOCK_KEY_PREFIX,
+    Claimed,
     KeyTypeError,
     Value,
+    check_lease,
     check_max_length,
     check_ttl,
     to_text,
@@ -44,6 +47,71 @@ if created and ARGV[2] ~= '' then
 end
 return value
 """
+
+
+# KEYS[1] the queue (sorted set of member by due time), KEYS[2] values (hash), KEYS[3] claims (hash);
+# ARGV[1] member, ARGV[2] value, ARGV[3] delay in seconds. Times come from the server's clock, shared by all replicas.
+_QUEUE_ADD = """
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+    return 0
+end
+local t = redis.call('TIME')
+redis.call('ZADD', KEYS[1], t[1] + t[2] / 1000000 + tonumber(ARGV[3]), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[1], 0)
+return 1
+"""
+
+# KEYS as above; ARGV[1] the lease in seconds, ARGV[2] the most members to claim. Returns member, value, claims, ...
+_QUEUE_CLAIM = """
+local t = redis.call('TIME')
+local now = t[1] + t[2] / 1000000
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+local claimed = {}
+for _, member in ipairs(due) do
+    redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), member)
+    local claims = redis.call('HINCRBY', KEYS[3], member, 1)
+    table.insert(claimed, member)
+    table.insert(claimed, redis.call('HGET', KEYS[2], member) or '')
+    table.insert(claimed, claims)
+end
+return claimed
+"""
+
+# KEYS[1] the queue; ARGV[1] member, ARGV[2] the lease in seconds.
+_QUEUE_EXTEND = """
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+    return 0
+end
+local t = redis.call('TIME')
+redis.call('ZADD', KEYS[1], 'XX', t[1] + t[2] / 1000000 + tonumber(ARGV[2]), ARGV[1])
+return 1
+"""
+
+# KEYS as for add; ARGV[1] member.
+_QUEUE_REMOVE = """
+local removed = redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return removed
+"""
+
+
+class WaitingPool(redis.asyncio.BlockingConnectionPool):
+    """A bounded pool in which a command waits (up to ``timeout``) for a free connection instead of failing at once,
+    and tells ``observer`` how long each wait took (the metrics' pool-wait histogram)."""
+
+    def __init__(self, *args: Any, observer: Callable[[float], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.observer = observer
+
+    async def get_connection(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.monotonic()
+        try:
+            return await super().get_connection(*args, **kwargs)
+        finally:
+            if self.observer is not None:
+                self.observer(time.monotonic() - started)
 
 
 def _millis(ttl: float) -> int:
@@ -87,11 +155,31 @@ class RedisStore:
         self._release_lock = client.register_script(_RELEASE_LOCK)
         self._extend_lock = client.register_script(_EXTEND_LOCK)
         self._incr = client.register_script(_INCR_TTL_ON_CREATE)
+        self._queue_add = client.register_script(_QUEUE_ADD)
+        self._queue_claim = client.register_script(_QUEUE_CLAIM)
+        self._queue_extend = client.register_script(_QUEUE_EXTEND)
+        self._queue_remove = client.register_script(_QUEUE_REMOVE)
 
     @classmethod
-    def from_url(cls, url: str, prefix: str) -> RedisStore:
-        """A store over a new client (with its own connection pool) for ``url``."""
-        return cls(redis.asyncio.Redis.from_url(url, decode_responses=True), prefix)
+    def from_url(
+        cls,
+        url: str,
+        prefix: str,
+        *,
+        max_connections: int = 50,
+        pool_timeout: float = 5.0,
+        on_pool_wait: Callable[[float], None] | None = None,
+    ) -> RedisStore:
+        """A store over a new client for ``url`` with a pool of at most ``max_connections``: a command that finds
+        them all busy waits up to ``pool_timeout`` seconds for one (then ConnectionError), timed by ``on_pool_wait``."""
+        pool = WaitingPool.from_url(
+            url,
+            max_connections=max_connections,
+            timeout=pool_timeout,
+            decode_responses=True,
+            observer=on_pool_wait,
+        )
+        return cls(redis.asyncio.Redis.from_pool(pool), prefix)
 
     @property
     def prefix(self) -> str:
@@ -169,6 +257,28 @@ class RedisStore:
     async def list_length(self, key: str) -> int:
         with _redis_errors(key):
             return int(await self._client.llen(self._key(key)))
+
+    def _queue_keys(self, queue: str) -> list[str]:
+        return [self._key(f"q:{queue}"), self._key(f"qv:{queue}"), self._key(f"qc:{queue}")]
+
+    async def queue_add(self, queue: str, member: str, value: Value, delay: float = 0.0) -> bool:
+        added = await self._queue_add(keys=self._queue_keys(queue), args=[member, to_text(value), max(0.0, delay)])
+        return bool(added)
+
+    async def queue_claim(self, queue: str, lease: float, limit: int = 1) -> list[Claimed]:
+        check_lease(lease, limit)
+        flat = await self._queue_claim(keys=self._queue_keys(queue), args=[lease, limit])
+        return [Claimed(_text(flat[i]), _text(flat[i + 1]), int(flat[i + 2])) for i in range(0, len(flat), 3)]
+
+    async def queue_extend(self, queue: str, member: str, lease: float) -> bool:
+        check_lease(lease)
+        return bool(await self._queue_extend(keys=self._queue_keys(queue)[:1], args=[member, lease]))
+
+    async def queue_remove(self, queue: str, member: str) -> bool:
+        return bool(await self._queue_remove(keys=self._queue_keys(queue), args=[member]))
+
+    async def queue_length(self, queue: str) -> int:
+        return int(await self._client.zcard(self._key(f"q:{queue}")))
 
     async def close(self) -> None:
         await self._client.aclose()

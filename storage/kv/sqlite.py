@@ -34,8 +34,10 @@ from typing import TypeVar
 
 from storage.kv.base import (
     LOCK_KEY_PREFIX,
+    Claimed,
     KeyTypeError,
     Value,
+    check_lease,
     check_max_length,
     check_ttl,
     to_text,
@@ -328,6 +330,69 @@ class SqliteStore:
     async def list_length(self, key: str) -> int:
         items = await self._run(lambda space: _items(key, space.row(self._prefix + key)))
         return 0 if items is None else len(items)
+
+    async def queue_add(self, queue: str, member: str, value: Value, delay: float = 0.0) -> bool:
+        text = to_text(value)
+
+        def add(space: _Keyspace) -> bool:
+            cursor = space.conn.execute(
+                "INSERT INTO queue_items (queue, member, value, due) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (queue, member) DO NOTHING",
+                (self._prefix + queue, member, text, space.clock() + max(0.0, delay)),
+            )
+            return cursor.rowcount == 1
+
+        return await self._run(add)
+
+    async def queue_claim(self, queue: str, lease: float, limit: int = 1) -> list[Claimed]:
+        check_lease(lease, limit)
+        name = self._prefix + queue
+
+        def claim(space: _Keyspace) -> list[Claimed]:
+            now = space.clock()
+            with space.immediate() as conn:
+                rows = conn.execute(
+                    "SELECT member, value, claims FROM queue_items WHERE queue = ? AND due <= ? "
+                    "ORDER BY due, member LIMIT ?",
+                    (name, now, limit),
+                ).fetchall()
+                conn.executemany(
+                    "UPDATE queue_items SET due = ?, claims = claims + 1 WHERE queue = ? AND member = ?",
+                    [(now + lease, name, member) for member, _, _ in rows],
+                )
+            return [Claimed(member, value, claims + 1) for member, value, claims in rows]
+
+        return await self._run(claim)
+
+    async def queue_extend(self, queue: str, member: str, lease: float) -> bool:
+        check_lease(lease)
+
+        def extend(space: _Keyspace) -> bool:
+            cursor = space.conn.execute(
+                "UPDATE queue_items SET due = ? WHERE queue = ? AND member = ?",
+                (space.clock() + lease, self._prefix + queue, member),
+            )
+            return cursor.rowcount == 1
+
+        return await self._run(extend)
+
+    async def queue_remove(self, queue: str, member: str) -> bool:
+        def remove(space: _Keyspace) -> bool:
+            cursor = space.conn.execute(
+                "DELETE FROM queue_items WHERE queue = ? AND member = ?", (self._prefix + queue, member)
+            )
+            return cursor.rowcount == 1
+
+        return await self._run(remove)
+
+    async def queue_length(self, queue: str) -> int:
+        def count(space: _Keyspace) -> int:
+            (total,) = space.conn.execute(
+                "SELECT count(*) FROM queue_items WHERE queue = ?", (self._prefix + queue,)
+            ).fetchone()
+            return int(total)
+
+        return await self._run(count)
 
     async def close(self) -> None:
         if self._closed:

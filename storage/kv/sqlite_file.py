@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 APPLICATION_ID = 0x6B6B4B56  # "kkKV" in the file header: this file is a kkini key-value store
-SCHEMA_VERSION = 1  # PRAGMA user_version
+SCHEMA_VERSION = 2  # PRAGMA user_version
 STRING, LIST = "string", "list"  # entries.kind
 
 _SCHEMA = f"""
@@ -26,8 +26,22 @@ CREATE TABLE entries (
 );
 CREATE INDEX entries_by_expiry ON entries (expires_at) WHERE expires_at IS NOT NULL;
 PRAGMA application_id = {APPLICATION_ID};
-PRAGMA user_version = {SCHEMA_VERSION};
+PRAGMA user_version = 1;
 """
+_QUEUES = """
+CREATE TABLE queue_items (
+    queue TEXT NOT NULL,
+    member TEXT NOT NULL,
+    value TEXT NOT NULL,
+    due REAL NOT NULL,
+    claims INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (queue, member)
+) WITHOUT ROWID;
+CREATE INDEX queue_items_by_due ON queue_items (queue, due);
+PRAGMA user_version = 2;
+"""
+UPGRADES = {0: _SCHEMA, 1: _QUEUES}
+"""The statements that bring a file from each schema version to the next (0: a new file)."""
 
 
 class NotAKeyValueFile(RuntimeError):
@@ -50,15 +64,19 @@ def open_file(path: Path, busy_timeout: float) -> sqlite3.Connection:
 def _prepare(conn: sqlite3.Connection, path: Path, busy_timeout: float) -> None:
     try:
         application_id, version, empty = _header(conn)
-        if (application_id, version, empty) == (0, 0, True):
-            # Another process may be creating it right now: take the write lock, then look again.
+        if (application_id, version, empty) == (0, 0, True) or (
+            application_id == APPLICATION_ID and version in UPGRADES
+        ):
+            # Another process may be creating or upgrading it right now: take the write lock, then look again.
             with immediate(conn):
                 application_id, version, empty = _header(conn)
                 if (application_id, version, empty) == (0, 0, True):
-                    for statement in _SCHEMA.split(";"):
+                    application_id = APPLICATION_ID
+                while application_id == APPLICATION_ID and version in UPGRADES:
+                    for statement in UPGRADES[version].split(";"):
                         if statement.strip():
                             conn.execute(statement)
-                    application_id, version = APPLICATION_ID, SCHEMA_VERSION
+                    version += 1
     except sqlite3.DatabaseError as error:
         if "not a database" not in str(error):
             raise

@@ -325,6 +325,57 @@ async def test_prefixes_isolate_stores_on_one_backend(store: KeyValueStore, peer
     assert await store.lock_owner("job") == "a-owner"
 
 
+async def test_a_queued_member_is_claimed_by_one_claimer_and_again_after_its_lease(
+    store: KeyValueStore, advance: Advance
+) -> None:
+    assert await store.queue_add("inbox", "tg:1", '{"text": "안녕"}')
+    assert not await store.queue_add("inbox", "tg:1", "another value")  # already queued: nothing changes
+    claims = await asyncio.gather(*(store.queue_claim("inbox", lease=TTL) for _ in range(10)))
+    winners = [claimed for batch in claims for claimed in batch]
+    assert [(c.member, c.value, c.claims) for c in winners] == [("tg:1", '{"text": "안녕"}', 1)]
+    assert await store.queue_claim("inbox", lease=TTL) == []  # leased
+    await advance(TTL + PAST)
+    again = await store.queue_claim("inbox", lease=TTL)
+    assert [(c.member, c.claims) for c in again] == [("tg:1", 2)]  # the first claimer died: taken again
+    assert await store.queue_length("inbox") == 1
+    assert await store.queue_remove("inbox", "tg:1")
+    assert not await store.queue_remove("inbox", "tg:1")
+    assert await store.queue_length("inbox") == 0
+    assert await store.queue_add("inbox", "tg:1", "queued again after it was done")
+
+
+async def test_queue_claims_due_members_earliest_first_up_to_the_limit(store: KeyValueStore, advance: Advance) -> None:
+    for number in range(5):
+        await store.queue_add("q", f"m{number}", str(number))
+        await advance(0.01)
+    await store.queue_add("q", "later", "x", delay=10 * TTL)
+    first = await store.queue_claim("q", lease=10 * TTL, limit=3)
+    assert [c.member for c in first] == ["m0", "m1", "m2"]
+    rest = await store.queue_claim("q", lease=10 * TTL, limit=10)
+    assert [c.member for c in rest] == ["m3", "m4"]  # "later" is not due yet
+    assert await store.queue_length("q") == 6
+
+
+async def test_extending_a_lease_keeps_the_member_from_other_claimers(store: KeyValueStore, advance: Advance) -> None:
+    await store.queue_add("q", "m", "v")
+    assert len(await store.queue_claim("q", lease=TTL)) == 1
+    await advance(TTL / 2)
+    assert await store.queue_extend("q", "m", TTL)
+    await advance(TTL / 2 + PAST)
+    assert await store.queue_claim("q", lease=TTL) == []  # renewed: still held
+    assert not await store.queue_extend("q", "missing", TTL)
+    with pytest.raises(ValueError):
+        await store.queue_claim("q", lease=0)
+
+
+async def test_queues_are_isolated_by_prefix_and_name(store: KeyValueStore, peer: KeyValueStore) -> None:
+    await store.queue_add("q", "m", "mine")
+    assert await peer.queue_length("q") == 0 and await store.queue_length("other") == 0
+    assert await peer.queue_claim("q", lease=TTL) == []
+    assert await peer.queue_add("q", "m", "theirs")
+    assert [c.value for c in await store.queue_claim("q", lease=TTL)] == ["mine"]
+
+
 async def test_in_process_sweep_drops_expired_keys_without_reads(clock: FakeClock) -> None:
     kv = InProcessStore("t:", clock=clock)
     for i in range(100):

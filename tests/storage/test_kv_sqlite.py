@@ -21,7 +21,7 @@ import pytest
 
 from storage.kv import KeyTypeError, NotAKeyValueFile, SqliteStore
 from storage.kv.sqlite import SWEEP_BATCH
-from storage.kv.sqlite_file import APPLICATION_ID, SCHEMA_VERSION
+from storage.kv.sqlite_file import APPLICATION_ID, SCHEMA_VERSION, UPGRADES
 
 WORKERS = 4
 ROUND = 10  # keys the racing processes start together
@@ -414,3 +414,25 @@ async def test_close_twice_is_harmless_and_use_after_close_is_an_error(path: Pat
     never_opened = SqliteStore(path.with_name("never.sqlite3"))
     await never_opened.close()
     assert not path.with_name("never.sqlite3").exists()
+
+
+async def test_a_file_of_the_first_schema_is_upgraded_in_place_and_keeps_its_keys(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = sqlite3.connect(path, isolation_level=None)
+    for statement in UPGRADES[0].split(";"):  # what a kkini before queues wrote
+        if statement.strip():
+            raw.execute(statement)
+    raw.execute("INSERT INTO entries (key, kind, value, expires_at) VALUES ('p:session', 'string', '{}', NULL)")
+    raw.close()
+    store = SqliteStore(path, "p:")
+    try:
+        assert await store.get("session") == "{}"
+        assert await store.queue_add("inbox", "m", "v")
+        assert await store.queue_length("inbox") == 1
+    finally:
+        await store.close()
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    finally:
+        raw.close()
