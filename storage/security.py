@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
+import time
 from pathlib import Path
 
 KEY_FILE_NAME = "card-hash.key"
@@ -28,15 +30,26 @@ def mask_card_number(number: str) -> str:
     return f"{digits[:4]}-****-****-{digits[-4:]}"
 
 
-def load_or_create_key(configured: str | None, data_dir: Path) -> bytes:
-    """The configured key, or one generated once and kept (mode 600) in the data dir."""
+def load_or_create_key(configured: str | None, data_dir: Path, name: str = KEY_FILE_NAME) -> bytes:
+    """The configured key, or one generated once and kept (mode 600) in the data dir as ``name``.
+
+    Processes starting together agree on one key: the file is created exclusively, and a process that finds it
+    created meanwhile reads the other's key (waiting briefly for it to be written).
+    """
     if configured:
         return configured.encode()
-    path = data_dir / KEY_FILE_NAME
-    if path.exists():
-        return path.read_bytes().strip()
+    path = data_dir / name
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode()
-    path.touch(mode=0o600)
-    path.write_bytes(key)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(100):
+            existing = path.read_bytes().strip()
+            if existing:
+                return existing
+            time.sleep(0.01)  # another process created it and is writing it now
+        raise RuntimeError(f"{path} stays empty; remove it to have a new key generated") from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
     return key
