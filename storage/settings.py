@@ -40,6 +40,15 @@ class RedisSettings(BaseModel):
         "shared by every kkini process on the machine",
     )
     key_prefix: str = Field(default="kkini:", description="prefix of every key this deployment writes")
+    max_connections: int = Field(
+        default=50, ge=1, le=10_000, description="Redis connections one process keeps at most (a bounded pool)"
+    )
+    pool_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="how long a Redis command waits for a free pooled connection before it fails",
+    )
 
     @field_validator("url")
     @classmethod

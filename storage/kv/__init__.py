@@ -4,7 +4,7 @@
 several machines, and `InProcessStore` a fast single-process store for tests and benchmarks.
 """
 
-from storage.kv.base import KeyTypeError, KeyValueStore, Lock, LockNotAcquired, Value, lock
+from storage.kv.base import Claimed, KeyTypeError, KeyValueStore, Lock, LockNotAcquired, Value, lock, renewing
 from storage.kv.factory import create_store
 from storage.kv.memory import InProcessStore
 from storage.kv.redis import RedisStore
@@ -12,6 +12,7 @@ from storage.kv.sqlite import SqliteStore
 from storage.kv.sqlite_file import NotAKeyValueFile
 
 __all__ = [
+    "Claimed",
     "InProcessStore",
     "KeyTypeError",
     "KeyValueStore",
@@ -23,4 +24,5 @@ __all__ = [
     "Value",
     "create_store",
     "lock",
+    "renewing",
 ]

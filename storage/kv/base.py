@@ -6,6 +6,8 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
@@ -175,12 +177,39 @@ def to_text(value: Value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
+@asynccontextmanager
+async def renewing(extend: Callable[[], Awaitable[bool]], every: float, what: str) -> AsyncIterator[None]:
+    """Call ``extend`` every ``every`` seconds while the block runs: a lease kept alive only as long as its holder.
+
+    A holder that dies stops renewing, so its lease runs out within its ttl. A failed or refused renewal is logged
+    (``what`` names the lease) and tried again; the block itself is never interrupted.
+    """
+
+    async def keep() -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                if not await extend():
+                    logger.warning("%s: the lease was lost before its work ended", what)
+            except Exception as error:
+                logger.warning("%s: renewing the lease failed: %r", what, error)
+
+    task = asyncio.create_task(keep())
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
 class Lock:
     """An owner-checked lock held through an ``async with`` block; build it with `lock`.
 
     Entering acquires, polling every ``poll_interval`` seconds until ``wait`` seconds have passed, and
     raises `LockNotAcquired` when that fails. Leaving releases, unless the lock has meanwhile expired and
-    been taken by someone else. Long work inside the block calls `extend` before ``ttl`` runs out.
+    been taken by someone else. Long work inside the block calls `extend` before ``ttl`` runs out, or passes
+    ``renew_every`` to have the lock renewed while the block runs (a lease: a dead holder's lock is gone
+    within ``ttl``).
     """
 
     def __init__(
@@ -191,16 +220,21 @@ class Lock:
         owner: str | None = None,
         wait: float = 0.0,
         poll_interval: float = 0.05,
+        renew_every: float | None = None,
     ) -> None:
         check_ttl(ttl)
         if wait < 0 or poll_interval <= 0:
             raise ValueError("wait must be >= 0 and poll_interval > 0")
+        if renew_every is not None and not 0 < renew_every < ttl:
+            raise ValueError("renew_every must be positive and shorter than the ttl")
         self.store = store
         self.name = name
         self.ttl = ttl
         self.owner = owner or uuid.uuid4().hex
         self.wait = wait
         self.poll_interval = poll_interval
+        self.renew_every = renew_every
+        self._renewal: AbstractAsyncContextManager[None] | None = None
 
     async def acquire(self) -> bool:
         """Try until ``wait`` seconds have passed; True once held."""
@@ -223,6 +257,9 @@ class Lock:
     async def __aenter__(self) -> Lock:
         if not await self.acquire():
             raise LockNotAcquired(self.name, self.wait)
+        if self.renew_every is not None:
+            self._renewal = renewing(self.extend, self.renew_every, f"lock {self.name!r}")
+            await self._renewal.__aenter__()
         return self
 
     async def __aexit__(
@@ -231,6 +268,9 @@ class Lock:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if self._renewal is not None:
+            renewal, self._renewal = self._renewal, None
+            await renewal.__aexit__(None, None, None)
         if not await self.release():
             # The work outlived the ttl: someone else may have run it concurrently.
             logger.warning("lock %r expired before its owner released it", self.name)

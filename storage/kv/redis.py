@@ -185,6 +185,12 @@ class RedisStore:
     def prefix(self) -> str:
         return self._prefix
 
+    def observe_pool_waits(self, observer: Callable[[float], None]) -> None:
+        """Report how long each command waits for a pooled connection (with a pool from `from_url`)."""
+        pool = self._client.connection_pool
+        if isinstance(pool, WaitingPool):
+            pool.observer = observer
+
     def _key(self, key: str) -> str:
         return self._prefix + key
 
