@@ -14,6 +14,7 @@ from kiwipiepy import Kiwi
 
 from bots.channels.dialogue import ASSISTANTS, AssistantState, DialogueSlot
 from bots.channels.mount import mount_channels
+from bots.http.bodies import body_guard
 from bots.http.health import HealthRoutes, KnowledgeProbe
 from bots.http.metrics import Metrics
 from bots.settings import Settings
@@ -60,7 +61,8 @@ from knowledge.gate.refusal import meal_suggester, refusal, seller_suggester
 from knowledge.index.registry import KnowledgeBase
 from knowledge.index.tokens import Analyzer
 from storage.database import Database
-from storage.kv import KeyValueStore, create_store
+from storage.kv import KeyValueStore, RedisStore, create_store
+from storage.kv.observed import observed
 from storage.migrate import upgrade
 from storage.models import utcnow
 from storage.sample import LoadReport, load_sample_data
@@ -97,7 +99,13 @@ async def running_services(settings: Settings, *, migrate: bool = True) -> Async
     """Open the database and the key-value store, bring the schema to head, and close both on exit."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url, echo=settings.database.echo, pool_size=settings.database.pool_size)
-    kv = create_store(settings.redis.url, settings.redis.key_prefix, path=settings.redis.sqlite_path(settings.data_dir))
+    kv = create_store(
+        settings.redis.url,
+        settings.redis.key_prefix,
+        path=settings.redis.sqlite_path(settings.data_dir),
+        max_connections=settings.redis.max_connections,
+        pool_timeout=settings.redis.pool_timeout_s,
+    )
     try:
         if migrate:
             await upgrade(db.engine)
@@ -123,12 +131,16 @@ def init_application(
 
     ``dialogue`` may still be empty: `serving_dialogue` fills it in the background while the server already answers.
     """
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=services.settings.channels.max_body_bytes)
     app[SERVICES_KEY] = services
     metrics = Metrics(services.db)
     metrics.register(app)
+    app.middlewares.append(body_guard)  # inside the metrics: refused bodies are counted by their status
+    kv = observed(services.kv, metrics.kv_error)  # the routes' store operations, failures counted
+    if isinstance(services.kv, RedisStore):
+        services.kv.observe_pool_waits(metrics.pool_wait)
     knowledge = KnowledgeProbe(services.settings.knowledge, services.settings.data_dir)
-    HealthRoutes(services.db, services.kv, dialogue, knowledge).register(app.router)
+    HealthRoutes(services.db, kv, dialogue, knowledge).register(app.router)
     if dialogue is None:
         app[CHANNELS_KEY] = []
         return app
@@ -136,7 +148,7 @@ def init_application(
         app,
         services.settings,
         services.db,
-        services.kv,
+        kv,
         dialogue,
         metrics,
         staff=staff,

@@ -114,6 +114,16 @@ class KakaoSettings(BaseModel):
         return self.skill_key is not None
 
 
+class WebSettings(BaseModel):
+    """``KKINI_WEB__*``: the web chat's sessions."""
+
+    secret: SecretStr | None = Field(
+        default=None,
+        description="key that signs the web chat's session cookies; unset means a key generated once in the data dir "
+        "(give every replica the same one)",
+    )
+
+
 class ChannelsSettings(BaseModel):
     """``KKINI_CHANNELS__*``: what every channel shares: rate limits, body size, link codes, the web chat."""
 
@@ -153,6 +163,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     kakao: KakaoSettings = KakaoSettings()
     channels: ChannelsSettings = ChannelsSettings()
+    web: WebSettings = WebSettings()
     openai: OpenAISettings = OpenAISettings()
     anthropic: AnthropicSettings = AnthropicSettings()
     gemini: GeminiSettings = GeminiSettings()

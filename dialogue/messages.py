@@ -27,6 +27,9 @@ class IncomingMessage:
     received_at: datetime | None = None
     assistant: str = "meal"
     """Which assistant the endpoint is bound to: meal or seller."""
+    origin: str | None = None
+    """Where the message came from as the channel saw it (the web chat's client address), for limits that a new
+    identity per message must not escape."""
 
 
 @dataclass(frozen=True, slots=True)

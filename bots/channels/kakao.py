@@ -8,6 +8,11 @@ a slow turn gets a short answer inside the budget and finishes in the background
 Kakao gives no delivery id, so a request's identity is its callback URL (unique per request) or, without one, a
 hash of the whole body; a repeat within the window gets the first answer again instead of a second turn.
 
+Every request is written to the durable inbox (`bots.inbox`) before its turn starts, held by this process while it
+answers: when the process dies during a callback turn, another worker takes the request after its lease, runs the
+turn and posts the answer to the callback URL while it is still valid; the answer is posted at most once. A store
+that does not answer makes the route answer 503.
+
 Limits kept (the platform rejects a response that breaks them): at most 3 outputs; simpleText at most 1,000
 characters; a carousel of at most 10 basicCards with titles of at most 50 and descriptions of at most 230
 characters and at most 3 buttons; at most 10 quick replies with labels of at most 14 characters.
@@ -20,6 +25,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +34,7 @@ from aiohttp import web
 
 from bots.channels.middleware import Turns
 from bots.channels.replies import EMPTY_MESSAGE, TOO_SLOW, WORKING, Gathered, shorten, split_text
+from bots.inbox import Delivery, InboxUnavailable
 from bots.settings import KakaoSettings
 from dialogue.messages import Button, Card, IncomingMessage
 from storage.kv import KeyValueStore
@@ -89,12 +96,11 @@ class SkillRequest:
 
 
 class KakaoChannel:
-    def __init__(self, settings: KakaoSettings, turns: Turns, kv: KeyValueStore, *, max_body_bytes: int) -> None:
+    def __init__(self, settings: KakaoSettings, turns: Turns, kv: KeyValueStore) -> None:
         assert settings.skill_key is not None
         self.settings = settings
         self.turns = turns
         self.kv = kv
-        self.max_body_bytes = max_body_bytes
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
 
@@ -116,27 +122,57 @@ class KakaoChannel:
         given = request.headers.get(KEY_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.settings.skill_key.get_secret_value().encode()):
             return web.json_response({"error": "wrong or missing skill key"}, status=401)
-        if request.content_length is not None and request.content_length > self.max_body_bytes:
-            return web.json_response({"error": "body too large"}, status=413)
-        raw = await request.content.read(self.max_body_bytes + 1)
-        if len(raw) > self.max_body_bytes:
-            return web.json_response({"error": "body too large"}, status=413)
+        raw = await request.read()  # within KKINI_CHANNELS__MAX_BODY_BYTES and nesting limits (bots.http.bodies)
         try:
             skill = SkillRequest.parse(json.loads(raw))
         except ValueError as error:
             return web.json_response({"error": f"not a skill request: {error}"}, status=400)
         identity = skill.callback_url or hashlib.sha256(raw).hexdigest()
         identity_key = hashlib.sha256(identity.encode()).hexdigest()[:32]
-        if not await self.turns.first_delivery(CHANNEL, identity_key, self.settings.dedup_ttl_s):
+        if not skill.utterance and skill.payload is None:
+            return web.json_response(simple_response(EMPTY_MESSAGE))
+        try:
+            delivery = await self.turns.inbox.accept(CHANNEL, identity_key, {"skill": json.loads(raw)}, hold=True)
+        except InboxUnavailable:
+            return web.json_response({"error": "storage unavailable, try again"}, status=503)
+        if delivery is None:
             return web.json_response(await self._earlier_answer(identity_key))
         await self.kv.set(f"kakao-answer:{identity_key}", IN_PROGRESS, ttl=self.settings.dedup_ttl_s)
-        response = await self._respond(skill, identity_key)
+        response = await self._respond(skill, delivery)
         return web.json_response(response)
 
-    async def _respond(self, skill: SkillRequest, identity_key: str) -> dict[str, Any]:
-        if not skill.utterance and skill.payload is None:
-            return simple_response(EMPTY_MESSAGE)
-        message = IncomingMessage(
+    async def _respond(self, skill: SkillRequest, delivery: Delivery) -> dict[str, Any]:
+        """The answer within the budget, or ``useCallback`` and the answer posted later; the delivery is finished
+        in the background once the turn (and its callback) is."""
+        message = await self._message(skill, delivery.delivery_id)
+        turn = asyncio.create_task(self._turn(message, delivery.delivery_id))
+        late: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        self._background(self.turns.inbox.process(delivery, lambda: self._complete(turn, late, delivery)))
+        try:
+            answer = await asyncio.wait_for(asyncio.shield(turn), self.settings.callback_budget_s)
+        except TimeoutError:
+            pass
+        else:
+            late.set_result(None)
+            return answer
+        late.set_result(skill.callback_url)
+        if skill.callback_url is not None:
+            return {"version": "2.0", "useCallback": True, "data": {"text": WORKING}}
+        return simple_response(TOO_SLOW)
+
+    async def process(self, delivery: Delivery) -> None:
+        """A request whose process died before it was finished: when its callback URL is still valid, run the turn
+        again and post the answer there; otherwise Kakao has its answer (or can no longer take one)."""
+        skill = SkillRequest.parse(delivery.payload["skill"])
+        age = time.time() - delivery.received_at
+        if skill.callback_url is None or age >= CALLBACK_DEADLINE_S:
+            logger.warning("kakao: request %s taken again too late to answer (%.0f s)", delivery.delivery_id, age)
+            return
+        turn = asyncio.create_task(self._turn(await self._message(skill, delivery.delivery_id), delivery.delivery_id))
+        await self._post_callback(turn, skill.callback_url, delivery, deadline_s=CALLBACK_DEADLINE_S - age)
+
+    async def _message(self, skill: SkillRequest, identity_key: str) -> IncomingMessage:
+        return IncomingMessage(
             CHANNEL,
             skill.user,
             text=skill.utterance,
@@ -144,16 +180,21 @@ class KakaoChannel:
             delivery_id=identity_key,
             received_at=utcnow(),
         )
-        turn = asyncio.create_task(self._turn(message, identity_key))
+
+    async def _complete(
+        self, turn: asyncio.Task[dict[str, Any]], late: asyncio.Future[str | None], delivery: Delivery
+    ) -> None:
+        """Wait for the turn; when it missed the budget and Kakao is waiting on a callback, post the answer there."""
+        callback_url = await late
+        if callback_url is not None:
+            await self._post_callback(
+                turn, callback_url, delivery, deadline_s=CALLBACK_DEADLINE_S - self.settings.callback_budget_s
+            )
+            return
         try:
-            return await asyncio.wait_for(asyncio.shield(turn), self.settings.callback_budget_s)
-        except TimeoutError:
-            pass
-        if skill.callback_url is not None:
-            self._background(self._post_callback(turn, skill.callback_url))
-            return {"version": "2.0", "useCallback": True, "data": {"text": WORKING}}
-        self._background(_finish_quietly(turn))
-        return simple_response(TOO_SLOW)
+            await turn
+        except Exception:
+            logger.exception("kakao: a turn answered with a short reply failed afterwards")
 
     async def _turn(self, message: IncomingMessage, identity_key: str) -> dict[str, Any]:
         gathered = Gathered()
@@ -194,15 +235,19 @@ class KakaoChannel:
                 return simple_response(WORKING)
             await asyncio.sleep(0.05)
 
-    async def _post_callback(self, turn: asyncio.Task[dict[str, Any]], url: str) -> None:
+    async def _post_callback(
+        self, turn: asyncio.Task[dict[str, Any]], url: str, delivery: Delivery, *, deadline_s: float
+    ) -> None:
         """Post the finished answer to the callback URL once; a turn that misses the minute gets an apology."""
         try:
-            response = await asyncio.wait_for(turn, CALLBACK_DEADLINE_S - self.settings.callback_budget_s)
+            response = await asyncio.wait_for(turn, max(deadline_s, 0.1))
         except TimeoutError:
             response = simple_response(TOO_SLOW)
         except Exception:
             logger.exception("kakao: the turn behind a callback failed")
             response = simple_response(TOO_SLOW)
+        if not await self.turns.inbox.gate(CHANNEL, delivery.delivery_id).opens():
+            return  # an earlier attempt at this request posted its answer
         session = self._session
         if session is None or session.closed:
             session = self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
@@ -219,13 +264,6 @@ class KakaoChannel:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-async def _finish_quietly(turn: asyncio.Task[dict[str, Any]]) -> None:
-    try:
-        await turn
-    except Exception:
-        logger.exception("kakao: a turn answered with a short reply failed afterwards")
 
 
 def simple_response(text: str) -> dict[str, Any]:

@@ -4,7 +4,9 @@
   retry window (a set of seen ids, never a high-water mark, so a late or out-of-order delivery is still answered);
 - a per-user rate limit (a fixed window counter) with one polite reply when it trips and silence after;
 - one turn at a time per conversation (a lock in the store, so replicas agree), which keeps a session's turns in
-  order and makes a retried delivery wait for the first instead of racing it;
+  order and makes a retried delivery wait for the first instead of racing it; the lock is a lease of
+  `TURN_LEASE_S`, renewed while the turn runs, so a process that dies mid-turn holds up the conversation's next
+  message for seconds, not for the turn timeout;
 - ``/link`` codes, then the engine, timed, with failures turned into a polite reply instead of silence.
 """
 
@@ -20,11 +22,16 @@ from bots.channels.dialogue import AssistantState, DialogueSlot
 from bots.channels.links import LinkCodes, link_command
 from bots.channels.replies import ASSISTANT_BROKEN, NOT_INSTALLED, NOT_READY, RATE_LIMITED, SORRY, TOO_SLOW
 from bots.http.metrics import Metrics
+from bots.inbox import Inbox
 from bots.settings import ChannelsSettings
 from dialogue.messages import Final, IncomingMessage, ReplyEvent, Text
 from storage.kv import KeyValueStore, LockNotAcquired, lock
 
 logger = logging.getLogger(__name__)
+
+TURN_LEASE_S = 5.0
+ORIGIN_FACTOR = 10
+"""Messages one source address may send per window, in multiples of the per-user limit (a school shares one)."""
 
 
 class Admission(Enum):
@@ -43,6 +50,7 @@ class Turns:
     settings: ChannelsSettings
     links: LinkCodes
     metrics: Metrics
+    inbox: Inbox
 
     async def first_delivery(self, channel: str, delivery_id: str, ttl_s: float) -> bool:
         """True for the first delivery of this id; False for every repeat within ``ttl_s`` seconds."""
@@ -55,17 +63,24 @@ class Turns:
         """Let a redelivery through after all (the first attempt was refused before any work was done)."""
         await self.kv.delete(f"dedup:{channel}:{delivery_id}")
 
-    async def admit(self, channel: str, user: str) -> Admission:
-        window = self.settings.rate_limit_window_s
+    async def admit(self, channel: str, user: str, origin: str | None = None) -> Admission:
+        """Within the per-user limit, and (where the channel knows where a message came from, the web chat, whose
+        identities cost nothing to make) within `ORIGIN_FACTOR` times that per source address."""
+        window, limit = self.settings.rate_limit_window_s, self.settings.rate_limit_count
         count = await self.kv.incr(f"rate:{channel}:{user}", ttl=window)
-        if count <= self.settings.rate_limit_count:
+        if origin is not None and count <= limit:
+            from_origin = await self.kv.incr(f"rate-origin:{channel}:{origin}", ttl=window)
+            if from_origin > limit * ORIGIN_FACTOR:
+                self.metrics.count(channel, "rate_limited")
+                return Admission.NOTIFY_LIMITED if from_origin == limit * ORIGIN_FACTOR + 1 else Admission.SILENT
+        if count <= limit:
             return Admission.ANSWER
         self.metrics.count(channel, "rate_limited")
-        return Admission.NOTIFY_LIMITED if count == self.settings.rate_limit_count + 1 else Admission.SILENT
+        return Admission.NOTIFY_LIMITED if count == limit + 1 else Admission.SILENT
 
     async def events(self, message: IncomingMessage) -> AsyncIterator[ReplyEvent]:
         """The reply events for one admitted message; always ends with `Final` unless the user is silenced."""
-        admission = await self.admit(message.channel, message.user)
+        admission = await self.admit(message.channel, message.user, message.origin)
         if admission is Admission.SILENT:
             return
         if admission is Admission.NOTIFY_LIMITED:
@@ -74,7 +89,7 @@ class Turns:
             return
         is_link, code = link_command(message.text)
         if is_link:
-            answer = await self.links.answer(message.channel, message.user, code)
+            answer = await self.links.answer(message.channel, message.user, code, message.origin)
             for event in said(answer, "link"):
                 yield event
             return
@@ -86,7 +101,7 @@ class Turns:
         name = f"turn:{message.channel}:{message.conversation or message.user}"
         timeout = self.settings.turn_timeout_s
         try:
-            async with lock(self.kv, name, ttl=timeout + 5, wait=timeout):
+            async with lock(self.kv, name, ttl=TURN_LEASE_S, wait=timeout, renew_every=TURN_LEASE_S / 3):
                 with self.metrics.timed(message.channel, "turn"):
                     async for event in _within(engine.handle(message), timeout):
                         if isinstance(event, Final):

@@ -16,13 +16,18 @@ from bots.channels.slack import SlackChannel
 from bots.channels.slack_socket import socket_app_token
 from bots.channels.telegram import TelegramChannel
 from bots.channels.web import WebChannel
+from bots.channels.web_session import WebSessions
 from bots.http.metrics import Metrics
+from bots.inbox import Inbox
 from bots.settings import Settings
 from dialogue.ordering.staff import StaffActions
 from storage.database import Database
 from storage.kv import KeyValueStore
+from storage.security import load_or_create_key
 
 logger = logging.getLogger(__name__)
+
+WEB_KEY_FILE = "web-session.key"
 
 START_RETRY_S = (1.0, 5.0, 15.0, 30.0, 60.0)
 
@@ -43,9 +48,12 @@ class Channels:
         self.slack: SlackChannel | None = None
         self.web: WebChannel | None = None
         self.notes: dict[str, str] = {}
+        self.inbox: Inbox | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
+        if self.inbox is not None and self.inbox.handlers:
+            self._tasks.append(asyncio.create_task(self.inbox.run()))
         if self.kakao is not None:
             await self.kakao.start()
         if self.slack is not None:
@@ -57,6 +65,8 @@ class Channels:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.inbox is not None:
+            await self.inbox.stop()
         if self.telegram is not None:
             await self.telegram.stop()
         if self.kakao is not None:
@@ -94,29 +104,39 @@ def mount_channels(
 ) -> Channels:
     """Add each configured channel's routes to ``app``; their start and stop run with the application's."""
     limits = settings.channels
-    turns = Turns(slot, kv, limits, LinkCodes(db, kv, limits.link_code_ttl_s), metrics)
+    dedup = {
+        "telegram": settings.telegram.dedup_ttl_s,
+        "slack": settings.slack.dedup_ttl_s,
+        "kakao": settings.kakao.dedup_ttl_s,
+    }
+    inbox = Inbox(kv, dedup, observe=metrics.inbox_event)
+    turns = Turns(slot, kv, limits, LinkCodes(db, kv, limits.link_code_ttl_s), metrics, inbox)
     channels = Channels()
+    channels.inbox = inbox
+    metrics.inbox = inbox
     if limits.web_enabled:
-        channels.web = WebChannel(turns, max_body_bytes=limits.max_body_bytes)
+        key = load_or_create_key(
+            settings.web.secret.get_secret_value() if settings.web.secret else None, settings.data_dir, WEB_KEY_FILE
+        )
+        channels.web = WebChannel(turns, WebSessions(key))
         channels.web.register(app.router)
         channels.names.append("web")
     if settings.telegram.enabled:
-        channels.telegram = TelegramChannel(
-            settings.telegram, turns, kv, max_body_bytes=limits.max_body_bytes, polling=telegram_polling
-        )
+        channels.telegram = TelegramChannel(settings.telegram, turns, kv, polling=telegram_polling)
         channels.telegram.register(app.router)
+        inbox.handle("telegram", channels.telegram.process)
         channels.names.append("telegram (polling)" if telegram_polling else "telegram")
         if not telegram_polling and not channels.telegram.webhook_secret_set:
             channels.notes["telegram"] = "KKINI_TELEGRAM__WEBHOOK_SECRET is unset: every webhook call is refused (403)"
     if settings.kakao.enabled:
-        channels.kakao = KakaoChannel(settings.kakao, turns, kv, max_body_bytes=limits.max_body_bytes)
+        channels.kakao = KakaoChannel(settings.kakao, turns, kv)
         channels.kakao.register(app.router)
+        inbox.handle("kakao", channels.kakao.process)
         channels.names.append("kakao")
     if settings.slack.enabled:
-        channels.slack = SlackChannel(
-            settings.slack, turns, db, max_body_bytes=limits.max_body_bytes, staff=staff, socket_mode=slack_socket
-        )
+        channels.slack = SlackChannel(settings.slack, turns, db, staff=staff, socket_mode=slack_socket)
         channels.slack.register(app.router)
+        inbox.handle("slack", channels.slack.process)
         channels.names.append("slack (Socket Mode)" if slack_socket else "slack")
         if slack_socket:
             channels.notes["slack"] = "events come over Socket Mode (app token); POST /slack/events still answers"

@@ -1,11 +1,13 @@
 """Slack for store staff: slack-bolt's AsyncApp, dispatched from our aiohttp route.
 
 Every request's signature is checked first (401 otherwise). An Events API delivery (``event_callback``, nearly all of
-the traffic) needs nothing but an HTTP 200 within Slack's 3 seconds, so the route answers it as soon as the signature
-holds and the event is new, and hands it to Bolt in a background task (Bolt's ``process_before_response=False``,
-with the acknowledgement taken out of its middleware chain: a cold authorisation or a busy listener never delays
-it). An event whose event_id was seen before (Slack retries up to three times when an answer is late, with
-``X-Slack-Retry-Num``) is acknowledged without work, by set membership in the key-value store. Everything else
+the traffic) needs nothing but an HTTP 200 within Slack's 3 seconds, so the route writes it to the durable inbox
+(`bots.inbox`) as soon as the signature holds, answers, and a worker hands it to Bolt (Bolt's
+``process_before_response=False``, with the acknowledgement taken out of its middleware chain: a cold authorisation
+or a busy listener never delays it). A process that dies mid-turn loses nothing: another worker takes the event
+after its lease. An event whose event_id was seen before (Slack retries up to three times when an answer is late,
+with ``X-Slack-Retry-Num``) is acknowledged without work, by set membership; a store that does not answer makes
+the route answer 503, so Slack delivers again. Everything else
 (slash commands, buttons, url_verification) is dispatched by Bolt while Slack waits, since its answer may matter.
 Bolt authorises with one shared ``auth.test`` result, fetched once however many requests arrive together, and every
 Web API call goes through one connection pool. With ``socket_mode`` (``kkini serve --slack-socket``, for development
@@ -29,7 +31,6 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 import aiohttp
@@ -46,7 +47,8 @@ from sqlmodel import col, select
 
 from bots.channels.middleware import Turns
 from bots.channels.replies import Gathered, split_text
-from bots.channels.slack_socket import SlackSocketMode, socket_app_token
+from bots.channels.slack_socket import BoltRequestSpec, SlackSocketMode, socket_app_token
+from bots.inbox import Delivery, InboxUnavailable, ReplyGate
 from bots.settings import SlackSettings
 from dialogue.korean import particle, won
 from dialogue.messages import IncomingMessage, TextDelta
@@ -104,7 +106,6 @@ class SlackChannel:
         turns: Turns,
         db: Database,
         *,
-        max_body_bytes: int,
         staff: StaffActions | None = None,
         socket_mode: bool = False,
     ) -> None:
@@ -113,7 +114,6 @@ class SlackChannel:
         self.settings = settings
         self.turns = turns
         self.db = db
-        self.max_body_bytes = max_body_bytes
         self.staff = staff
         self.token = settings.bot_token.get_secret_value()
         self.verifier = SignatureVerifier(settings.signing_secret.get_secret_value())
@@ -170,11 +170,7 @@ class SlackChannel:
             self._session = None
 
     async def events(self, request: web.Request) -> web.Response:
-        if request.content_length is not None and request.content_length > self.max_body_bytes:
-            return web.json_response({"error": "body too large"}, status=413)
-        raw = await request.content.read(self.max_body_bytes + 1)
-        if len(raw) > self.max_body_bytes:
-            return web.json_response({"error": "body too large"}, status=413)
+        raw = await request.read()  # within KKINI_CHANNELS__MAX_BODY_BYTES and nesting limits (bots.http.bodies)
         headers = request.headers
         if not self._signed(raw, headers):
             return web.json_response({"error": "invalid request"}, status=401)
@@ -184,8 +180,12 @@ class SlackChannel:
             return web.json_response({"error": "body is not UTF-8"}, status=400)
         envelope = _json_object(body)
         if envelope is not None and envelope.get("type") == "event_callback":
-            bolt_request = partial(AsyncBoltRequest, body=body, query=request.query_string, headers={**headers})
-            if not await self._accept_event(envelope, bolt_request):
+            spec = BoltRequestSpec("http", body, request.query_string, dict(headers))
+            try:
+                accepted = await self._accept_event(envelope, spec)
+            except InboxUnavailable:
+                return web.json_response({"error": "storage unavailable, deliver again"}, status=503)
+            if not accepted:
                 return web.json_response({"error": "an event_callback needs an event_id and an event"}, status=400)
             return web.Response(status=200)
         try:
@@ -207,27 +207,22 @@ class SlackChannel:
         except ValueError:  # a timestamp that is not a number
             return False
 
-    async def _accept_event(self, envelope: Mapping[str, Any], bolt_request: Callable[[], AsyncBoltRequest]) -> bool:
-        """An Events API delivery, over HTTP or Socket Mode: False when it is malformed. Bolt handles the first
-        delivery of its event_id in the background; a repeat (Slack's retries) is acknowledged without work."""
+    async def _accept_event(self, envelope: Mapping[str, Any], request: BoltRequestSpec) -> bool:
+        """An Events API delivery, over HTTP or Socket Mode, into the inbox: False when it is malformed. A repeat
+        (Slack's retries, or the same event the other way in) is acknowledged without work; `InboxUnavailable`
+        when the store does not answer."""
         event_id = envelope.get("event_id")
         if not isinstance(event_id, str) or not event_id or not isinstance(envelope.get("event"), dict):
             return False
-        if await self.turns.first_delivery(CHANNEL, event_id, self.settings.dedup_ttl_s):
-            self._background(self._dispatch_event(bolt_request, event_id))
-        else:
-            logger.info("slack: event %s delivered again, acknowledged without work", event_id)
+        await self.turns.inbox.accept(CHANNEL, event_id, request.to_payload())
         return True
 
-    async def _dispatch_event(self, bolt_request: Callable[[], AsyncBoltRequest], event_id: str) -> None:
-        """Bolt's middleware and listeners for an event already acknowledged; failures are logged, never retried."""
-        try:
-            answer = await self.app.async_dispatch(bolt_request())
-        except Exception:
-            logger.exception("slack: handling event %s failed", event_id)
-            return
+    async def process(self, delivery: Delivery) -> None:
+        """An event from the inbox, through Bolt's middleware and listeners (a listener's failure is logged by
+        Bolt's error handler; the event is not worked on twice)."""
+        answer = await self.app.async_dispatch(BoltRequestSpec.from_payload(delivery.payload).build())
         if answer.status >= 400:
-            logger.warning("slack: event %s was not handled (%s)", event_id, answer.status)
+            logger.warning("slack: event %s was not handled (%s)", delivery.delivery_id, answer.status)
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
@@ -295,14 +290,15 @@ class SlackChannel:
             received_at=utcnow(),
             assistant="seller",
         )
-        stream = ThreadStream(self.client, channel, thread_ts, user, str(body.get("team_id") or ""))
+        gate = self.turns.inbox.gate(CHANNEL, message.delivery_id)
+        stream = ThreadStream(self.client, channel, thread_ts, user, str(body.get("team_id") or ""), gate)
         gathered = Gathered()
         async for reply_event in self.turns.events(message):
             if isinstance(reply_event, TextDelta):
                 await stream.push(reply_event.text)
             else:
                 gathered.add(reply_event)
-        if gathered.final is not None:
+        if gathered.final is not None and await gate.opens():
             with self.turns.metrics.timed(CHANNEL, "send"):
                 await stream.finish(gathered)
 
@@ -368,9 +364,8 @@ class SlackChannel:
         user = str((body.get("user") or {}).get("id") or "")
         channel = str((body.get("channel") or {}).get("id") or "")
         status = ORDER_ACTIONS.get(str(action.get("action_id")))
-        try:
-            order_id = int(str(action.get("value")))
-        except ValueError:
+        order_id = order_id_of(action.get("value"))
+        if order_id is None:
             return
         if self.staff is None or status is None:
             await self._tell(channel, user, "주문 처리 기능이 아직 켜져 있지 않아요.")
@@ -396,9 +391,8 @@ class SlackChannel:
         action = (body.get("actions") or [{}])[0]
         user = str((body.get("user") or {}).get("id") or "")
         channel = str((body.get("channel") or {}).get("id") or "")
-        try:
-            order_id = int(str(action.get("value")))
-        except ValueError:
+        order_id = order_id_of(action.get("value"))
+        if order_id is None:
             return
         refusal = await self._reject_refusal(order_id)
         if refusal is not None:
@@ -464,12 +458,15 @@ class SlackChannel:
 class ThreadStream:
     """An answer in a thread: chat.startStream / appendStream / stopStream, or chat.postMessage + chat.update."""
 
-    def __init__(self, client: AsyncWebClient, channel: str, thread_ts: str, user: str, team: str) -> None:
+    def __init__(
+        self, client: AsyncWebClient, channel: str, thread_ts: str, user: str, team: str, gate: ReplyGate
+    ) -> None:
         self.client = client
         self.channel = channel
         self.thread_ts = thread_ts
         self.user = user
         self.team = team
+        self.gate = gate
         self.pending = ""
         self.ts: str | None = None
         self.streaming = True
@@ -477,6 +474,9 @@ class ThreadStream:
     async def push(self, delta: str) -> None:
         self.pending += delta
         if len(self.pending) < STREAM_BUFFER or not self.streaming:
+            return
+        if not await self.gate.opens():
+            self.streaming = False  # an earlier attempt at this event answered it
             return
         await self._flush()
 
@@ -655,9 +655,23 @@ def _reject_target(metadata: str) -> tuple[int, str] | None:
     """(order id, channel id) from the modal's private_metadata; None when it is not ours."""
     try:
         parsed = json.loads(metadata)
-        return int(parsed["order_id"]), str(parsed.get("channel") or "")
-    except (ValueError, TypeError, KeyError):
+    except ValueError:
         return None
+    order_id = order_id_of(parsed.get("order_id")) if isinstance(parsed, dict) else None
+    return None if order_id is None else (order_id, str(parsed.get("channel") or ""))
+
+
+MAX_ORDER_ID = 2**63 - 1
+
+
+def order_id_of(value: object) -> int | None:
+    """An order id from a button value or the modal's metadata; None for anything that cannot be one (not a
+    number, or one no database column holds: a crafted 400-digit value must not reach the driver)."""
+    text = str(value if value is not None else "").strip()
+    if not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ORDER_ID else None
 
 
 def _button(label: str, action_id: str, order: StaffOrder, style: str) -> dict[str, Any]:

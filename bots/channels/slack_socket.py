@@ -4,8 +4,9 @@ slack_sdk's aiohttp ``SocketModeClient`` asks ``apps.connections.open`` (with th
 the same Web API root and connection pool as every other call) for a websocket URL, keeps the connection alive and
 reconnects when Slack asks it to. Each envelope it receives goes to the Bolt app that also serves ``/slack/events``:
 
-- ``events_api``: handled exactly as over HTTP, by the channel's `EventSink`: the payload's event_id is checked
-  against the key-value store, Bolt runs a new event in the background, and the envelope is acknowledged at once.
+- ``events_api``: handled exactly as over HTTP, by the channel's `EventSink`: the event goes into the durable inbox
+  (a repeat of its event_id is dropped there), a worker runs it through Bolt, and the envelope is acknowledged at
+  once.
   Slack redelivers an envelope that was not acknowledged in time (``retry_attempt``), and an event seen over HTTP
   before is a repeat here too: both are acknowledged without work.
 - ``slash_commands`` and ``interactive``: dispatched by Bolt while Slack waits, and acknowledged with Bolt's answer
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from functools import partial
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -30,6 +31,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bots.inbox import InboxUnavailable
 from bots.settings import SettingsError, SlackSettings
 
 logger = logging.getLogger(__name__)
@@ -40,9 +42,33 @@ REFUSED_TOKEN = frozenset(
 )
 """apps.connections.open errors that no retry will fix: the token is wrong, not the network."""
 
-EventSink = Callable[[Mapping[str, Any], Callable[[], AsyncBoltRequest]], Awaitable[bool]]
-"""``(envelope, request factory) -> well formed``: de-duplicates an Events API delivery and hands a new one to Bolt
-in the background; the factory builds Bolt's request only for work that will be done."""
+
+@dataclass(frozen=True, slots=True)
+class BoltRequestSpec:
+    """What Bolt's request is built from, kept in the durable inbox until a worker dispatches it."""
+
+    mode: str
+    """``http`` or ``socket_mode``."""
+    body: str | dict[str, Any]
+    query: str = ""
+    headers: dict[str, Any] = field(default_factory=dict)
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"mode": self.mode, "body": self.body, "query": self.query, "headers": self.headers}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> BoltRequestSpec:
+        return cls(str(payload["mode"]), payload["body"], str(payload.get("query") or ""), dict(payload["headers"]))
+
+    def build(self) -> AsyncBoltRequest:
+        if self.mode == "socket_mode":
+            return AsyncBoltRequest(mode="socket_mode", body=self.body, headers=self.headers)
+        return AsyncBoltRequest(body=self.body, query=self.query, headers=self.headers)
+
+
+EventSink = Callable[[Mapping[str, Any], BoltRequestSpec], Awaitable[bool]]
+"""``(envelope, request) -> well formed``: puts an Events API delivery in the inbox (a repeat is dropped there);
+raises `bots.inbox.InboxUnavailable` when the store does not answer."""
 
 
 def socket_app_token(settings: SlackSettings) -> str:
@@ -75,8 +101,14 @@ class SlackSocketMode(AsyncSocketModeHandler):
         if req.type != "events_api":
             await super().handle(client, req)
             return
-        request = partial(AsyncBoltRequest, mode="socket_mode", body=req.payload, headers=build_headers(req))
-        if not await self._accept_event(req.payload, request):
+        request = BoltRequestSpec("socket_mode", req.payload, headers=build_headers(req))
+        try:
+            accepted = await self._accept_event(req.payload, request)
+        except InboxUnavailable:
+            # Not acknowledged: Slack delivers the envelope again (retry_attempt) once the store answers.
+            logger.warning("slack: socket envelope %s not stored; left for Slack to deliver again", req.envelope_id)
+            return
+        if not accepted:
             # Over HTTP this is a 400; here the only answer is the acknowledgement, and a redelivery would not help.
             logger.warning("slack: socket envelope %s holds no well-formed event; acknowledged", req.envelope_id)
         await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))

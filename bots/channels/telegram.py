@@ -1,15 +1,18 @@
 """Telegram: python-telegram-bot's Application, fed from our webhook route (or by polling in development).
 
-The route checks ``X-Telegram-Bot-Api-Secret-Token``, parses the update and queues it; the answer to Telegram is
-immediate, so a slow turn never makes Telegram redeliver. A handler in group -1 drops an update whose update_id was
-seen before (kept in the key-value store for longer than Telegram's 24-hour redelivery), by set membership, so a late
-or out-of-order update is still answered. Answers stream: drafts (sendMessageDraft) in private chats, then the final
+The route checks ``X-Telegram-Bot-Api-Secret-Token``, parses the update and writes it to the durable inbox
+(`bots.inbox`) before it answers 200: a slow turn never makes Telegram redeliver, and a process that dies mid-turn
+loses nothing (another worker takes the update after its lease). The inbox drops an update whose update_id it has
+seen (queued, or done within Telegram's 24-hour redelivery), by set membership, so a late or out-of-order update is
+still answered; a store that does not answer makes the route answer 503, so Telegram delivers again. The reply to an
+update is shown at most once (`ReplyGate`), however often the update is worked on. Answers stream: drafts (sendMessageDraft) in private chats, then the final
 message; throttled edits of one message in groups. Messages longer than 4,096 characters are split. AIORateLimiter
 keeps within Telegram's flood limits and waits out a 429's retry_after.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -25,17 +28,16 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
 from bots.channels.middleware import Turns
 from bots.channels.replies import EMPTY_MESSAGE, Gathered, split_text
+from bots.inbox import Delivery, InboxUnavailable, ReplyGate
 from bots.settings import TelegramSettings
 from dialogue.messages import Button, IncomingMessage, TextDelta
 from storage.kv import KeyValueStore
@@ -74,14 +76,12 @@ class TelegramChannel:
         turns: Turns,
         kv: KeyValueStore,
         *,
-        max_body_bytes: int,
         polling: bool = False,
     ) -> None:
         assert settings.token is not None
         self.settings = settings
         self.turns = turns
         self.kv = kv
-        self.max_body_bytes = max_body_bytes
         self.polling = polling
         root = settings.api_base_url.rstrip("/")
         builder = (
@@ -95,6 +95,7 @@ class TelegramChannel:
         if not polling:
             builder = builder.updater(None)
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self._started = asyncio.Event()
         self._add_handlers()
 
     @property
@@ -112,8 +113,10 @@ class TelegramChannel:
             assert updater is not None
             await self.application.bot.delete_webhook()
             await updater.start_polling(allowed_updates=["message", "callback_query"], poll_interval=0.0)
+        self._started.set()
 
     async def stop(self) -> None:
+        self._started.clear()
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
@@ -128,11 +131,7 @@ class TelegramChannel:
         given = request.headers.get(SECRET_HEADER, "")
         if expected is None or not hmac.compare_digest(given.encode(), expected.get_secret_value().encode()):
             return web.json_response({"ok": False, "error": "wrong or missing secret token"}, status=403)
-        if request.content_length is not None and request.content_length > self.max_body_bytes:
-            return web.json_response({"ok": False, "error": "body too large"}, status=413)
-        raw = await request.content.read(self.max_body_bytes + 1)
-        if len(raw) > self.max_body_bytes:
-            return web.json_response({"ok": False, "error": "body too large"}, status=413)
+        raw = await request.read()  # within KKINI_CHANNELS__MAX_BODY_BYTES and nesting limits (bots.http.bodies)
         try:
             data = json.loads(raw)
             update = Update.de_json(data, self.application.bot) if isinstance(data, dict) else None
@@ -141,14 +140,23 @@ class TelegramChannel:
             update = None
         if update is None or not isinstance(data.get("update_id"), int):
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
-        await self.application.update_queue.put(update)
+        try:
+            await self.turns.inbox.accept(CHANNEL, str(update.update_id), {"update": data})
+        except InboxUnavailable:
+            return web.json_response({"ok": False, "error": "storage unavailable, deliver again"}, status=503)
         return web.json_response({"ok": True})
+
+    async def process(self, delivery: Delivery) -> None:
+        """An update from the inbox, through the handlers (errors go to `_on_error`). Until the bot has started
+        (its getMe may be retried for a while) the update waits, its lease renewed."""
+        await self._started.wait()
+        update = Update.de_json(delivery.payload["update"], self.application.bot)
+        await self.application.process_update(update)
 
     # -- handlers -----------------------------------------------------------------------------------------
 
     def _add_handlers(self) -> None:
         app = self.application
-        app.add_handler(TypeHandler(Update, self._drop_duplicates), group=-1)
         for command in COMMAND_UTTERANCES:
             app.add_handler(CommandHandler(command, self._on_command))
         app.add_handler(CommandHandler("help", self._on_help))
@@ -157,11 +165,6 @@ class TelegramChannel:
         app.add_handler(CallbackQueryHandler(self._on_button))
         app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT, self._on_other))
         app.add_error_handler(self._on_error)
-
-    async def _drop_duplicates(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await self.turns.first_delivery(CHANNEL, str(update.update_id), self.settings.dedup_ttl_s):
-            logger.info("telegram: update %s delivered again, dropped", update.update_id)
-            raise ApplicationHandlerStop
 
     async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -172,7 +175,7 @@ class TelegramChannel:
 
     async def _on_help(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
-        if chat is not None:
+        if chat is not None and await self._gate(update).opens():
             await self._send(chat.id, HELP)
 
     async def _on_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -182,7 +185,7 @@ class TelegramChannel:
 
     async def _on_other(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
-        if chat is not None:
+        if chat is not None and await self._gate(update).opens():
             await self._send(chat.id, EMPTY_MESSAGE)
 
     async def _on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -195,7 +198,7 @@ class TelegramChannel:
         payload = await self._payload(query.data or "")
         if payload is None:
             chat = update.effective_chat
-            if chat is not None:
+            if chat is not None and await self._gate(update).opens():
                 await self._send(chat.id, "이 버튼은 시간이 지나 쓸 수 없어요. 다시 말씀해 주세요.")
             return
         await self._answer(update, _button_label(query) or "", payload=payload)
@@ -218,10 +221,11 @@ class TelegramChannel:
             delivery_id=str(update.update_id),
             received_at=utcnow(),
         )
+        gate = self._gate(update)
         stream: Stream = (
-            DraftStream(self, chat.id, self.settings.draft_interval_s)
+            DraftStream(self, chat.id, self.settings.draft_interval_s, gate)
             if chat.type == Chat.PRIVATE
-            else EditStream(self, chat.id, self.settings.edit_interval_s)
+            else EditStream(self, chat.id, self.settings.edit_interval_s, gate)
         )
         gathered = Gathered()
         async for event in self.turns.events(message):
@@ -229,10 +233,13 @@ class TelegramChannel:
                 await stream.push(event.text)
             else:
                 gathered.add(event)
-        if gathered.final is None:
-            return  # silenced by the rate limit
+        if gathered.final is None or not await gate.opens():
+            return  # silenced by the rate limit, or answered by an earlier attempt at this update
         with self.turns.metrics.timed(CHANNEL, "send"):
             await stream.finish(gathered.text, await self._keyboard(gathered))
+
+    def _gate(self, update: Update) -> ReplyGate:
+        return self.turns.inbox.gate(CHANNEL, str(update.update_id))
 
     async def _keyboard(self, gathered: Gathered) -> InlineKeyboardMarkup | None:
         rows: list[list[InlineKeyboardButton]] = []
@@ -283,11 +290,12 @@ class TelegramChannel:
 class Stream:
     """How a streamed answer appears while it is written; `finish` sends the whole answer."""
 
-    def __init__(self, channel: TelegramChannel, chat_id: int, interval_s: float) -> None:
+    def __init__(self, channel: TelegramChannel, chat_id: int, interval_s: float, gate: ReplyGate) -> None:
         self.channel = channel
         self.bot = channel.application.bot
         self.chat_id = chat_id
         self.interval_s = interval_s
+        self.gate = gate
         self.text = ""
         self.last_shown = 0.0
         self.enabled = True
@@ -298,6 +306,9 @@ class Stream:
         if not self.enabled or now - self.last_shown < self.interval_s:
             return
         self.last_shown = now
+        if not await self.gate.opens():
+            self.enabled = False
+            return
         try:
             await self.show(self.text)
         except TelegramError as error:
@@ -314,8 +325,8 @@ class Stream:
 class DraftStream(Stream):
     """Private chats: the text so far as an animated draft (sendMessageDraft), then the real message."""
 
-    def __init__(self, channel: TelegramChannel, chat_id: int, interval_s: float) -> None:
-        super().__init__(channel, chat_id, interval_s)
+    def __init__(self, channel: TelegramChannel, chat_id: int, interval_s: float, gate: ReplyGate) -> None:
+        super().__init__(channel, chat_id, interval_s, gate)
         self.draft_id = secrets.randbelow(2**31 - 1) + 1
 
     async def show(self, text: str) -> None:

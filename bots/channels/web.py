@@ -2,7 +2,8 @@
 ``/`` that uses the stream.
 
 ``GET /api/assistants`` lists the assistants with their state, so the page offers only those that answer and says
-how to install the others. Body: ``{"user", "text", "assistant"?: "meal" | "seller", "payload"?, "id"?}``. ``id``, when the client sends one,
+how to install the others. Body: ``{"text", "assistant"?: "meal" | "seller", "payload"?, "id"?}``; who sends it is the signed session cookie
+(`bots.channels.web_session`), issued on first contact; a ``user`` field is ignored. ``id``, when the client sends one,
 identifies the message: a resend of the same id is refused (409) instead of answered twice. Stream events:
 ``token`` (text as it is written), ``cards``, ``quick_replies``, ``follow_ups`` (FAQ follow-up questions),
 ``sources``, ``done`` (the whole text, intent, turn id) and ``error``.
@@ -22,6 +23,7 @@ from aiohttp import web
 from bots.channels.dialogue import AssistantState
 from bots.channels.middleware import Turns
 from bots.channels.replies import EMPTY_MESSAGE
+from bots.channels.web_session import WebSession, WebSessions
 from dialogue.messages import Button, Cards, Final, IncomingMessage, QuickReplies, ReplyEvent, Text, TextDelta
 from storage.models import utcnow
 
@@ -54,19 +56,18 @@ class BadRequest(ValueError):
 @dataclass(frozen=True, slots=True)
 class ChatRequest:
     user: str
+    """The session's user (`bots.channels.web_session`); a ``user`` in the body is not trusted and not read."""
     text: str
     assistant: str
     payload: str | None
     id: str | None
 
     @classmethod
-    def parse(cls, body: object) -> ChatRequest:
+    def parse(cls, body: object, user: str) -> ChatRequest:
         if not isinstance(body, dict):
             raise BadRequest("invalid_body", "요청은 JSON 객체여야 해요.")
-        user, text, payload = body.get("user"), body.get("text", ""), body.get("payload")
+        text, payload = body.get("text", ""), body.get("payload")
         assistant, message_id = body.get("assistant", "meal"), body.get("id")
-        if not isinstance(user, str) or not USER_ID.match(user):
-            raise BadRequest("invalid_user", "user는 영문, 숫자, _-.: 로 된 64자 이하 문자열이어야 해요.")
         if not isinstance(text, str) or len(text) > MAX_TEXT:
             raise BadRequest("invalid_text", f"text는 {MAX_TEXT}자 이하 문자열이어야 해요.")
         if assistant not in ASSISTANTS:
@@ -79,7 +80,7 @@ class ChatRequest:
             raise BadRequest("empty_text", EMPTY_MESSAGE)
         return cls(user, text, str(assistant), payload, message_id)
 
-    def message(self) -> IncomingMessage:
+    def message(self, origin: str | None = None) -> IncomingMessage:
         return IncomingMessage(
             CHANNEL,
             self.user,
@@ -88,13 +89,14 @@ class ChatRequest:
             delivery_id=self.id,
             received_at=utcnow(),
             assistant=self.assistant,
+            origin=origin,
         )
 
 
 class WebChannel:
-    def __init__(self, turns: Turns, *, max_body_bytes: int) -> None:
+    def __init__(self, turns: Turns, sessions: WebSessions) -> None:
         self.turns = turns
-        self.max_body_bytes = max_body_bytes
+        self.sessions = sessions
 
     def register(self, router: web.UrlDispatcher) -> None:
         router.add_get("/", self.page)
@@ -102,9 +104,11 @@ class WebChannel:
         router.add_post("/api/chat", self.chat)
         router.add_post("/api/chat/stream", self.stream)
 
-    async def page(self, _request: web.Request) -> web.Response:
+    async def page(self, request: web.Request) -> web.Response:
         html = files("bots.channels").joinpath("web/index.html").read_text(encoding="utf-8")
-        return web.Response(text=html, content_type="text/html", charset="utf-8")
+        response = web.Response(text=html, content_type="text/html", charset="utf-8")
+        self.sessions.remember(request, response, self.sessions.of(request))
+        return response
 
     async def assistants(self, _request: web.Request) -> web.Response:
         slot = self.turns.slot
@@ -117,28 +121,25 @@ class WebChannel:
             listed.append(entry)
         return web.json_response({"assistants": listed})
 
-    async def _request(self, request: web.Request) -> ChatRequest:
-        if request.content_length is not None and request.content_length > self.max_body_bytes:
-            raise BadRequest("too_large", "메시지가 너무 커요.", status=413)
-        raw = await request.content.read(self.max_body_bytes + 1)
-        if len(raw) > self.max_body_bytes:
-            raise BadRequest("too_large", "메시지가 너무 커요.", status=413)
+    async def _request(self, request: web.Request, session: WebSession) -> ChatRequest:
+        raw = await request.read()  # within KKINI_CHANNELS__MAX_BODY_BYTES and nesting limits (bots.http.bodies)
         try:
             body = json.loads(raw)
         except ValueError:
             raise BadRequest("invalid_json", "요청 본문이 올바른 JSON이 아니에요.") from None
-        chat = ChatRequest.parse(body)
+        chat = ChatRequest.parse(body, session.user)
         if chat.id is not None and not await self.turns.first_delivery(CHANNEL, f"{chat.user}:{chat.id}", DEDUP_TTL_S):
             raise BadRequest("duplicate", "이미 받은 메시지예요.", status=409)
         return chat
 
     async def chat(self, request: web.Request) -> web.Response:
+        session = self.sessions.of(request)
         try:
-            chat = await self._request(request)
+            chat = await self._request(request, session)
         except BadRequest as error:
             return _error_response(error)
-        reply: dict[str, Any] = {"text": "", "cards": [], "quick_replies": [], "follow_ups": []}
-        async for event in self.turns.events(chat.message()):
+        reply: dict[str, Any] = {"user": chat.user, "text": "", "cards": [], "quick_replies": [], "follow_ups": []}
+        async for event in self.turns.events(chat.message(request.remote)):
             if isinstance(event, Text):
                 reply["text"] = f"{reply['text']}\n\n{event.text}" if reply["text"] else event.text
             elif isinstance(event, Cards):
@@ -151,19 +152,23 @@ class WebChannel:
                 reply.update(intent=event.intent, turn_id=event.turn_id)
                 if "sources" in event.meta:
                     reply["sources"] = event.meta["sources"]
-        return web.json_response(reply)
+        response = web.json_response(reply)
+        self.sessions.remember(request, response, session)
+        return response
 
     async def stream(self, request: web.Request) -> web.StreamResponse:
+        session = self.sessions.of(request)
         try:
-            chat = await self._request(request)
+            chat = await self._request(request, session)
         except BadRequest as error:
             return _error_response(error)
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"}
         )
+        self.sessions.remember(request, response, session)
         await response.prepare(request)
         try:
-            async for name, data in sse_events(self.turns.events(chat.message())):
+            async for name, data in sse_events(self.turns.events(chat.message(request.remote))):
                 await response.write(sse(name, data))
         except ConnectionResetError:
             return response  # the page went away; the turn is stored all the same

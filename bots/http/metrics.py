@@ -7,9 +7,11 @@ Each application gets its own registry, so two servers in one process (tests) ne
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -19,6 +21,12 @@ from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.outbox import OutboxRepository
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+logger = logging.getLogger(__name__)
+
+
+class InboxDepth(Protocol):
+    async def depth(self) -> int: ...
+
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 ROUTE_CHANNELS = {
@@ -80,6 +88,31 @@ class Metrics:
         self.job_runs = Gauge(
             "kkini_job_runs", "Job runs kept in job_runs by job and status", ["job", "status"], registry=self.registry
         )
+        self.inbox_events = Counter(
+            "kkini_inbox_events",
+            "Webhook deliveries through the durable inbox by channel and outcome: accepted, duplicate, unavailable "
+            "(the store did not answer: 503), done, retried (taken again after a worker died), failed, given_up",
+            ["channel", "outcome"],
+            registry=self.registry,
+        )
+        self.inbox_depth = Gauge(
+            "kkini_inbox_deliveries",
+            "Deliveries in the durable inbox (waiting or being worked on), read at each scrape",
+            registry=self.registry,
+        )
+        self.kv_errors = Counter(
+            "kkini_kv_errors",
+            "Key-value store operations that failed, by operation",
+            ["operation"],
+            registry=self.registry,
+        )
+        self.kv_pool_wait = Histogram(
+            "kkini_kv_pool_wait_seconds",
+            "Seconds a Redis command waited for a free pooled connection",
+            buckets=(0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 2.5, 5.0),
+            registry=self.registry,
+        )
+        self.inbox: InboxDepth | None = None
         self.job_finished = Gauge(
             "kkini_job_last_finished_timestamp_seconds",
             "When a job's last run with this status finished (Unix time)",
@@ -112,6 +145,11 @@ class Metrics:
     async def serve(self, _request: web.Request) -> web.Response:
         if self.db is not None:
             await self._read_database(self.db)
+        if self.inbox is not None:
+            try:
+                self.inbox_depth.set(await self.inbox.depth())
+            except Exception as error:  # a store that does not answer is what the other metrics then show
+                logger.warning("metrics: reading the inbox depth failed: %r", error)
         response = web.Response(body=generate_latest(self.registry))
         response.content_type = CONTENT_TYPE_LATEST.split(";")[0]
         return response
@@ -126,6 +164,15 @@ class Metrics:
 
     def count(self, channel: str, outcome: str) -> None:
         self.events.labels(channel, outcome).inc()
+
+    def inbox_event(self, channel: str, outcome: str) -> None:
+        self.inbox_events.labels(channel, outcome).inc()
+
+    def kv_error(self, operation: str) -> None:
+        self.kv_errors.labels(operation).inc()
+
+    def pool_wait(self, seconds: float) -> None:
+        self.kv_pool_wait.observe(seconds)
 
     def engine_stages(self, channel: str, timings_ms: object) -> None:
         """Record the engine's per-stage timings from a turn's ``Final.meta``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +160,7 @@ async def test_link_codes_join_telegram_and_kakao(
         headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
     )
     (sent,) = await telegram.wait_for("sendMessage")
-    code = next(word for word in sent.params["text"].replace(".", " ").split() if word[:6].isdigit())[:6]
+    code = re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{6}\b", sent.params["text"]).group()  # type: ignore[union-attr]
     _, wrong = await skill(client, skill_request("/link 000000", user_id="kk-9"))
     assert "맞지 않거나" in wrong["template"]["outputs"][0]["simpleText"]["text"]
     _, joined = await skill(client, skill_request(f"/link {code}", user_id="kk-9"))

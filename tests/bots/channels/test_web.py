@@ -72,7 +72,7 @@ async def test_bad_bodies_get_clear_answers(make_client: ClientFactory, tmp_path
     cases = [
         (b"{not json", 400, "invalid_json"),
         (b"[1, 2]", 400, "invalid_body"),
-        (json.dumps({"user": "a b", "text": "x"}).encode(), 400, "invalid_user"),
+        (b'{"text": "x", "deep": ' + b"[" * 5000 + b"]" * 5000 + b"}", 400, "too_deep"),
         (json.dumps({"user": "u1", "text": "x", "assistant": "chef"}).encode(), 400, "invalid_assistant"),
         (json.dumps({"user": "u1", "text": "   "}).encode(), 400, "empty_text"),
         (json.dumps({"user": "u1", "text": "가" * 2001}).encode(), 400, "invalid_text"),
@@ -144,3 +144,35 @@ async def test_not_ready_yet_is_said_politely(make_client: ClientFactory, tmp_pa
     ready = await (await client.get("/readyz")).json()
     assert ready["ready"] is False
     assert ready["checks"]["dialogue"]["assistants"] == {"meal": "loading", "seller": "loading"}
+
+
+async def test_the_server_issues_the_identity_and_a_named_user_in_the_body_is_not_trusted(
+    make_client: ClientFactory, tmp_path: Path, engine: ScriptedEngine
+) -> None:
+    from aiohttp import ClientSession
+
+    from bots.channels.web_session import COOKIE
+
+    client = await web_client(make_client, tmp_path)
+    first = await client.post("/api/chat", json={"user": "victim", "text": "안녕"})
+    cookie = first.cookies[COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/"
+    me = (await first.json())["user"]
+    assert me.startswith("web-") and me != "victim" and engine.messages[-1].user == me
+    again = await client.post("/api/chat", json={"user": "someone-else", "text": "안녕"})
+    assert (await again.json())["user"] == me and COOKIE not in again.cookies  # the same session, nothing new
+    # Another client naming the first one's user, or forging its cookie, gets a session of its own.
+    async with ClientSession(str(client.make_url(""))) as other:
+        forged = me.removeprefix("web-") + ".forged-signature"
+        async with other.post("/api/chat", json={"user": me, "text": "안녕"}, cookies={COOKIE: forged}) as answer:
+            stranger = (await answer.json())["user"]
+    assert stranger != me and engine.messages[-1].user == stranger
+
+
+async def test_the_page_sets_the_session_cookie_and_names_no_user(make_client: ClientFactory, tmp_path: Path) -> None:
+    from bots.channels.web_session import COOKIE
+
+    client = await web_client(make_client, tmp_path)
+    page = await client.get("/")
+    assert COOKIE in page.cookies
+    assert "kkini-user" not in await page.text() and "user:" not in await page.text()
