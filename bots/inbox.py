@@ -30,8 +30,8 @@ logger = logging.getLogger(__name__)
 
 QUEUE = "inbox"
 LEASE_S = 5.0
-"""How long a claimed delivery stays with its worker without a renewal: a dead worker's deliveries wait this long."""
-RENEW_EVERY_S = 1.5
+"""How long a claimed delivery stays with its worker without a renewal (renewed every third of it): a dead worker's
+deliveries wait this long. ``KKINI_CHANNELS__LEASE_S``."""
 POLL_S = 0.5
 """How often a worker looks for deliveries that others left (expired leases, other replicas' deliveries)."""
 MAX_CLAIMS = 5
@@ -86,8 +86,10 @@ class Inbox:
         *,
         observe: Observer | None = None,
         clock: Callable[[], float] = time.time,
+        lease_s: float = LEASE_S,
     ) -> None:
         self.kv = kv
+        self.lease_s = lease_s
         self.dedup_ttl = dict(dedup_ttl)
         self.observe = observe or (lambda _channel, _outcome: None)
         self.clock = clock
@@ -115,7 +117,9 @@ class Inbox:
             if await self.kv.exists(self._done_key(delivery)):
                 added = False
             else:
-                added = await self.kv.queue_add(QUEUE, delivery.member, delivery.to_json(), LEASE_S if hold else 0.0)
+                added = await self.kv.queue_add(
+                    QUEUE, delivery.member, delivery.to_json(), self.lease_s if hold else 0.0
+                )
         except Exception as error:
             self.observe(channel, "unavailable")
             logger.error("inbox: %s delivery %s not stored: %r", channel, delivery_id, error)
@@ -146,9 +150,9 @@ class Inbox:
     async def process(self, delivery: Delivery, work: Callable[[], Awaitable[None]]) -> None:
         """Run ``work`` for ``delivery`` with its lease renewed, then finish the delivery (or leave it for another
         claim when it failed, until `MAX_CLAIMS`)."""
-        extend = lambda: self.kv.queue_extend(QUEUE, delivery.member, LEASE_S)  # noqa: E731
+        extend = lambda: self.kv.queue_extend(QUEUE, delivery.member, self.lease_s)  # noqa: E731
         try:
-            async with renewing(extend, RENEW_EVERY_S, f"inbox {delivery.member}"):
+            async with renewing(extend, self.lease_s / 3, f"inbox {delivery.member}"):
                 await work()
         except asyncio.CancelledError:
             raise  # shutting down: the lease runs out and another worker (or the next start) takes it
@@ -184,7 +188,7 @@ class Inbox:
             claimed: list[Claimed] = []
             if room > 0:
                 try:
-                    claimed = await self.kv.queue_claim(QUEUE, LEASE_S, min(room, 64))
+                    claimed = await self.kv.queue_claim(QUEUE, self.lease_s, min(room, 64))
                 except Exception as error:
                     logger.warning("inbox: claiming deliveries failed: %r", error)
             for item in claimed:
@@ -192,7 +196,7 @@ class Inbox:
             if len(claimed) == min(room, 64) and room > 0:
                 continue  # more may be due
             try:
-                await asyncio.wait_for(self._wake.wait(), POLL_S)
+                await asyncio.wait_for(self._wake.wait(), min(POLL_S, self.lease_s / 2))
             except TimeoutError:
                 pass
 

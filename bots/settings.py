@@ -133,6 +133,13 @@ class ChannelsSettings(BaseModel):
     link_code_ttl_s: float = Field(default=600, gt=0, description="how long a /link code stays valid")
     web_enabled: bool = Field(default=True, description="serve the web chat page and /api/chat")
     turn_timeout_s: float = Field(default=55, gt=0, description="longest one turn may take before the user is told")
+    lease_s: float = Field(
+        default=5.0,
+        ge=0.2,
+        le=60,
+        description="lease of a delivery taken from the durable inbox and of a conversation's turn lock, renewed "
+        "while the turn runs: how soon another worker takes over from a process that died",
+    )
 
 
 class Settings(BaseSettings):

@@ -5,7 +5,7 @@
 - a per-user rate limit (a fixed window counter) with one polite reply when it trips and silence after;
 - one turn at a time per conversation (a lock in the store, so replicas agree), which keeps a session's turns in
   order and makes a retried delivery wait for the first instead of racing it; the lock is a lease of
-  `TURN_LEASE_S`, renewed while the turn runs, so a process that dies mid-turn holds up the conversation's next
+  ``KKINI_CHANNELS__LEASE_S`` (5 s), renewed while the turn runs, so a process that dies mid-turn holds up the conversation's next
   message for seconds, not for the turn timeout;
 - ``/link`` codes, then the engine, timed, with failures turned into a polite reply instead of silence.
 """
@@ -29,7 +29,6 @@ from storage.kv import KeyValueStore, LockNotAcquired, lock
 
 logger = logging.getLogger(__name__)
 
-TURN_LEASE_S = 5.0
 ORIGIN_FACTOR = 10
 """Messages one source address may send per window, in multiples of the per-user limit (a school shares one)."""
 
@@ -101,7 +100,8 @@ class Turns:
         name = f"turn:{message.channel}:{message.conversation or message.user}"
         timeout = self.settings.turn_timeout_s
         try:
-            async with lock(self.kv, name, ttl=TURN_LEASE_S, wait=timeout, renew_every=TURN_LEASE_S / 3):
+            lease = self.settings.lease_s
+            async with lock(self.kv, name, ttl=lease, wait=timeout, renew_every=lease / 3):
                 with self.metrics.timed(message.channel, "turn"):
                     async for event in _within(engine.handle(message), timeout):
                         if isinstance(event, Final):

@@ -109,7 +109,7 @@ def mount_channels(
         "slack": settings.slack.dedup_ttl_s,
         "kakao": settings.kakao.dedup_ttl_s,
     }
-    inbox = Inbox(kv, dedup, observe=metrics.inbox_event)
+    inbox = Inbox(kv, dedup, observe=metrics.inbox_event, lease_s=limits.lease_s)
     turns = Turns(slot, kv, limits, LinkCodes(db, kv, limits.link_code_ttl_s), metrics, inbox)
     channels = Channels()
     channels.inbox = inbox

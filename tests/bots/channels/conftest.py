@@ -18,7 +18,7 @@ from dialogue.korean import text_parts
 from dialogue.messages import Button, Card, Cards, Final, IncomingMessage, QuickReplies, ReplyEvent, Text, TextDelta
 from dialogue.ordering.staff import StaffActions
 from storage.database import Database
-from storage.kv import InProcessStore
+from storage.kv import InProcessStore, KeyValueStore
 from storage.migrate import upgrade
 from storage.sample import load_sample_data
 from storage.settings import SampleDataSettings
@@ -144,9 +144,12 @@ async def make_client(db: Database, engine: ScriptedEngine) -> AsyncIterator[Cli
         staff: StaffActions | None = None,
         telegram_polling: bool = False,
         slack_socket: bool = False,
+        kv: KeyValueStore | None = None,
     ) -> TestClient:
-        kv = InProcessStore("test:")
-        stores.append(kv)
+        """``kv``: a store the test owns (two servers over one store, as replicas or a restart share it)."""
+        if kv is None:
+            kv = InProcessStore("test:")
+            stores.append(kv)
         services = Services(settings=settings, db=db, kv=kv, card_hash_key=KEY)
         app = init_application(
             services,
