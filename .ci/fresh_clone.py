@@ -13,6 +13,7 @@ so it runs with the bare ``python3`` that README's commands start from.
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
 import json
 import os
 import re
@@ -46,14 +47,33 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def request(url: str, body: dict[str, object] | None = None, timeout: float = 60) -> tuple[int, dict[str, object]]:
+def request(
+    url: str,
+    body: dict[str, object] | None = None,
+    timeout: float = 60,
+    opener: urllib.request.OpenerDirector | None = None,
+) -> tuple[int, dict[str, object]]:
     data = None if body is None else json.dumps(body).encode()
     call = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(call, timeout=timeout) as response:
+        with (opener or urllib.request.build_opener()).open(call, timeout=timeout) as response:
             return response.status, json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
+
+
+class Visitor:
+    """One web chat visitor: the session cookie the server issues is kept, as a browser keeps it."""
+
+    def __init__(self, jar_path: Path) -> None:
+        self.jar = http.cookiejar.LWPCookieJar(str(jar_path))
+        if jar_path.exists():
+            self.jar.load(ignore_discard=True)
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.user = ""
+
+    def save(self) -> None:
+        self.jar.save(ignore_discard=True)
 
 
 class Server:
@@ -88,10 +108,11 @@ class Server:
             time.sleep(0.5)
         raise SystemExit(f"/readyz not ready within {within:.0f} s; see {self.log}")
 
-    def chat(self, user: str, text: str, assistant: str = "meal") -> str:
-        status, reply = request(self.base + "/api/chat", {"user": user, "text": text, "assistant": assistant})
+    def chat(self, visitor: Visitor, text: str, assistant: str = "meal") -> str:
+        status, reply = request(self.base + "/api/chat", {"text": text, "assistant": assistant}, opener=visitor.opener)
         if status != 200:
             raise SystemExit(f"/api/chat answered {status} to {text!r}: {reply}")
+        visitor.user = str(reply.get("user", ""))
         return str(reply.get("text", ""))
 
     def stop(self, sig: int = signal.SIGINT) -> None:
@@ -131,15 +152,16 @@ def main() -> None:
         try:
             took = server.wait_ready(args.ready_within)
             print(f"ok   /readyz ready {took:.1f} s after the command started")
-            user = "fresh-clone-check"
+            user = Visitor(top / "cookies.txt")
             replies = [server.chat(user, text) for text in ORDER]
+            user.save()
             check(
                 EXPECTED_TOTAL in replies[-1],
                 f"the set with both changes costs {EXPECTED_TOTAL}원",
                 " / ".join(replies),
             )
             shown = subprocess.run(
-                [str(clone / ".venv" / "bin" / "kkini"), "cart", "show", "--channel", "web", "--user", user],
+                [str(clone / ".venv" / "bin" / "kkini"), "cart", "show", "--channel", "web", "--user", user.user],
                 cwd=clone,
                 capture_output=True,
                 text=True,
@@ -148,6 +170,9 @@ def main() -> None:
             check(EXPECTED_TOTAL in shown.stdout, "kkini cart show in another process sees the cart", shown.stderr)
             seller = server.chat(user, SELLER_QUESTION, assistant="seller")
             check(SELLER_NOT_INSTALLED in seller, "the seller assistant says it is not installed", seller)
+            stranger = Visitor(top / "stranger.txt")
+            theirs = server.chat(stranger, "장바구니 보여줘")
+            check(EXPECTED_TOTAL not in theirs, "another visitor sees nothing of the first one's cart", theirs)
             _, ready = request(server.base + "/readyz")
             print(f"     /readyz: {json.dumps(ready.get('checks', {}).get('dialogue'), ensure_ascii=False)}")
         finally:
@@ -157,7 +182,7 @@ def main() -> None:
         try:
             took = server.wait_ready(args.ready_within)
             print(f"ok   ready again {took:.1f} s after a kill -9 and a restart")
-            cart = server.chat(user, "장바구니 보여줘")
+            cart = server.chat(Visitor(top / "cookies.txt"), "장바구니 보여줘")  # the browser comes back
             check(EXPECTED_TOTAL in cart, f"the cart still holds {EXPECTED_TOTAL}원 after kill -9", cart)
         finally:
             server.stop()
