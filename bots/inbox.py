@@ -179,9 +179,12 @@ class Inbox:
         await self.kv.queue_remove(QUEUE, delivery.member)
         self.observe(delivery.channel, "done")
 
-    async def run(self) -> None:
+    async def run(self, ready: Callable[[], Awaitable[None]] | None = None) -> None:
         """Claim and work off due deliveries until cancelled: at once after an `accept` in this process, and every
-        `POLL_S` for deliveries other processes left behind."""
+        `POLL_S` for deliveries other processes left behind. ``ready`` is awaited first: deliveries left by a process
+        that died wait for this one's assistants instead of being told "not ready yet"."""
+        if ready is not None:
+            await ready()
         while True:
             self._wake.clear()
             room = MAX_IN_FLIGHT - len(self._tasks)

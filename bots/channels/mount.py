@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from aiohttp import web
@@ -49,11 +50,13 @@ class Channels:
         self.web: WebChannel | None = None
         self.notes: dict[str, str] = {}
         self.inbox: Inbox | None = None
+        self.ready: Callable[[], Awaitable[None]] | None = None
+        """What the inbox's workers wait for before they take deliveries (the assistants loaded)."""
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
         if self.inbox is not None and self.inbox.handlers:
-            self._tasks.append(asyncio.create_task(self.inbox.run()))
+            self._tasks.append(asyncio.create_task(self.inbox.run(self.ready)))
         if self.kakao is not None:
             await self.kakao.start()
         if self.slack is not None:
@@ -113,6 +116,7 @@ def mount_channels(
     turns = Turns(slot, kv, limits, LinkCodes(db, kv, limits.link_code_ttl_s), metrics, inbox)
     channels = Channels()
     channels.inbox = inbox
+    channels.ready = slot.wait_loaded
     metrics.inbox = inbox
     if limits.web_enabled:
         key = load_or_create_key(
