@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -21,7 +22,19 @@ class Checked:
     """Why it was refused: empty, too_long, emoji_only."""
 
 
+# Terminal escape sequences (ECMA-48), removed whole: only their lead-in is a control character, and what follows
+# it ("[31m", "]0;title") would otherwise reach understanding, its digits read as a quantity. In order: strings
+# (OSC, DCS, SOS, PM, APC) up to their terminator or the next ESC, CSI with its parameters, then any other escape
+# with its intermediates and final byte; a lone ESC at the end goes with the control characters below.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|(?=\x1b)|$)"
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*(?:[@-~]|$)"
+    r"|\x1b[ -/]*[0-~]"
+)
+
+
 def clean(text: str) -> str:
+    text = _ESCAPE_SEQUENCE.sub(" ", text)
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     return " ".join(text.split())
