@@ -1,16 +1,21 @@
 """Logging for every entry point: one JSON object per line (or plain text for a terminal), each naming the turn it
-belongs to, with personal data masked and configured secrets never written out."""
+belongs to, with configured secrets never written out and personal data masked.
+
+Secrets are redacted first, then personal data is masked: a bot token whose id looks like a phone number
+("01012345678:AAH...") is replaced whole instead of losing only its digits to the phone mask.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 from pydantic import BaseModel, SecretStr
 
@@ -23,11 +28,14 @@ _REDACTED = "[secret]"
 
 
 class Redactor:
-    """Replaces the configured secret values (tokens, keys, signing secrets) wherever they appear in a line."""
+    """Replaces the configured secret values (tokens, keys, signing secrets) wherever they appear in a line, also
+    as they read once escaped for JSON or a repr, or quoted into a URL. Values shorter than 6 characters are left
+    alone: they would replace ordinary words."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
+        forms = {form for secret in secrets if len(secret) >= 6 for form in _written_forms(secret)}
         # Longest first, so a secret that contains another is replaced whole.
-        self._secrets = sorted({secret for secret in secrets if len(secret) >= 6}, key=len, reverse=True)
+        self._secrets = sorted(forms, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:
@@ -36,16 +44,47 @@ class Redactor:
         return text
 
 
+def _written_forms(secret: str) -> Iterator[str]:
+    """The secret as it may be written into a line: as is, JSON-escaped, repr-escaped, URL-quoted."""
+    yield secret
+    yield json.dumps(secret)[1:-1]
+    yield json.dumps(secret, ensure_ascii=False)[1:-1]
+    yield repr(secret)[1:-1]
+    yield quote(secret, safe="")
+    yield quote_plus(secret, safe="")
+
+
 def secrets_of(settings: BaseModel) -> list[str]:
-    """Every secret value in a settings tree."""
-    found: list[str] = []
-    for name in type(settings).model_fields:
-        value = getattr(settings, name)
-        if isinstance(value, SecretStr):
-            found.append(value.get_secret_value())
-        elif isinstance(value, BaseModel):
-            found += secrets_of(value)
-    return found
+    """Every secret value in a settings tree: each SecretStr, in sections, lists and mappings too, and the password
+    of every URL setting (``postgresql://user:password@host/db``)."""
+    return list(_secrets_in(settings))
+
+
+def _secrets_in(value: Any) -> Iterator[str]:
+    if isinstance(value, SecretStr):
+        yield value.get_secret_value()
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _secrets_in(getattr(value, name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _secrets_in(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _secrets_in(item)
+    elif isinstance(value, str) and "://" in value:
+        yield from _url_password(value)
+
+
+def _url_password(url: str) -> Iterator[str]:
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return
+    if password:
+        yield password
+        if unquote(password) != password:
+            yield unquote(password)
 
 
 class JsonFormatter(logging.Formatter):
@@ -71,7 +110,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
     def _clean(self, text: str) -> str:
-        return self._redact(mask_pii(text))
+        return mask_pii(self._redact(text))
 
     def _field(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -89,7 +128,7 @@ class TextFormatter(logging.Formatter):
         self._redact = redact
 
     def format(self, record: logging.LogRecord) -> str:
-        line = self._redact(mask_pii(super().format(record)))
+        line = mask_pii(self._redact(super().format(record)))
         turn_id = current_turn_id.get()
         return f"{line} [turn {turn_id}]" if turn_id else line
 
