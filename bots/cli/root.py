@@ -8,14 +8,19 @@ import logging
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
-from bots.logs import configure_logging, secrets_of
+from bots.logs import Redactor, configure_logging, secrets_of
 from bots.settings import Settings, SettingsError, load_settings
+from dialogue.privacy import mask_pii
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
+
+_SUMMARY_CHARS = 300
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,6 +58,24 @@ def settings_from(ctx: click.Context, *, log_level: str | None = None, log_file:
 def log_path(settings: Settings, name: str) -> Path:
     """Where a command that keeps its logs off the terminal writes them: ``<data_dir>/logs/<name>``."""
     return settings.data_dir / "logs" / name
+
+
+def stop_on_crash(settings: Settings, command: str, error: BaseException) -> NoReturn:
+    """End a command that crashed: the error and its traceback as one log record (one JSON line with
+    KKINI_LOG_FORMAT=json), then one line on stderr naming the error, secrets redacted, and exit status 1."""
+    summary = crash_summary(error)
+    logger.critical("kkini %s failed: %s", command, summary, exc_info=error)
+    line = mask_pii(Redactor(secrets_of(settings))(summary))
+    click.echo(f"kkini: {command} failed: {line}", err=True)
+    sys.exit(1)
+
+
+def crash_summary(error: BaseException) -> str:
+    """The error on one line: its type and message, the single error inside a group, at most a few hundred chars."""
+    while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
+        error = error.exceptions[0]
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return text if len(text) <= _SUMMARY_CHARS else text[: _SUMMARY_CHARS - 1] + "…"
 
 
 def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:

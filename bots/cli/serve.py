@@ -20,7 +20,7 @@ from bots.app import (
 from bots.channels.dialogue import AssistantState, DialogueSlot
 from bots.channels.slack_socket import socket_app_token
 from bots.cli.jobs import scheduled_jobs
-from bots.cli.root import settings_from
+from bots.cli.root import settings_from, stop_on_crash
 from bots.http.memory import freeze_long_lived_objects
 from bots.settings import Settings, SettingsError
 from knowledge.assistants import SELLER_INSTALL
@@ -47,7 +47,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, telegram_polli
         except SettingsError as error:
             raise click.UsageError(str(error)) from None
     listen = (host or settings.server.host, port or settings.server.port)
-    asyncio.run(_serve(settings, *listen, telegram_polling=telegram_polling, slack_socket=slack_socket))
+    try:
+        asyncio.run(_serve(settings, *listen, telegram_polling=telegram_polling, slack_socket=slack_socket))
+    except click.ClickException:
+        raise
+    except Exception as error:  # a database that refuses, a migration that fails: one log line, not a traceback
+        stop_on_crash(settings, "serve", error)
 
 
 async def _serve(
