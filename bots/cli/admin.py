@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
 import click
 
 from bots.app import Services, running_services
@@ -20,8 +23,28 @@ def config() -> None:
 @config.command("show")
 @click.pass_context
 def config_show(ctx: click.Context) -> None:
-    """Print the effective settings as JSON, secrets masked."""
-    echo_json(masked(settings_from(ctx)))
+    """Print the effective settings as JSON, secrets masked, URL passwords too."""
+    echo_json(_hide_url_passwords(masked(settings_from(ctx))))
+
+
+def _hide_url_passwords(value: Any) -> Any:
+    """The settings with the password of every URL in them (``https://admin:password@chroma``) shown as ***."""
+    if isinstance(value, dict):
+        return {key: _hide_url_passwords(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_hide_url_passwords(item) for item in value]
+    if isinstance(value, str) and "://" in value and "@" in value:
+        return _hide_url_password(value)
+    return value
+
+
+def _hide_url_password(url: str) -> str:
+    parts = urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if not at or ":" not in userinfo or userinfo.endswith(":***"):
+        return url
+    user = userinfo.partition(":")[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 @click.group()
