@@ -4,8 +4,8 @@
 identity to the first identity's user (and the card it holds, when only one side has a card). A code cannot be
 guessed: it has 50 bits (ten characters of an alphabet without look-alikes: `ALPHABET`), the first four name it and
 the other six are its secret, kept only as a hash. It works once; `WRONG_PER_CODE` wrong secrets for a code kill
-it; wrong codes are limited per identity, per source address (the web chat's client, whose identity is free to
-make) and in total, so that a guesser making a new identity per try still gets nowhere while other people's
+it; tries are limited per identity, per source address (the web chat's client, whose identity is free to make)
+and in total, so that a guesser making a new identity per try still gets nowhere while other people's
 messages are answered as usual. From the web chat, the identity is the signed session (`web_session`).
 """
 
@@ -33,7 +33,7 @@ WRONG_PER_CODE = 3
 WRONG_PER_IDENTITY = 5
 WRONG_PER_SOURCE = 20
 WRONG_IN_TOTAL = 300
-"""Wrong codes per `TOTAL_WINDOW_S` from everyone together, before linking pauses for everyone."""
+"""Tries per `TOTAL_WINDOW_S` from everyone together, before linking pauses for everyone for the rest of it."""
 FAILURE_WINDOW_S = 3600.0
 TOTAL_WINDOW_S = 60.0
 
@@ -92,23 +92,16 @@ class LinkCodes:
         return "지금은 연결 코드를 만들 수 없어요. 잠시 후 다시 해 주세요."
 
     async def _join(self, channel: str, external_id: str, code: str, source: str) -> str:
-        counters = {
-            f"link-wrong:id:{channel}:{external_id}": (WRONG_PER_IDENTITY, FAILURE_WINDOW_S),
-            f"link-wrong:source:{source}": (WRONG_PER_SOURCE, FAILURE_WINDOW_S),
-        }
-        for key, (limit, _) in counters.items():
-            seen = await self.kv.get(key)
-            if seen is not None and int(seen) >= limit:
-                return TOO_MANY
-        total = await self.kv.get("link-wrong:total")
-        if total is not None and int(total) >= WRONG_IN_TOTAL:
+        # Every try counts before the code is looked at, so tries sent all at once cannot slip past the limits.
+        per_identity = await self.kv.incr(f"link-tries:id:{channel}:{external_id}", ttl=FAILURE_WINDOW_S)
+        per_source = await self.kv.incr(f"link-tries:source:{source}", ttl=FAILURE_WINDOW_S)
+        if per_identity > WRONG_PER_IDENTITY or per_source > WRONG_PER_SOURCE:
+            return TOO_MANY
+        if await self.kv.incr("link-tries:total", ttl=TOTAL_WINDOW_S) > WRONG_IN_TOTAL:
             return PAUSED
         normal = normalise_code(code)
         owner = await self._owner(normal) if normal is not None else None
         if owner is None:
-            for key, (_, window) in counters.items():
-                await self.kv.incr(key, ttl=window)
-            await self.kv.incr("link-wrong:total", ttl=TOTAL_WINDOW_S)
             return WRONG
         if owner["channel"] == channel:
             return "같은 채널끼리는 연결할 수 없어요. 다른 채널(텔레그램, 카카오톡이나 웹 채팅)에서 코드를 입력해 주세요."

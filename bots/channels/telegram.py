@@ -135,7 +135,8 @@ class TelegramChannel:
         try:
             data = json.loads(raw)
             update = Update.de_json(data, self.application.bot) if isinstance(data, dict) else None
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            # python-telegram-bot trusts the shape it is given: a field of the wrong type fails anywhere inside.
             logger.info("telegram: malformed update refused: %r", error)
             update = None
         if update is None or not isinstance(data.get("update_id"), int):
