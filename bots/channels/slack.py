@@ -668,7 +668,7 @@ def order_id_of(value: object) -> int | None:
     """An order id from a button value or the modal's metadata; None for anything that cannot be one (not a
     number, or one no database column holds: a crafted 400-digit value must not reach the driver)."""
     text = str(value if value is not None else "").strip()
-    if not text.isdigit() or len(text) > 19:
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ORDER_ID else None

@@ -282,7 +282,9 @@ async def test_orders_on_the_board_with_buttons_updated_in_place(
     assert len(slack.in_channel(f"#{SHOP_CHANNEL}")) == 1, "updated in place, never posted again"
 
 
-def button_press(action_id: str, order_id: int, message: Message, user: str = "U0STAFF") -> str:
+def button_press(
+    action_id: str, order_id: int, message: Message, user: str = "U0STAFF", value: str | None = None
+) -> str:
     """A signed-ready ``block_actions`` body: ``user`` clicked ``action_id`` under the order's message."""
     payload = {
         "type": "block_actions",
@@ -291,7 +293,7 @@ def button_press(action_id: str, order_id: int, message: Message, user: str = "U
         "channel": {"id": message.channel},
         "message": {"ts": message.ts},
         "actions": [
-            {"action_id": action_id, "value": str(order_id), "block_id": f"order_{order_id}", "type": "button"}
+            {"action_id": action_id, "value": value or str(order_id), "block_id": f"order_{order_id}", "type": "button"}
         ],
         "trigger_id": f"1.2.{user}",
         "api_app_id": "A0KKINI",
@@ -482,3 +484,24 @@ async def test_an_expired_trigger_is_answered_privately(
     (notice,) = await slack.wait_for("chat.postEphemeral")
     assert "다시 눌러 주세요" in notice.params["text"] and not slack.views
     assert (await order_status(db, order_id))[0] == "placed"
+
+
+async def test_a_crafted_button_value_is_acknowledged_and_reaches_no_order(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, caplog: Any
+) -> None:
+    """A 400-digit order id once reached the database driver (OverflowError, a 500 and a traceback)."""
+    touched: list[int] = []
+
+    class Staff:
+        async def set_status(self, order_id: int, status: str, *, actor: str, reason: str | None = None) -> StaffOrder:
+            touched.append(order_id)
+            raise AssertionError("no order should be touched")
+
+    client = await client_for(make_client, tmp_path, slack, staff=Staff())
+    message = Message(channel="C0SHOP", ts="1700000000.000200", text="", blocks=[])
+    for value in ("9" * 400, "-1", "0", "1e9", "٣", str(2**63)):
+        status, _ = await deliver(client, button_press("order_accept", 0, message, value=value))
+        assert status == 200
+    await asyncio.sleep(0.2)
+    assert touched == []
+    assert not [record for record in caplog.records if record.exc_info], "no traceback logged"
