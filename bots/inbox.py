@@ -8,9 +8,12 @@ renewed while the turn runs: a delivery whose process died is due again within `
 it. A delivery is finished (``done``) by recording its id for the channel's de-duplication window and taking it out
 of the queue; a repeat of an id queued or done is acknowledged without work.
 
-A reply is sent at most once: the adapter asks `Inbox.first_send` just before it sends a turn's final answer, and a
-delivery taken again after its first worker sent it (and died before finishing) sends nothing more. A delivery
-that keeps failing is given up after `MAX_CLAIMS` claims.
+A reply is shown once: an attempt asks its `ReplyGate` before its first visible send, and marks the reply
+delivered once the final answer has gone out. A delivery taken again after its first worker delivered the answer
+(and died before finishing) shows nothing more; one taken again after a worker died mid-answer (a draft or part of a
+stream shown, the final message not sent) answers in full, so a crash loses no reply. Only a death in the
+milliseconds between the platform taking the final message and the mark can show it twice. A delivery that keeps
+failing is given up after `MAX_CLAIMS` claims.
 """
 
 from __future__ import annotations
@@ -133,13 +136,18 @@ class Inbox:
             self._wake.set()
         return delivery
 
-    async def first_send(self, channel: str, delivery_id: str | None) -> bool:
-        """Whether the final reply to this delivery may go out now: True once per delivery, False on a redelivery
-        whose reply was already sent. A message that came through no inbox (no id) always may."""
+    async def replied(self, channel: str, delivery_id: str | None) -> bool:
+        """Whether the final reply to this delivery went out already (an earlier attempt delivered it). A message
+        that came through no inbox (no id) never counts as replied."""
         if not delivery_id:
-            return True
-        key = f"inbox-sent:{channel}:{delivery_id}"
-        return await self.kv.set_if_absent(key, self.owner, self.dedup_ttl.get(channel, 3600.0))
+            return False
+        return await self.kv.exists(self._sent_key(channel, delivery_id))
+
+    async def mark_replied(self, channel: str, delivery_id: str | None) -> None:
+        """Remember that the final reply went out, for the channel's de-duplication window."""
+        if delivery_id:
+            ttl = self.dedup_ttl.get(channel, 3600.0)
+            await self.kv.set(self._sent_key(channel, delivery_id), self.owner, ttl=ttl)
 
     def gate(self, channel: str, delivery_id: str | None) -> ReplyGate:
         """The gate every visible send of one delivery's reply passes (see `ReplyGate`)."""
@@ -250,10 +258,14 @@ class Inbox:
     def _done_key(self, delivery: Delivery) -> str:
         return f"inbox-done:{delivery.member}"
 
+    @staticmethod
+    def _sent_key(channel: str, delivery_id: str) -> str:
+        return f"inbox-sent:{channel}:{delivery_id}"
+
 
 class ReplyGate:
-    """Whether this attempt at a delivery may show its reply: asked before the first visible send (a streamed part
-    or the final message) and remembered, so one attempt either shows all of its reply or nothing of it."""
+    """Whether this attempt at a delivery may show its reply, asked before each visible send and remembered for the
+    attempt; `delivered` marks the final answer sent, so later attempts show nothing."""
 
     def __init__(self, inbox: Inbox, channel: str, delivery_id: str | None) -> None:
         self.inbox = inbox
@@ -263,9 +275,12 @@ class ReplyGate:
 
     async def opens(self) -> bool:
         if self._open is None:
-            self._open = await self.inbox.first_send(self.channel, self.delivery_id)
+            self._open = not await self.inbox.replied(self.channel, self.delivery_id)
             if not self._open:
                 logger.info(
                     "inbox: the reply to %s delivery %s was sent before; not again", self.channel, self.delivery_id
                 )
         return self._open
+
+    async def delivered(self) -> None:
+        await self.inbox.mark_replied(self.channel, self.delivery_id)

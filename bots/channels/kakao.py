@@ -246,7 +246,8 @@ class KakaoChannel:
         except Exception:
             logger.exception("kakao: the turn behind a callback failed")
             response = simple_response(TOO_SLOW)
-        if not await self.turns.inbox.gate(CHANNEL, delivery.delivery_id).opens():
+        gate = self.turns.inbox.gate(CHANNEL, delivery.delivery_id)
+        if not await gate.opens():
             return  # an earlier attempt at this request posted its answer
         session = self._session
         if session is None or session.closed:
@@ -259,6 +260,7 @@ class KakaoChannel:
         except (aiohttp.ClientError, TimeoutError) as error:
             # Not retried: Kakao accepts one post per callback URL, and a post that may have arrived must not repeat.
             logger.warning("kakao: posting to the callback URL failed: %r", error)
+        await gate.delivered()  # also after a failed post: one that may have arrived must not repeat
 
     def _background(self, work: Any) -> None:
         task = asyncio.create_task(work)

@@ -301,6 +301,7 @@ class SlackChannel:
         if gathered.final is not None and await gate.opens():
             with self.turns.metrics.timed(CHANNEL, "send"):
                 await stream.finish(gathered)
+            await gate.delivered()
 
     async def _on_command(self, ack: Callable[..., Awaitable[None]], command: dict[str, Any]) -> None:
         await ack()

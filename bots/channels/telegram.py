@@ -176,8 +176,8 @@ class TelegramChannel:
 
     async def _on_help(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
-        if chat is not None and await self._gate(update).opens():
-            await self._send(chat.id, HELP)
+        if chat is not None:
+            await self._send_once(update, chat.id, HELP)
 
     async def _on_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -186,8 +186,8 @@ class TelegramChannel:
 
     async def _on_other(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
-        if chat is not None and await self._gate(update).opens():
-            await self._send(chat.id, EMPTY_MESSAGE)
+        if chat is not None:
+            await self._send_once(update, chat.id, EMPTY_MESSAGE)
 
     async def _on_button(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -199,8 +199,8 @@ class TelegramChannel:
         payload = await self._payload(query.data or "")
         if payload is None:
             chat = update.effective_chat
-            if chat is not None and await self._gate(update).opens():
-                await self._send(chat.id, "이 버튼은 시간이 지나 쓸 수 없어요. 다시 말씀해 주세요.")
+            if chat is not None:
+                await self._send_once(update, chat.id, "이 버튼은 시간이 지나 쓸 수 없어요. 다시 말씀해 주세요.")
             return
         await self._answer(update, _button_label(query) or "", payload=payload)
 
@@ -238,9 +238,17 @@ class TelegramChannel:
             return  # silenced by the rate limit, or answered by an earlier attempt at this update
         with self.turns.metrics.timed(CHANNEL, "send"):
             await stream.finish(gathered.text, await self._keyboard(gathered))
+        await gate.delivered()
 
     def _gate(self, update: Update) -> ReplyGate:
         return self.turns.inbox.gate(CHANNEL, str(update.update_id))
+
+    async def _send_once(self, update: Update, chat_id: int, text: str) -> None:
+        """A reply that is not a turn, shown once per update however often the update is worked on."""
+        gate = self._gate(update)
+        if await gate.opens():
+            await self._send(chat_id, text)
+            await gate.delivered()
 
     async def _keyboard(self, gathered: Gathered) -> InlineKeyboardMarkup | None:
         rows: list[list[InlineKeyboardButton]] = []

@@ -56,12 +56,18 @@ async def test_a_delivery_is_taken_again_after_its_lease_and_its_reply_is_sent_o
     assert delivery is not None
     assert await inbox.accept("telegram", "7", {"update": {}}) is None  # queued: a repeat is dropped
     assert len(await kv.queue_claim(QUEUE, LEASE)) == 1
-    assert await inbox.first_send("telegram", "7")  # the first worker sends its reply, then dies
+    first = inbox.gate("telegram", "7")
+    assert await first.opens()  # the first worker shows a draft, then dies before its final message
+    clock.now += LEASE + 0.01
+    (again,) = await kv.queue_claim(QUEUE, LEASE)
+    second = inbox.gate("telegram", "7")
+    assert await second.opens(), "a reply cut off mid-stream is answered in full"
+    await second.delivered()  # the second worker sends its reply, then dies
     clock.now += LEASE + 0.01
     (again,) = await kv.queue_claim(QUEUE, LEASE)
     taken = Delivery.from_claim(again)
-    assert (taken.delivery_id, taken.claims, taken.payload) == ("7", 2, {"update": {"update_id": 7}})
-    assert not await inbox.first_send("telegram", "7")  # the second worker sends nothing more
+    assert (taken.delivery_id, taken.claims, taken.payload) == ("7", 3, {"update": {"update_id": 7}})
+    assert not await inbox.gate("telegram", "7").opens()  # the third worker sends nothing more
     await inbox.finish(taken)
     assert await inbox.depth() == 0
     assert await inbox.accept("telegram", "7", {"update": {}}) is None  # done: still a repeat for the window
