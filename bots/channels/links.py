@@ -104,7 +104,9 @@ class LinkCodes:
         if owner is None:
             return WRONG
         if owner["channel"] == channel:
-            return "같은 채널끼리는 연결할 수 없어요. 다른 채널(텔레그램, 카카오톡이나 웹 채팅)에서 코드를 입력해 주세요."
+            return (
+                "같은 채널끼리는 연결할 수 없어요. 다른 채널(텔레그램, 카카오톡이나 웹 채팅)에서 코드를 입력해 주세요."
+            )
         return await self._move(owner["channel"], owner["external_id"], channel, external_id)
 
     async def _owner(self, code: str) -> dict[str, str] | None:

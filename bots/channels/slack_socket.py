@@ -101,7 +101,7 @@ class SlackSocketMode(AsyncSocketModeHandler):
         if req.type != "events_api":
             await super().handle(client, req)
             return
-        request = BoltRequestSpec("socket_mode", req.payload, headers=build_headers(req))
+        request = BoltRequestSpec("socket_mode", req.payload, headers=dict(build_headers(req) or {}))
         try:
             accepted = await self._accept_event(req.payload, request)
         except InboxUnavailable:
