@@ -40,22 +40,3 @@ class IndexedEntry:
     entry: FaqEntry
     question_terms: tuple[str, ...]
     document_terms: tuple[str, ...]
-
-
-def passage_texts(entry: FaqEntry, chars: int, count: int) -> list[str]:
-    """The first ``count`` passages of the cleaned answer (whole sentences, about ``chars`` characters each), each
-    headed by the entry's question: a passage alone often never names its topic."""
-    from knowledge.corpus.clean import chunk
-
-    return [f"{entry.question}\n{part.text}" for part in chunk(entry, chars)[:count]]
-
-
-def unit_texts(entry: FaqEntry, chars: int, count: int) -> list[str]:
-    """What the dense leg embeds for an entry: its question (with tags) first, then its passages."""
-    return [question_text(entry) or entry.id, *passage_texts(entry, chars, count)]
-
-
-def unit_key(text: str) -> str:
-    """The id of an embedded text in a collection's vector store: the hash of the text, so that a text embedded once
-    (by any entry, in any run, even an interrupted one) is never embedded again."""
-    return "v-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -16,21 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from knowledge.corpus.clean import chunk
 from knowledge.index.documents import IndexedEntry
 from knowledge.index.embeddings import Embedder, EmbeddingMismatch, EmbeddingUnavailable
 from knowledge.index.tokens import Analyzer, char_ngrams, normalize
-from knowledge.retrieval.dense import DENSE, DENSE_P, DENSE_Q, DenseIndex, DenseScores, relative
 from knowledge.retrieval.fusion import FusionWeights, fuse, top_k
 from knowledge.retrieval.history import GENERIC_MORPHEMES, FollowUpDetector, Rewrite
-from knowledge.retrieval.lexical import P_MORPH, QA_MORPH, LexicalIndex, LexicalQuery
+from knowledge.retrieval.lexical import DENSE, P_MORPH, QA_MORPH, LexicalIndex, LexicalQuery
 from knowledge.retrieval.synonyms import QueryExpander, TypoCorrector
-from knowledge.settings import KnowledgeSettings
 from knowledge.types import FaqEntry, Hit, SearchResult
 
 logger = logging.getLogger(__name__)
-
-PASSAGE_CHARS = KnowledgeSettings.model_fields["passage_chars"].default
 
 FloatArray = npt.NDArray[np.float32]
 Gate = Callable[[str, Sequence[Hit]], tuple[bool, float]]
@@ -79,7 +74,6 @@ class _Ranking:
     """Every document's score in each leg, with the leg's reference score for the query (0 for cosines)."""
     fused: FloatArray
     """Every document's fused score."""
-    dense: DenseScores | None = None
 
 
 class HybridSearcher:
@@ -88,20 +82,18 @@ class HybridSearcher:
     def __init__(
         self,
         entries: Sequence[IndexedEntry],
-        dense: DenseIndex | None,
+        embeddings: FloatArray | None,
         embedder: Embedder | None,
         analyzer: Analyzer,
         *,
         gate: Gate | None = None,
         weights: FusionWeights = DEFAULT_WEIGHTS,
-        passage_chars: int = PASSAGE_CHARS,
     ) -> None:
         self.entries = list(entries)
-        self.passage_chars = passage_chars
         self.analyzer = analyzer
         self.lexical = LexicalIndex(self.entries)
-        self.dense = dense if dense is not None and len(dense) and dense.size == len(self.entries) else None
-        self.embedder = embedder if self.dense is not None else None
+        self.embeddings = embeddings if embeddings is not None and len(embeddings) == len(self.entries) else None
+        self.embedder = embedder if self.embeddings is not None else None
         self.gate = gate
         self.weights = weights
         self._position = {item.entry.id: number for number, item in enumerate(self.entries)}
@@ -118,14 +110,6 @@ class HybridSearcher:
         self.detector = FollowUpDetector(
             lambda text: [(term, known.known(term)) for term in self.analyzer.morphemes(text)]
         )
-
-    def similar(self, entry_id: str, k: int) -> list[str]:
-        """Ids of the ``k`` entries whose questions mean most nearly what ``entry_id``'s does (the dense leg;
-        empty without one)."""
-        number = self._position.get(entry_id)
-        if number is None or self.dense is None:
-            return []
-        return [self.entries[other].entry.id for other in self.dense.similar(number, k)]
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         """The entry with this id (the original question), if the collection has it."""
@@ -184,49 +168,38 @@ class HybridSearcher:
             part.ngrams = {gram: value * generic for gram, value in part.ngrams.items()}
         query.merge(part)
 
-    def leg_scores(self, rewrite: Rewrite) -> tuple[dict[str, tuple[FloatArray, float]], DenseScores | None]:
-        """Every entry's score in each leg, with the leg's reference score (0 for raw cosines), and the dense
-        leg's cosines (None without it)."""
+    def _rank(self, rewrite: Rewrite) -> _Ranking:
         lexical_query, dense_text = self._lexical_query(rewrite)
         scores = self.lexical.scores(lexical_query)
-        dense = self._dense_scores(dense_text)
-        if dense is not None:
-            scores[DENSE] = (dense.best, 0.0)
-            scores[DENSE_Q] = (relative(dense.question), 1.0)
-            scores[DENSE_P] = (relative(dense.passage), 1.0)
-        return scores, dense
-
-    def _rank(self, rewrite: Rewrite) -> _Ranking:
-        scores, dense = self.leg_scores(rewrite)
-        ranking = self.combine(scores, rewrite.query, self.weights)
-        ranking.dense = dense
-        return ranking
-
-    def combine(self, scores: dict[str, tuple[FloatArray, float]], query: str, weights: FusionWeights) -> _Ranking:
-        """The fused ranking of ``scores`` under ``weights``, with the title and exact-question bonuses."""
-        fused = fuse(scores, weights)
+        dense_scores = self._dense_scores(dense_text)
+        if dense_scores is not None:
+            scores[DENSE] = (dense_scores, 0.0)
+        fused = fuse(scores, self.weights)
         for leg, bonus in TITLE_BONUS.items():
             values, reference = scores[leg]
             if reference > 0:
                 strength = (values / np.float32(reference) - TITLE_THRESHOLD) / (1 - TITLE_THRESHOLD)
                 fused += np.float32(bonus) * np.clip(strength, 0, None)
-        for number in self._exact.get(_compact(query), ()):
-            fused[number] += _EXACT_BONUS * weights.best_possible(scores)
+        for number in self._exact.get(_compact(rewrite.query), ()):
+            fused[number] += _EXACT_BONUS * self.weights.best_possible(scores)
         return _Ranking(scores, fused)
 
-    def _dense_scores(self, text: str) -> DenseScores | None:
-        if self.embedder is None or self.dense is None or not text.strip():
+    def _dense_scores(self, text: str) -> FloatArray | None:
+        if self.embedder is None or self.embeddings is None or not text.strip():
             return None
         try:
-            vector = self.embedder.query(text)
+            vector = self.embedder.embed([text])[0]
         except EmbeddingUnavailable as error:
             logger.warning("dense leg skipped: %s", error)
             return None
-        if vector.shape[0] != self.dense.dimension:
+        if vector.shape[0] != self.embeddings.shape[1]:
             raise EmbeddingMismatch(
-                f"query vector has {vector.shape[0]} dimensions, the collection {self.dense.dimension}"
+                f"query vector has {vector.shape[0]} dimensions, the collection {self.embeddings.shape[1]}"
             )
-        return self.dense.scores(vector)
+        # einsum's own loop rather than a BLAS matrix-vector product: the product is small (0.1 ms), and OpenBLAS
+        # spreads it over threads whose start-up, on a busy machine, cost 5-10 ms a query (search p95 24 -> 8 ms).
+        scores: FloatArray = np.einsum("ij,j->i", self.embeddings, vector)
+        return scores
 
     def _prefer_previous_topic(self, ranking: _Ranking, rewrite: Rewrite) -> None:
         """Lift the entries the previous question found, and the top one's neighbours (its related entries, its
@@ -256,12 +229,7 @@ class HybridSearcher:
         for doc in top_k(ranking.fused, k):
             entry = self.entries[doc].entry
             legs = {leg: float(values[doc]) for leg, (values, _) in ranking.scores.items()}
-            passage = ""
-            if self.dense is not None and ranking.dense is not None:
-                parts = chunk(entry, self.passage_chars)
-                number = self.dense.best_passage(ranking.dense, doc)
-                passage = parts[number].text if number < len(parts) else ""
-            hits.append(Hit(entry.id, entry.question, float(ranking.fused[doc]), legs=legs, passage=passage))
+            hits.append(Hit(entry_id=entry.id, question=entry.question, score=float(ranking.fused[doc]), legs=legs))
         return hits
 
     def _default_confidence(self, hits: Sequence[Hit]) -> float:

@@ -74,9 +74,7 @@ def test_knowledge_base_with_openai_embeddings(fake: FakeOpenAI, tmp_path: Path)
     settings = KnowledgeSettings(embedding="openai")
     base = KnowledgeBase(settings, data_dir=tmp_path, openai=openai, analyzer=analyzer())
     report = base.ingest("faq", SMALL_FAQ)
-    assert (
-        report.embedder == "openai:text-embedding-3-small" and report.embedded == 24
-    )  # each question and its one passage
+    assert report.embedder == "openai:text-embedding-3-small" and report.embedded == 12
     assert not base.state_path("faq").exists()
     searcher = KnowledgeBase(settings, data_dir=tmp_path, openai=openai, analyzer=analyzer()).open("faq")
     result = searcher.search("택배비 설정은 어떻게 해요?")
