@@ -27,7 +27,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -44,6 +43,7 @@ from bots.channels.links import ALPHABET
 from tests.fakes import openai_api, telegram_api
 from tests.fakes.llm_script import ModelTurn
 from tests.fakes.openai_api import FakeOpenAI
+from tests.fakes.server import free_port
 from tests.fakes.telegram_api import FakeTelegram, message_update
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,17 +53,11 @@ REDIS_URL = os.environ.get("KKINI_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 ROUTES = ("/api/chat", "/api/chat/stream", "/telegram/webhook", "/kakao/skill", "/slack/events")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class Server:
     """``kkini serve`` in a process of its own, its output in a log file."""
 
     def __init__(self, data_dir: Path, env: dict[str, str]) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = data_dir / f"serve-{self.port}.log"
         self.env = {
@@ -249,7 +243,7 @@ async def guessing_and_fuzz(data_dir: Path, guesses: int, fuzz: int) -> tuple[li
             "KKINI_KAKAO__SKILL_KEY": KAKAO_KEY,
             "KKINI_SLACK__BOT_TOKEN": "xoxb-bench",
             "KKINI_SLACK__SIGNING_SECRET": "bench-signing-secret",
-            "KKINI_SLACK__API_BASE_URL": f"http://127.0.0.1:{_free_port()}/api/",  # nobody there: calls fail fast
+            "KKINI_SLACK__API_BASE_URL": f"http://127.0.0.1:{free_port()}/api/",  # nobody there: calls fail fast
         }
         server = Server(data_dir, fuzz_env)
         await server.start()

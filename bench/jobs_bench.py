@@ -18,7 +18,6 @@ import multiprocessing
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -44,18 +43,13 @@ from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import CardProgram, ChannelIdentity, MealCard, Notification, User
 from storage.repositories.outbox import NewNotice, OutboxRepository
+from tests.fakes.server import free_port
 
 T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 T1 = T0 + timedelta(hours=6)
 API_KEY = "bench-issuer-key"
 REDIS_URL = os.environ.get("KKINI_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SEED = 20261124
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def book_cards(count: int) -> list[IssuerCard]:

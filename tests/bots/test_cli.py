@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from bots.cli import main
 from tests.conftest import REPO_ROOT
+from tests.fakes.server import free_port
 
 
 @pytest.fixture(scope="module")
@@ -117,12 +117,6 @@ def test_import_merchants_rejects_an_unknown_format(loaded_env: dict[str, str], 
     bogus.write_text("a,b\n1,2\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["data", "import-merchants", str(bogus)], env=loaded_env)
     assert result.exit_code == 1 and "list.csv" in result.output
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_serve_starts_on_an_empty_data_dir_and_stops_on_sigint(tmp_path: Path, shared_dir: Path) -> None:

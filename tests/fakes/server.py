@@ -7,6 +7,7 @@ call made by background work instead of sleeping.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,6 +15,13 @@ from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import web
+
+
+def free_port() -> int:
+    """A loopback port free at the moment of asking, for a server started in another process."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @dataclass(frozen=True, slots=True)

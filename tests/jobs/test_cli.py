@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,12 +16,7 @@ from click.testing import CliRunner
 
 from bots.cli import main
 from tests.conftest import REPO_ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.fakes.server import free_port
 
 
 def start(args: list[str], env: dict[str, str], ready: str) -> tuple[subprocess.Popen[str], str]:
