@@ -14,7 +14,7 @@ from pathlib import Path
 
 from knowledge.corpus.files import load_faq
 from knowledge.corpus.meal_faq import MEAL_COLLECTION, meal_faq
-from knowledge.gate.assistants import calibration_for, meal_gate, seller_gate
+from knowledge.gate.assistants import meal_gate, seller_gate
 from knowledge.index.folder_lock import KnowledgeBusy
 from knowledge.index.registry import KnowledgeBase
 from knowledge.retrieval.hybrid import Gate, HybridSearcher
@@ -37,12 +37,10 @@ class SellerNotInstalled(LookupError):
 
 def gate_for(collection: str, searcher: HybridSearcher) -> Gate | None:
     """The scope gate of the assistant named like the collection (seller, meal); None for any other collection."""
-    embedder = searcher.embedder.name if searcher.embedder is not None else ""
-    entries = [item.entry for item in searcher.entries]
     if collection == SELLER_COLLECTION:
-        return seller_gate(entries, calibration=calibration_for("seller", embedder)).decide
+        return seller_gate([item.entry for item in searcher.entries]).decide
     if collection == MEAL_COLLECTION:
-        return meal_gate(entries, calibration=calibration_for("meal", embedder)).decide
+        return meal_gate([item.entry for item in searcher.entries]).decide
     return None
 
 
