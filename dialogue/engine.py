@@ -158,6 +158,7 @@ class DialogueEngine:
                 "timings_ms": timings,
                 "provider": _provider(model_answer),
                 "model": _model_meta(model_answer),
+                **({"sources": reply.notes["sources"]} if reply.notes.get("sources") else {}),
             },
         )
 
@@ -216,7 +217,7 @@ class DialogueEngine:
             cards=next((view.cards for view in reversed(views) if view.cards), ()),
             quick_replies=next((view.quick_replies for view in reversed(views) if view.quick_replies), ()),
             shown=tuple(item for view in views for item in view.shown),
-            notes={"model": answer, "streamed": True},
+            notes={"model": answer, "streamed": True, "sources": offline.notes.get("sources") if offline else None},
         )
         if assistant.onboarding and ctx.user.onboarded_at is None and ctx.session.onboarding is None:
             reply = self._ask_first_question(ctx, reply)

@@ -105,3 +105,88 @@ def _cut_title(title: str, limit: int) -> str:
     if len(title) <= limit:
         return title
     return title[: limit - 1] + ELLIPSIS if limit > 1 else ELLIPSIS
+
+
+# -- readable passages --------------------------------------------------------------------------------------
+
+_NUMBERED = re.compile(r"(?<![\d.,])([1-9]|1[0-9])[.)](?=\s|\[|'|\"|[가-힣])")
+"""A list item's number ("1." "2)"), not a decimal or a date: no digit or mark before it."""
+_BULLET = re.compile(r"\s*([·•▪■□○●◆◇▶※])\s*")
+
+
+def readable(text: str) -> str:
+    """``text`` laid out for reading: numbered steps and bullets each on their own line (pasted help pages glue
+    them: "가입하기1. 회원가입 2. 인증", "tumblr.com·트위터"), notes ("※ 참고.") on their own line too.
+
+    Numbers are read as a list only when they count up from 1 ("1." then "2."): "3일 이내" and "1.98%" stay.
+    """
+    text = tidy(text)
+    text = _split_numbered(text)
+    text = _BULLET.sub(_bullet_break, text)
+    return re.sub(r"\n{2,}", "\n", text).strip()
+
+
+def _split_numbered(text: str) -> str:
+    found = list(_NUMBERED.finditer(text))
+    expected = 1
+    cuts: list[int] = []
+    for match in found:
+        number = int(match.group(1))
+        if number == expected:
+            cuts.append(match.start())
+            expected += 1
+        elif number == 1:  # a second list
+            cuts.append(match.start())
+            expected = 2
+    if len(cuts) < 2:
+        return text
+    parts = [text[a:b].rstrip() for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    return "\n".join(part for part in parts if part)
+
+
+def _bullet_break(match: re.Match[str]) -> str:
+    mark = match.group(1)
+    before = match.string[max(0, match.start() - 1) : match.start()]
+    after = match.string[match.end() : match.end() + 1]
+    if mark == "·" and "가" <= before <= "힣" and "가" <= after <= "힣" and match.group(0) == mark:
+        return mark  # 가·나: a middle dot between two words, not a bullet
+    if match.start() == 0:
+        return mark + " "
+    return "\n" + mark + " "
+
+
+@dataclass(frozen=True, slots=True)
+class PassageAnswer:
+    """An answer made of the passage that answers: ``render()`` = title, a blank line, the passage."""
+
+    title: str
+    passage: str
+    source_id: str
+    more: bool
+    """Whether the entry says more than the passage (so "자세히 보기" has something to show)."""
+
+    def render(self) -> str:
+        return f"{self.title}{_TITLE_GAP}{self.passage}" if self.passage else self.title
+
+
+def compose_passage(entry: FaqEntry, passage: str, *, limit: int) -> PassageAnswer:
+    """The answer for ``entry`` when the search found ``passage`` (a part of its answer) nearest the question:
+    that passage, laid out by ``readable``, within ``limit`` characters; the answer's start when ``passage`` is
+    empty or not part of the answer."""
+    body = tidy(entry.answer)
+    part = tidy(passage)
+    if not part or _fold(part) not in _fold(body):
+        whole = compose_answer(entry, limit=limit, note="")
+        shown = whole.text.removesuffix(ELLIPSIS).rstrip()
+        return PassageAnswer(whole.title, readable(shown), entry.id, whole.truncated)
+    title = tidy(entry.question) or tidy(_TAGS.sub("", entry.id))
+    shown = readable(part)
+    room = limit - len(title) - len(_TITLE_GAP)
+    if len(shown) > room:
+        shown = _keep(shown, room - 2).rstrip() + " " + ELLIPSIS
+    more = len(_fold(part)) < len(_fold(body))
+    return PassageAnswer(title, shown, entry.id, more)
+
+
+def _fold(text: str) -> str:
+    return "".join(text.split())

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from knowledge.corpus.files import load_faq
 from knowledge.corpus.meal_faq import MEAL_COLLECTION, meal_faq
-from knowledge.gate.assistants import meal_gate, seller_gate
+from knowledge.gate.assistants import calibration_for, meal_gate, seller_gate
+from knowledge.index.embeddings import EmbeddingMismatch
 from knowledge.index.folder_lock import KnowledgeBusy
 from knowledge.index.registry import KnowledgeBase
 from knowledge.retrieval.hybrid import Gate, HybridSearcher
@@ -37,10 +38,12 @@ class SellerNotInstalled(LookupError):
 
 def gate_for(collection: str, searcher: HybridSearcher) -> Gate | None:
     """The scope gate of the assistant named like the collection (seller, meal); None for any other collection."""
+    embedder = searcher.embedder.name if searcher.embedder is not None else ""
+    entries = [item.entry for item in searcher.entries]
     if collection == SELLER_COLLECTION:
-        return seller_gate([item.entry for item in searcher.entries]).decide
+        return seller_gate(entries, calibration=calibration_for("seller", embedder)).decide
     if collection == MEAL_COLLECTION:
-        return meal_gate([item.entry for item in searcher.entries]).decide
+        return meal_gate(entries, calibration=calibration_for("meal", embedder)).decide
     return None
 
 
@@ -51,13 +54,20 @@ def open_gated(kb: KnowledgeBase, collection: str) -> HybridSearcher:
 
 
 def ensure_meal(kb: KnowledgeBase, progress: Progress | None = None) -> None:
-    """Bring the meal collection up to kkini's own FAQ (incremental: unchanged entries cost nothing).
+    """Bring the meal collection up to kkini's own FAQ (incremental: unchanged entries cost nothing; rebuilt when it
+    was built with another embedding than the settings give).
 
     While another kkini process has the folder open, a collection that exists is used as stored (it is only ever
     behind after an upgrade of kkini, until the next start on its own).
     """
     try:
-        report = kb.ingest(MEAL_COLLECTION, meal_faq(), progress=progress)
+        try:
+            report = kb.ingest(MEAL_COLLECTION, meal_faq(), progress=progress)
+        except EmbeddingMismatch as error:
+            # kkini ships this FAQ and it is small: follow the embedding setting (after an upgrade that changed the
+            # default, or a changed setting) instead of refusing to start.
+            logger.warning("meal FAQ: %s; rebuilding it", error)
+            report = kb.ingest(MEAL_COLLECTION, meal_faq(), rebuild=True, progress=progress)
     except KnowledgeBusy:
         if MEAL_COLLECTION not in kb.collections():
             raise
@@ -72,7 +82,7 @@ def seller_installed(kb: KnowledgeBase, source: Path | None) -> bool:
 
 
 def ensure_seller(kb: KnowledgeBase, source: Path | None, progress: Progress | None = None) -> None:
-    """Build the seller collection from ``source`` when it is missing (about 20 s, once); `SellerNotInstalled`
+    """Build the seller collection from ``source`` when it is missing (minutes with e5, once); `SellerNotInstalled`
     when it is missing and there is no source, FileNotFoundError when the source is not a file."""
     if SELLER_COLLECTION in kb.collections():
         return

@@ -1,7 +1,8 @@
 """Follow-ups: after every answer, two questions the user is likely to ask next, each the question of a real entry.
 
-Candidates come first from the entry's related-help links, then from entries sharing its first tag (nearest
-question first), then from the nearest questions of the whole collection. Never the entry itself, an entry whose
+Candidates come first from the entry's related-help links, then from the entries whose questions mean most nearly
+the same (the searcher's dense leg, ``similar``; those sharing the entry's first tag first), then from entries
+sharing its first tag and the nearest questions by character bigrams (all there is without a dense leg). Never the entry itself, an entry whose
 question or answer repeats it, or two follow-ups with the same question. Each is shown as a polite offer made
 from its question ("정산은 언제 되나요?" -> "정산은 언제 되는지 알려드릴까요?"); the payload stays the entry's id
 (its original question), so choosing it retrieves exactly that entry.
@@ -10,13 +11,15 @@ from its question ("정산은 언제 되나요?" -> "정산은 언제 되는지 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from knowledge.gate.lexical import LexicalIndex
 from knowledge.types import FaqEntry
 
 FOLLOW_UPS = 2
+SIMILAR_DEPTH = 8
+"""Nearest questions by meaning that may be offered: further down they drift to other topics."""
 _NOTE = re.compile(r"\s*\((?:[^()]*)\)\s*$")
 _TAGS = re.compile(r"^[\s★☆]*(?:\[[^\]]*\]\s*)+")
 
@@ -32,7 +35,8 @@ class FollowUp:
 class FollowUpSuggester:
     """Follow-ups over one collection; build once (it indexes the questions), then ``suggest`` per answer."""
 
-    def __init__(self, entries: Sequence[FaqEntry]) -> None:
+    def __init__(self, entries: Sequence[FaqEntry], *, similar: Callable[[str, int], list[str]] | None = None) -> None:
+        self.similar = similar
         self.entries = {entry.id: entry for entry in entries}
         self.order = {entry.id: i for i, entry in enumerate(entries)}
         self.index = LexicalIndex([entry.id for entry in entries], [entry.question for entry in entries])
@@ -58,6 +62,10 @@ class FollowUpSuggester:
         for related in entry.related:
             if related in self.entries:
                 yield self.entries[related]
+        if self.similar is not None:
+            near = [self.entries[key] for key in self.similar(entry.id, SIMILAR_DEPTH) if key in self.entries]
+            tag = entry.tags[:1]
+            yield from sorted(near, key=lambda other: bool(tag) and other.tags[:1] != tag)
         ranked = [self.entries[key] for key, _ in self.index.nearest(entry.question, len(self.entries), [entry.id])]
         if entry.tags:
             first = entry.tags[0]

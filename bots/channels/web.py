@@ -6,7 +6,8 @@ how to install the others. Body: ``{"text", "assistant"?: "meal" | "seller", "pa
 (`bots.channels.web_session`), issued on first contact; a ``user`` field is ignored. ``id``, when the client sends one,
 identifies the message: a resend of the same id is refused (409) instead of answered twice. Stream events:
 ``token`` (text as it is written), ``cards``, ``quick_replies``, ``follow_ups`` (FAQ follow-up questions),
-``sources``, ``done`` (the whole text, intent, turn id) and ``error``.
+``sources`` (the FAQ entries the answer used: ``{"sources": [{"question", "score"}]}``), ``done`` (the whole text,
+intent, turn id) and ``error``.
 """
 
 from __future__ import annotations
@@ -198,9 +199,17 @@ async def sse_events(events: AsyncIterator[ReplyEvent]) -> AsyncIterator[tuple[s
             if follow_ups:
                 yield "follow_ups", {"buttons": follow_ups}
         elif isinstance(event, Final):
-            if event.meta.get("sources"):
-                yield "sources", {"sources": event.meta["sources"]}
+            found = event.meta.get("sources")
+            if isinstance(found, list) and found:
+                yield "sources", {"sources": [_source(item) for item in found]}
             yield "done", {"text": event.text, "intent": event.intent, "turn_id": event.turn_id}
+
+
+def _source(item: object) -> dict[str, Any]:
+    """A source as the page shows it: ``{"question", "score"}`` (an id alone, from the model path, is its question)."""
+    if isinstance(item, dict):
+        return {"question": str(item.get("question", item.get("id", ""))), "score": item.get("score")}
+    return {"question": str(item), "score": None}
 
 
 def sse(event: str, data: dict[str, Any]) -> bytes:

@@ -96,14 +96,75 @@ def knowledge_ingest(ctx: click.Context, collection: str, path: str, rebuild: bo
 
     try:
         entries = load_entries(path, collection)
-        report = knowledge_base(ctx).ingest(
-            collection, entries, rebuild=rebuild, progress=lambda line: click.echo(line, err=True)
-        )
+        with BarProgress() as bar:
+            report = knowledge_base(ctx).ingest(collection, entries, rebuild=rebuild, progress=bar)
     except (FaqFormatError, EmbeddingMismatch, EmbeddingUnavailable, KnowledgeBusy, ValueError) as error:
         raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        raise click.ClickException(
+            "interrupted; what was embedded is kept: run the same command again to go on"
+        ) from None
+    click.echo(
+        f"{collection}: {report.total:,} entries ({report.added:,} added, {report.updated:,} updated, "
+        f"{report.unchanged:,} unchanged, {report.removed:,} removed), {report.embedded:,} texts embedded "
+        f"in {report.seconds:.1f} s",
+        err=True,
+    )
     summary = report.as_dict()
     summary["seconds"] = round(report.seconds, 2)
     echo_json(summary)
+
+
+class BarProgress:
+    """``knowledge.index.progress.IngestProgress`` as a rich progress bar on stderr (count, rate, elapsed, ETA);
+    steps are printed as lines above it. Off a terminal rich prints the lines and the bar's final state only."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.console = Console(stderr=True)
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=self.console,
+        )
+        self.task: Any = None
+
+    def __enter__(self) -> BarProgress:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.finish()
+
+    def step(self, line: str) -> None:
+        self.console.print(line, markup=False, highlight=False)
+
+    def start(self, total: int, what: str) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task(f"{what}: embedding", total=total)
+
+    def advance(self, count: int) -> None:
+        if self.task is not None:
+            self.bar.advance(self.task, count)
+
+    def finish(self) -> None:
+        if self.task is not None:
+            self.bar.stop()
+            self.task = None
 
 
 def _requests(stream: io.TextIOBase | Any) -> Iterator[tuple[str, tuple[str, ...]] | str]:
@@ -161,15 +222,19 @@ def eval_faq(searcher: HybridSearcher, file: Path) -> dict[str, Any]:
 
 
 @click.command("faq")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--collection", default="seller", show_default=True, help="collection to search")
 @click.option("--no-gate", is_flag=True, help="skip the scope gate (retrieval alone)")
 @click.pass_context
-def faq_eval(ctx: click.Context, file: Path, collection: str, no_gate: bool) -> None:
-    """Score search on a labelled JSON-lines FILE ({"query", "expected_questions"} or {"query", "in_scope"})."""
+def faq_eval(ctx: click.Context, files: tuple[Path, ...], collection: str, no_gate: bool) -> None:
+    """Score search on labelled JSON-lines FILES ({"query", "expected_questions"} or {"query", "in_scope"}, with an
+    optional "kind"): scores overall and per kind, and the latency of each search (query encoding included). With
+    several files, the metrics of each under its name."""
     searcher = open_searcher(ctx, collection, use_gate=not no_gate)
-    try:
-        metrics = eval_faq(searcher, file)
-    except ValueError as error:
-        raise click.ClickException(f"{file}: {error}") from None
-    echo_json(metrics)
+    found: dict[str, Any] = {}
+    for file in files:
+        try:
+            found[file.stem] = eval_faq(searcher, file)
+        except ValueError as error:
+            raise click.ClickException(f"{file}: {error}") from None
+    echo_json(found[files[0].stem] if len(files) == 1 else found)

@@ -1,5 +1,9 @@
-"""FAQ answers: search the assistant's collection (with the conversation's earlier questions), answer from the best
-entry, offer two follow-ups, or refuse politely when the question is not for this assistant."""
+"""FAQ answers: search the assistant's collection (with the conversation's earlier questions), answer with the passage
+of the best entry that answers, offer "자세히 보기" (the whole entry) and two follow-ups, or refuse politely when the
+question is not for this assistant (a greeting is greeted).
+
+The reply's ``notes["sources"]`` lists the entries the answer used (``{"id", "question", "score"}``): the web
+stream sends them as its ``sources`` event."""
 
 from __future__ import annotations
 
@@ -9,12 +13,15 @@ from typing import Protocol
 
 from dialogue.messages import Button
 from dialogue.turn import Handler, Reply, TurnContext
-from knowledge.answers import compose_answer
-from knowledge.followups import suggest
-from knowledge.types import FaqEntry, Hit, Searcher, SearchResult
+from knowledge.answers import compose_answer, compose_passage, readable
+from knowledge.followups import FollowUpSuggester
+from knowledge.types import FaqEntry, Hit, Searcher, SearchResult, SimilarEntries
 
 PAYLOAD_PREFIX = "faq:"
 """Buttons that ask an entry by its id; the engine routes them here (dialogue.engine.FAQ_PREFIX)."""
+MORE_PREFIX = PAYLOAD_PREFIX + "more:"
+"""The "자세히 보기" button: the whole entry whose id follows."""
+MORE_LABEL = "자세히 보기"
 HISTORY_TURNS = 3
 
 
@@ -48,14 +55,27 @@ class FaqHandler:
         self.limit = limit
         self.faq_turns_only = faq_turns_only
 
+        self._follow_ups: FollowUpSuggester | None = None
+
+    @property
+    def follow_ups(self) -> FollowUpSuggester:
+        """Built on first use (it indexes every question), nearest by meaning when the searcher can tell."""
+        if self._follow_ups is None:
+            searcher = self.source.searcher
+            similar = searcher.similar if isinstance(searcher, SimilarEntries) else None
+            self._follow_ups = FollowUpSuggester(list(self.source.entries.values()), similar=similar)
+        return self._follow_ups
+
     async def handle(self, ctx: TurnContext) -> Reply:
         payload = ctx.message.payload or ""
+        if payload.startswith(MORE_PREFIX) and payload.removeprefix(MORE_PREFIX) in self.source.entries:
+            return self.answer(self.source.entries[payload.removeprefix(MORE_PREFIX)], ctx, whole=True)
         if payload.startswith(PAYLOAD_PREFIX) and payload.removeprefix(PAYLOAD_PREFIX) in self.source.entries:
             return self.answer(self.source.entries[payload.removeprefix(PAYLOAD_PREFIX)], ctx)
         result, follow_up = self._search(ctx)
         if result.hits and not result.in_scope and follow_up:
             # "다른 방법은 없어?" right after an answered question belongs to that question's topic.
-            return self.answer(self.source.entries[result.hits[0].entry_id], ctx)
+            return self.answer(self.source.entries[result.hits[0].entry_id], ctx, result.hits[0])
         ctx.session.slots.pop("faq_entry", None)
         if not result.in_scope or not result.hits:
             suggestion = self.source.suggester.suggest(ctx.text, result.hits)
@@ -64,16 +84,28 @@ class FaqHandler:
                 quick_replies=(Button(_short(suggestion.question), PAYLOAD_PREFIX + suggestion.id),),
                 notes={"in_scope": False},
             )
-        return self.answer(self.source.entries[result.hits[0].entry_id], ctx)
+        return self.answer(self.source.entries[result.hits[0].entry_id], ctx, result.hits[0])
 
-    def answer(self, entry: FaqEntry, ctx: TurnContext) -> Reply:
-        answer = compose_answer(entry, limit=self.limit)
-        follow = suggest(entry, self.source.entries, k=2)
+    def answer(self, entry: FaqEntry, ctx: TurnContext, hit: Hit | None = None, *, whole: bool = False) -> Reply:
+        """``entry`` as a reply: the passage ``hit`` found (the answer's start without one), "자세히 보기" when the
+        entry says more, two follow-ups; ``whole`` shows the whole entry (within the channel's limit)."""
+        buttons: list[Button] = []
+        if whole:
+            full = compose_answer(entry, limit=self.limit)
+            text = f"{full.title}\n\n{readable(full.text)}" if full.text else full.title
+        else:
+            part = compose_passage(entry, hit.passage if hit is not None else "", limit=self.limit)
+            text = part.render()
+            if part.more:
+                buttons.append(Button(MORE_LABEL, MORE_PREFIX + entry.id))
+        follow = self.follow_ups.suggest(entry, k=2)
+        buttons.extend(Button(_short(item.label), PAYLOAD_PREFIX + item.question_id) for item in follow)
         ctx.session.slots["faq_entry"] = entry.id
+        source = {"id": entry.id, "question": entry.question, "score": round(hit.score, 4) if hit else None}
         return Reply(
-            f"{answer.title}\n\n{answer.text}",
-            quick_replies=tuple(Button(_short(item.label), PAYLOAD_PREFIX + item.question_id) for item in follow),
-            notes={"source": entry.id, "stream": True},
+            text,
+            quick_replies=tuple(buttons),
+            notes={"source": entry.id, "sources": [source], "stream": True},
         )
 
     def follow_up(self, ctx: TurnContext) -> Reply | None:
@@ -85,7 +117,7 @@ class FaqHandler:
         result, follow_up = self._search(ctx)
         if not follow_up or not result.hits:
             return None  # the search did not read the message as a follow-up: it stands on its own
-        return self.answer(self.source.entries[result.hits[0].entry_id], ctx)
+        return self.answer(self.source.entries[result.hits[0].entry_id], ctx, result.hits[0])
 
     def _search(self, ctx: TurnContext) -> tuple[SearchResult, bool]:
         """The search with the earlier questions, and whether it read the message as a follow-up of the last

@@ -112,6 +112,7 @@ def hybrid_hits(entries: Sequence[FaqEntry], k: int = 5) -> HitsSource:
     from knowledge.index.documents import IndexedEntry, document_text, question_text
     from knowledge.index.lsa import OfflineEmbedder
     from knowledge.index.tokens import Analyzer
+    from knowledge.retrieval.dense import DenseIndex
     from knowledge.retrieval.hybrid import HybridSearcher
 
     analyzer = Analyzer(Kiwi())
@@ -120,7 +121,8 @@ def hybrid_hits(entries: Sequence[FaqEntry], k: int = 5) -> HitsSource:
     ]
     documents = [document_text(e) for e in entries]
     embedder = OfflineEmbedder.fit(analyzer, documents)
-    searcher = HybridSearcher(indexed, embedder.embed(documents), embedder, analyzer)
+    dense = DenseIndex(embedder.embed(documents), np.arange(len(documents)), len(documents))
+    searcher = HybridSearcher(indexed, dense, embedder, analyzer)
     return lambda query: searcher.search(query, k=k).hits
 
 

@@ -7,6 +7,9 @@
   A leg whose name contains "rank" or "dist" counts lower values as better; a hit a leg did not score is skipped.
 - similarity: the first hit's score in an embedding leg (a name with "dense", "cos", "embed", "vector" or
   "semantic"; "dist" read as 1 - distance), an absolute similarity; None without such a leg.
+- question_similarity, passage_similarity: the first hit's raw cosines in the legs ``dense_q_cos`` (the query
+  against the entry's question) and ``dense_p_cos`` (against its best answer passage); None without them. With e5
+  these separate answerable from off-topic questions best (near-scope ones included).
 - reliability: how much all this counts, by the query's length: "하이" is wholly covered by "하이라이트 관리가
   뭔가요?", which says nothing; a query of five bigrams or more counts fully.
 """
@@ -22,6 +25,8 @@ from knowledge.types import Hit
 
 COVERAGE_DEPTH = 3
 """How many of the first hits may supply the coverage: the best answer is often not the first hit's question."""
+QUESTION_COSINE = "dense_q_cos"
+PASSAGE_COSINE = "dense_p_cos"
 FULL_LENGTH = 5
 """Query bigrams from which evidence counts fully."""
 
@@ -33,6 +38,8 @@ class Evidence:
     agreement: float | None
     similarity: float | None
     reliability: float
+    question_similarity: float | None = None
+    passage_similarity: float | None = None
 
 
 def read_evidence(query: str, hits: Sequence[Hit], index: LexicalIndex) -> Evidence | None:
@@ -47,6 +54,8 @@ def read_evidence(query: str, hits: Sequence[Hit], index: LexicalIndex) -> Evide
         agreement=_agreement(hits),
         similarity=_similarity(hits[0]),
         reliability=reliability,
+        question_similarity=hits[0].legs.get(QUESTION_COSINE),
+        passage_similarity=hits[0].legs.get(PASSAGE_COSINE),
     )
 
 
@@ -64,6 +73,8 @@ _EMBEDDING_LEGS = ("dense", "cos", "embed", "vector", "semantic")
 
 def _similarity(hit: Hit) -> float | None:
     for leg, value in sorted(hit.legs.items()):
+        if leg in (QUESTION_COSINE, PASSAGE_COSINE):
+            continue
         name = leg.lower()
         if any(word in name for word in _EMBEDDING_LEGS):
             return 1.0 - value if "dist" in name else value

@@ -8,6 +8,7 @@ if its question covers the query well, then a general question of the collection
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from knowledge.gate.lexical import LexicalIndex
@@ -62,7 +63,22 @@ MEAL_TOPICS: Topics = (
 )
 MEAL_DEFAULT = "끼니는 뭘 도와줘요?"
 
-_GREETINGS = ("안녕", "하이", "hello", "hi", "ㅎㅇ", "반가워", "반갑", "좋은아침")
+_GREETINGS = ("안녕", "하이", "hello", "hi", "ㅎㅇ", "반가워", "반갑", "좋은아침", "처음뵙", "방가")
+_GREETING_TAIL = re.compile(
+    "^(?:하세요|하십니까|하세여|하신가요|하셨어요|요|습니다|워요|워|다|ㅎ|ㅋ|there|everyone|봇|챗봇)*$"
+)
+"""What may follow the greeting word: "안녕하세요" is a greeting, "하이라이트 설정" and "안녕하세요 정산은 언제
+돼요?" are not."""
+SELLER_GREETING = (
+    "안녕하세요! 저는 스마트 스토어 FAQ 챗봇이에요. 가입, 상품 등록, 주문과 배송, 정산처럼 스마트 스토어 운영에 "
+    "궁금한 점을 물어봐 주세요."
+)
+
+
+def is_greeting(query: str) -> bool:
+    """Whether ``query`` is only a greeting ("안녕하세요", "하이~", "hello!")."""
+    compact = "".join(ch for ch in fold(query) if ch.isalnum())
+    return any(compact.startswith(word) and _GREETING_TAIL.match(compact[len(word) :]) for word in _GREETINGS)
 
 
 class Suggester:
@@ -113,14 +129,16 @@ def meal_suggester(entries: Sequence[FaqEntry]) -> Suggester:
 def refusal(assistant: str, query: str, suggestion: str | None = None) -> str:
     """The reply to a question outside ``assistant``'s scope, with ``suggestion`` (a real question) if given.
 
-    seller: exactly ``SELLER_REFUSAL``, then the suggestion on its own line ("  - ...").
+    seller: exactly ``SELLER_REFUSAL``, then the suggestion on its own line ("  - ..."); a greeting is greeted
+    back (``SELLER_GREETING``) with the suggestion as an example.
     meal: a kind refusal (a greeting is greeted back instead) with what kkini can do, then the suggestion as an
     example to ask.
     """
+    greeted = is_greeting(query)
     if assistant == "seller":
+        if greeted:
+            return SELLER_GREETING + (f'\n예를 들어 "{suggestion}" 하고 물어봐 주세요.' if suggestion else "")
         return SELLER_REFUSAL + (f"\n  - {suggestion}" if suggestion else "")
-    compact = fold(query).replace(" ", "")
-    greeted = any(compact.startswith(word) for word in _GREETINGS)
     opening = "안녕하세요! " if greeted else "미안해요, 그 이야기는 제가 도와드리기 어려워요. "
     text = opening + MEAL_CAN_DO
     if suggestion:

@@ -57,6 +57,11 @@ class Calibration:
     """Measured on the seller FAQ with the hybrid retriever: legs agree as often for off-topic questions, so 0."""
     margin_weight: float = 0.0
     """Likewise: the fused margin separates nothing once the classifier has spoken, so 0."""
+    question_weight: float = 0.0
+    question_centre: float = 0.0
+    passage_weight: float = 0.0
+    passage_centre: float = 0.0
+    """The first hit's raw cosines (query to its question, to its best passage), when the retriever has them."""
 
 
 class ScopeGate:
@@ -126,6 +131,10 @@ class ScopeGate:
             shift += c.similarity_weight * (found.similarity - c.similarity_centre)
         if found.agreement is not None:
             shift += c.agreement_weight * (found.agreement - 0.5)
+        if found.question_similarity is not None:
+            shift += c.question_weight * (found.question_similarity - c.question_centre)
+        if found.passage_similarity is not None:
+            shift += c.passage_weight * (found.passage_similarity - c.passage_centre)
         return logit + found.reliability * shift
 
     def score(self, query: str, hits: Sequence[Hit] = ()) -> float:

@@ -1,6 +1,6 @@
 """The dense leg's models: the ``Embedder`` protocol and the OpenAI embedder.
 
-The offline embedder (LSA fitted on the corpus) lives in ``knowledge.index.lsa``. A collection records the name
+The default, multilingual-e5-small, lives in ``knowledge.index.e5``; LSA fitted on the corpus in ``knowledge.index.lsa``. A collection records the name
 and dimension of the embedder that built it; opening it with another one raises ``EmbeddingMismatch``.
 """
 
@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 import openai
+
+from knowledge.index.documents import read_mark
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,13 @@ class Embedder(Protocol):
     name: str
     dimension: int
 
-    def embed(self, texts: Sequence[str]) -> FloatArray:
-        """One row per text, in order; float32, each row of length 1 (or all zeros for an empty text)."""
+    def embed(self, texts: Sequence[str], advance: Callable[[int], None] | None = None) -> FloatArray:
+        """One row per indexed text, in order; float32, each row of length 1 (or all zeros for an empty text).
+        ``advance`` hears how many more texts are done, as they are (for a progress bar)."""
+        ...
+
+    def query(self, text: str) -> FloatArray:
+        """The vector of a user's question; asymmetric models (e5) encode it differently from indexed texts."""
         ...
 
 
@@ -70,7 +77,10 @@ class OpenAIEmbedder:
         client = openai.OpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout_s)
         return cls(client, model, batch_size=batch_size, cache_size=cache_size)
 
-    def embed(self, texts: Sequence[str]) -> FloatArray:
+    def query(self, text: str) -> FloatArray:
+        return self.embed([text])[0]
+
+    def embed(self, texts: Sequence[str], advance: Callable[[int], None] | None = None) -> FloatArray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if len(texts) == 1:
@@ -81,9 +91,10 @@ class OpenAIEmbedder:
                     return cached[None, :]
         rows: list[FloatArray] = []
         for start in range(0, len(texts), self.batch_size):
-            rows.append(
-                self._request([text[:_MAX_INPUT_CHARS] or " " for text in texts[start : start + self.batch_size]])
-            )
+            batch = [read_mark(text)[1][:_MAX_INPUT_CHARS] or " " for text in texts[start : start + self.batch_size]]
+            rows.append(self._request(batch))
+            if advance is not None:
+                advance(len(batch))
         vectors = np.vstack(rows)
         if len(texts) == 1 and self._cache_size:
             with self._lock:

@@ -11,12 +11,13 @@ import hashlib
 import math
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from knowledge.index.documents import read_mark
 from knowledge.index.sparse import CsrMatrix, randomized_svd
 from knowledge.index.tokens import Analyzer, char_ngrams
 
@@ -75,12 +76,17 @@ class OfflineEmbedder:
         # Named by the dimension it has (a corpus smaller than the request caps it), so a refit reproduces it.
         return cls(analyzer, vocabulary, idf, vectors, cls.fingerprint(texts, int(vectors.shape[1])))
 
-    def embed(self, texts: Sequence[str]) -> FloatArray:
+    def embed(self, texts: Sequence[str], advance: Callable[[int], None] | None = None) -> FloatArray:
         """One L2-normalised row per text; a text with no known feature gets a zero row."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        matrix = self._tfidf([_features(self.analyzer, text) for text in texts])
+        matrix = self._tfidf([_features(self.analyzer, read_mark(text)[1]) for text in texts])
+        if advance is not None:
+            advance(len(texts))
         return _normalised(matrix.dot(self.components))
+
+    def query(self, text: str) -> FloatArray:
+        return self.embed([text])[0]
 
     def _tfidf(self, features: Sequence[Counter[str]]) -> CsrMatrix:
         rows: list[tuple[list[int], list[float]]] = []

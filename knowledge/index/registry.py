@@ -20,13 +20,16 @@ from typing import Protocol
 from chromadb.api import ClientAPI
 from pydantic import SecretStr
 
-from knowledge.index.documents import IndexedEntry, document_text, question_text
+from knowledge.index.documents import IndexedEntry, document_text, question_text, unit_texts
+from knowledge.index.e5 import E5_NAME, E5Embedder
 from knowledge.index.embeddings import Embedder, EmbeddingMismatch, EmbeddingUnavailable, OpenAIEmbedder
 from knowledge.index.folder_lock import FolderLock
 from knowledge.index.lsa import OfflineEmbedder
-from knowledge.index.store import ChromaStore, IngestReport, StoredCollection, check_name, connect
+from knowledge.index.progress import IngestProgress, as_progress
+from knowledge.index.store import VECTORS_SUFFIX, ChromaStore, IngestReport, StoredCollection, check_name, connect
 from knowledge.index.tokens import TOKENIZER_VERSION, Analyzer
-from knowledge.retrieval.hybrid import Gate, HybridSearcher
+from knowledge.retrieval.dense import DenseIndex
+from knowledge.retrieval.hybrid import DEFAULT_WEIGHTS, E5_WEIGHTS, Gate, HybridSearcher
 from knowledge.settings import KnowledgeSettings
 from knowledge.types import FaqEntry
 
@@ -80,6 +83,7 @@ class KnowledgeBase:
             self.close()
             raise
         self._openai_embedder: OpenAIEmbedder | None = None
+        self._e5_embedder: E5Embedder | None = None
 
     def close(self) -> None:
         if self.lock is not None:
@@ -114,10 +118,17 @@ class KnowledgeBase:
             )
         return self._openai_embedder
 
+    def _e5(self) -> E5Embedder:
+        if self._e5_embedder is None:
+            self._e5_embedder = E5Embedder(cache_size=self.settings.query_cache_size)
+        return self._e5_embedder
+
     def _new_embedder(self, collection: str, entries: Sequence[FaqEntry]) -> Embedder:
-        """The embedder the settings ask for, fitted on ``entries`` when it is the offline one."""
+        """The embedder the settings ask for, fitted on ``entries`` when it is lsa."""
         if self.settings.embedding == "openai":
             return self._openai(self.settings.openai_embedding_model)
+        if self.settings.embedding == "e5":
+            return self._e5()
         started = time.perf_counter()
         embedder = OfflineEmbedder.fit(
             self.analyzer, [document_text(e) for e in entries], dimension=self.settings.offline_dimensions
@@ -129,11 +140,15 @@ class KnowledgeBase:
     def _recorded_embedder(self, collection: str, recorded: str, stored: StoredCollection | None) -> Embedder:
         """The embedder a collection was built with; EmbeddingMismatch when the settings ask for another kind."""
         wanted = self.settings.embedding
+        if recorded == E5_NAME:
+            if wanted != "e5":
+                raise EmbeddingMismatch(self._mismatch(collection, recorded))
+            return self._e5()
         if recorded.startswith(OPENAI_PREFIX):
             if wanted != "openai" or recorded != OPENAI_PREFIX + self.settings.openai_embedding_model:
                 raise EmbeddingMismatch(self._mismatch(collection, recorded))
             return self._openai(recorded.removeprefix(OPENAI_PREFIX))
-        if wanted != "offline":
+        if wanted != "lsa":
             raise EmbeddingMismatch(self._mismatch(collection, recorded))
         path = self.state_path(collection)
         try:
@@ -148,7 +163,7 @@ class KnowledgeBase:
         """Rebuild a missing offline state from the stored documents (another replica's data dir, a lost file):
         fitting is deterministic, so it matches whenever the documents are those it was first fitted on."""
         stored = stored if stored is not None else self.store.load(collection)
-        texts = [document_text(item.entry) for item in stored.entries] if stored else []
+        texts = [document_text(item.entry) for item in stored.entries] if stored else []  # what lsa is fitted on
         dimension = stored.dimension if stored else self.settings.offline_dimensions
         if not texts or "offline-" + OfflineEmbedder.fingerprint(texts, dimension) != recorded:
             raise EmbeddingMismatch(
@@ -161,12 +176,15 @@ class KnowledgeBase:
         return embedder
 
     def _mismatch(self, collection: str, recorded: str, offered: str | None = None) -> str:
-        offered = offered or (
-            OPENAI_PREFIX + self.settings.openai_embedding_model if self.settings.embedding == "openai" else "offline"
+        wanted = self.settings.embedding
+        offered = offered or {"openai": OPENAI_PREFIX + self.settings.openai_embedding_model, "e5": E5_NAME}.get(
+            wanted, "lsa"
         )
+        kind = "e5" if recorded == E5_NAME else "openai" if recorded.startswith(OPENAI_PREFIX) else "lsa"
         return (
-            f"collection {collection!r} was built with {recorded!r}, the settings give {offered!r}; "
-            "re-ingest with --rebuild to switch embedders"
+            f"collection {collection!r} was built with {recorded!r}, the settings give {offered!r}; rebuild it "
+            f"with this embedding: kkini knowledge ingest --collection {collection} --rebuild PATH, or keep it "
+            f"with KKINI_KNOWLEDGE__EMBEDDING={kind}"
         )
 
     # -- ingest and open ----------------------------------------------------------------------------------
@@ -177,17 +195,18 @@ class KnowledgeBase:
         entries: Sequence[FaqEntry],
         *,
         rebuild: bool = False,
-        progress: Callable[[str], None] | None = None,
+        progress: IngestProgress | Callable[[str], None] | None = None,
     ) -> IngestReport:
-        """Create or update ``collection`` to hold exactly ``entries`` (incremental by content hash); the report's
-        seconds cover everything (analysis, fitting the offline embedder, embedding, writing).
+        """Create or update ``collection`` to hold exactly ``entries`` (incremental by content hash, resumable: what
+        an interrupted run embedded is kept); the report's seconds cover everything (analysis, fitting lsa,
+        embedding, writing).
 
-        ``rebuild`` deletes the collection first and, offline, refits the embedder on these entries. ``progress``
-        hears what the ingest is doing, a line per step. Raises `KnowledgeBusy` when another process has the
-        folder open.
+        ``rebuild`` deletes the collection first and, for lsa, refits the embedder on these entries. ``progress``
+        hears what the ingest is doing: an ``IngestProgress`` (a bar), or a callable that gets a line per step.
+        Raises `KnowledgeBusy` when another process has the folder open.
         """
         check_name(collection)
-        say = progress or (lambda _line: None)
+        report = as_progress(progress)
         started = time.perf_counter()
         with self._writing():
             if rebuild:
@@ -195,15 +214,20 @@ class KnowledgeBase:
                 self.state_path(collection).unlink(missing_ok=True)
             meta = self.store.metadata(collection)
             if meta is None:
-                say(f"{collection}: analysing {len(entries):,} entries")
+                report.step(f"{collection}: analysing {len(entries):,} entries")
                 # Every entry's text will be analysed (to fit and to index): do it in one multi-threaded batch.
                 self.analyzer.morphemes_many([document_text(e) for e in entries] + [question_text(e) for e in entries])
-                say(f"{collection}: fitting the {self.settings.embedding} embedding")
+                if self.settings.embedding == "lsa":
+                    report.step(f"{collection}: fitting the lsa embedding")
                 embedder = self._new_embedder(collection, entries)
             else:
                 embedder = self._recorded_embedder(collection, str(meta.get("embedder", "")), None)
-            report = self.store.sync(collection, entries, embedder, self._terms, progress=say)
-        return replace(report, seconds=time.perf_counter() - started)
+            result = self.store.sync(collection, entries, embedder, self._terms, self.units, report)
+        return replace(result, seconds=time.perf_counter() - started)
+
+    def units(self, entry: FaqEntry) -> list[str]:
+        """The texts the dense leg embeds for ``entry``: its question, then its first answer passages."""
+        return unit_texts(entry, self.settings.passage_chars, self.settings.passages_per_entry)
 
     def _terms(self, entry: FaqEntry) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return self.analyzer.morphemes(question_text(entry)), self.analyzer.morphemes(document_text(entry))
@@ -222,10 +246,19 @@ class KnowledgeBase:
         if stored.tokenizer != TOKENIZER_VERSION:
             logger.warning("%s: stored morphemes are from %s; re-tokenising in memory", collection, stored.tokenizer)
             entries = [IndexedEntry(item.entry, *self._terms(item.entry)) for item in stored.entries]
-        searcher = HybridSearcher(entries, stored.embeddings, embedder, self.analyzer, gate=gate)
+        searcher = HybridSearcher(
+            entries,
+            DenseIndex(stored.vectors, stored.owners, len(entries)),
+            embedder,
+            self.analyzer,
+            gate=gate,
+            weights=E5_WEIGHTS if embedder.name == E5_NAME else DEFAULT_WEIGHTS,
+            passage_chars=self.settings.passage_chars,
+        )
         logger.info("%s: %d entries opened in %.2f s", collection, len(entries), time.perf_counter() - started)
         return searcher
 
     def collections(self) -> list[str]:
         """Names of the collections in this chromadb."""
-        return sorted(collection.name for collection in self.store.client.list_collections())
+        names = (collection.name for collection in self.store.client.list_collections())
+        return sorted(name for name in names if not name.endswith(VECTORS_SUFFIX))

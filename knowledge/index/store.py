@@ -1,9 +1,10 @@
-"""FAQ collections in chromadb: one record per entry, precomputed vectors only, incremental updates.
+"""FAQ collections in chromadb: one record per entry, precomputed vectors only, incremental and resumable updates.
 
 A record's id is ``entry_key(original question)``; its metadata holds the original question, the cleaned question
-and answer, tags and related ids (JSON), the content hash and the morphemes of both fields (so that opening a
-collection needs no morphological analysis). The collection's metadata records the embedder's name and dimension
-and the tokenizer version.
+and answer, tags and related ids (JSON), the content hash, the morphemes of both fields (so that opening a
+collection needs no morphological analysis) and the keys of its embedded texts (its question and answer passages);
+its own vector is its question's. The vectors of the embedded texts live in ``<name>.vectors``, keyed by the
+text's hash. The collection's metadata records the embedder's name and dimension and the tokenizer version.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 
-from knowledge.index.documents import IndexedEntry, content_hash, document_text, entry_key
+from knowledge.index.documents import IndexedEntry, content_hash, document_text, entry_key, unit_key
 from knowledge.index.embeddings import Embedder, EmbeddingMismatch
 from knowledge.index.guard import forbid_default_embedding
+from knowledge.index.progress import IngestProgress, as_progress
 from knowledge.index.tokens import TOKENIZER_VERSION
 from knowledge.settings import KnowledgeSettings
 from knowledge.types import FaqEntry
@@ -39,6 +41,19 @@ Tokenize = Callable[[FaqEntry], tuple[tuple[str, ...], tuple[str, ...]]]
 
 _NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]$")
 _PAGE = 1000
+_EMBED_BATCH = 32
+"""Texts embedded between two writes to the vector store: what an interrupted ingest can lose."""
+SCHEMA = 2
+"""1: one vector per entry (question and answer); 2: a vector per embedded text, in ``<name>.vectors``."""
+Units = Callable[[FaqEntry], list[str]]
+
+
+VECTORS_SUFFIX = ".vectors"
+
+
+def vectors_name(name: str) -> str:
+    """The vector store of collection ``name``: embedded texts by hash."""
+    return name + VECTORS_SUFFIX
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +66,7 @@ class IngestReport:
     unchanged: int
     removed: int
     embedded: int
-    """Entries whose vectors were computed in this run (added + updated)."""
+    """Texts (questions and passages) embedded in this run; 0 when every vector was stored already."""
     seconds: float
 
     def as_dict(self) -> dict[str, Any]:
@@ -67,7 +82,17 @@ class StoredCollection:
     dimension: int
     tokenizer: str
     entries: list[IndexedEntry]
-    embeddings: FloatArray
+    vectors: FloatArray
+    """Every embedded text of every entry (each entry's question first, then its passages), one row each."""
+    owners: npt.NDArray[np.int64]
+    """The entry (its position in ``entries``) of each row of ``vectors``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    digest: str
+    position: int
+    units: list[str]
 
 
 def check_name(name: str) -> str:
@@ -113,25 +138,25 @@ class ChromaStore:
         collection = self._get(name)
         return dict(collection.metadata or {}) if collection is not None else None
 
-    def delete(self, name: str) -> bool:
-        if self._get(name) is None:
-            return False
-        self.client.delete_collection(name)
-        return True
-
     def sync(
         self,
         name: str,
         entries: Sequence[FaqEntry],
         embedder: Embedder,
         tokenize: Tokenize,
-        progress: Callable[[str], None] | None = None,
+        units: Units,
+        progress: IngestProgress | None = None,
     ) -> IngestReport:
-        """Make the collection hold exactly ``entries``: new ones added, changed ones re-embedded and replaced,
-        missing ones deleted, unchanged ones left alone. Raises EmbeddingMismatch when the collection was built
-        with another embedder. Vectors are computed before anything is written, so a failing embedder leaves the
-        collection as it was."""
+        """Make the collection hold exactly ``entries``: new ones added, changed ones replaced, missing ones deleted,
+        unchanged ones left alone. ``units(entry)`` gives the texts the dense leg embeds for an entry (its question
+        first). Raises EmbeddingMismatch when the collection was built with another embedder.
+
+        Embedded texts go to the vector store (``<name>.vectors``) in small batches as they are computed, keyed by
+        the text's hash, so that an interrupted ingest keeps what it embedded and a re-run embeds only the rest; the
+        entries are written once every vector they need is stored, so a failing embedder leaves them as they were.
+        A collection of the previous layout (one vector per entry) is rebuilt."""
         started = time.perf_counter()
+        progress = as_progress(progress)
         check_name(name)
         keys = [entry_key(entry.id) for entry in entries]
         if len(set(keys)) != len(keys):
@@ -144,42 +169,75 @@ class ChromaStore:
                 f"collection {name!r} was built with {meta.get('embedder')!r}, not {embedder.name!r}; "
                 "re-ingest with --rebuild to switch"
             )
-        stored = self._stored_hashes(collection) if collection is not None else {}
-        changed = [i for i, key in enumerate(keys) if stored.get(key, ("", -1))[0] != hashes[i]]
+        if collection is not None and meta.get("kkini_schema") != SCHEMA:
+            progress.step(f"{name}: built by an older kkini (one vector per entry); rebuilding")
+            self.delete(name)
+            collection, meta = None, {}
+        texts = [units(entry) for entry in entries]
+        unit_ids = [[unit_key(text) for text in group] for group in texts]
+        stored = self._stored(collection) if collection is not None else {}
+        changed = [
+            i
+            for i, key in enumerate(keys)
+            if key not in stored or stored[key].digest != hashes[i] or stored[key].units != unit_ids[i]
+        ]
         changed_set = set(changed)
         retokenize = collection is not None and meta.get("tokenizer") != TOKENIZER_VERSION
         # Unchanged entries keep their vectors; they only get a new position or, after a tokenizer change, terms.
-        touched = [i for i, key in enumerate(keys) if i not in changed_set and (retokenize or stored[key][1] != i)]
+        touched = [
+            i for i, key in enumerate(keys) if i not in changed_set and (retokenize or stored[key].position != i)
+        ]
         wanted = set(keys)
         removed = [key for key in stored if key not in wanted]
-        say = progress or (lambda _line: None)
-        if changed:
-            say(f"{name}: embedding {len(changed):,} entries")
-        vectors = embedder.embed([document_text(entries[i]) for i in changed]) if changed else None
+
+        vectors = self._vector_store(name, embedder)
+        have = self._ids(vectors)
+        needed: dict[str, str] = {}
+        for i in changed:
+            for key, text in zip(unit_ids[i], texts[i], strict=True):
+                if key not in have:
+                    needed[key] = text
+        batch = max(1, min(_PAGE, self.client.get_max_batch_size()))
+        if needed:
+            progress.start(len(needed), name)
+            try:
+                pending = list(needed.items())
+                for begin in range(0, len(pending), _EMBED_BATCH):
+                    part = pending[begin : begin + _EMBED_BATCH]
+                    found = embedder.embed([text for _, text in part], advance=progress.advance)
+                    vectors.upsert(ids=[key for key, _ in part], embeddings=found)
+                    have.update(key for key, _ in part)
+            finally:
+                progress.finish()
 
         if collection is None:
             collection = self._create(name, embedder)
-        for start in range(0, len(removed), _PAGE):
-            collection.delete(ids=removed[start : start + _PAGE])
-        batch = max(1, min(_PAGE, self.client.get_max_batch_size()))
-        for start in range(0, len(changed), batch):
-            chunk = changed[start : start + batch]
-            assert vectors is not None
+        for begin in range(0, len(removed), _PAGE):
+            collection.delete(ids=removed[begin : begin + _PAGE])
+        if changed:
+            progress.step(f"{name}: writing {len(changed):,} entries")
+        for begin in range(0, len(changed), batch):
+            chunk = changed[begin : begin + batch]
+            questions = self._vectors_of(vectors, [unit_ids[i][0] for i in chunk])
             collection.upsert(
                 ids=[keys[i] for i in chunk],
-                embeddings=vectors[start : start + len(chunk)],
+                embeddings=questions,
                 documents=[document_text(entries[i]) for i in chunk],
-                metadatas=[_metadata(entries[i], hashes[i], i, tokenize(entries[i])) for i in chunk],
+                metadatas=[_metadata(entries[i], hashes[i], i, tokenize(entries[i]), unit_ids[i]) for i in chunk],
             )
-            say(f"{name}: written {start + len(chunk):,} of {len(changed):,}")
-        for start in range(0, len(touched), batch):
-            chunk = touched[start : start + batch]
+        for begin in range(0, len(touched), batch):
+            chunk = touched[begin : begin + batch]
             collection.update(
                 ids=[keys[i] for i in chunk],
                 metadatas=[_terms_metadata(i, tokenize(entries[i]) if retokenize else None) for i in chunk],
             )
         if retokenize:
             collection.modify(metadata={**meta, "tokenizer": TOKENIZER_VERSION})
+        if changed or removed:
+            referenced = {key for group in unit_ids for key in group}
+            stale = [key for key in have if key not in referenced]
+            for begin in range(0, len(stale), _PAGE):
+                vectors.delete(ids=stale[begin : begin + _PAGE])
         added = sum(1 for i in changed if keys[i] not in stored)
         return IngestReport(
             collection=name,
@@ -189,9 +247,43 @@ class ChromaStore:
             updated=len(changed) - added,
             unchanged=len(entries) - len(changed),
             removed=len(removed),
-            embedded=len(changed),
+            embedded=len(needed),
             seconds=time.perf_counter() - started,
         )
+
+    def delete(self, name: str) -> bool:
+        """Drop the collection and its vector store; False when there was no collection."""
+        for extra in (vectors_name(name),):
+            if self._get(extra) is not None:
+                self.client.delete_collection(extra)
+        if self._get(name) is None:
+            return False
+        self.client.delete_collection(name)
+        return True
+
+    def _vector_store(self, name: str, embedder: Embedder) -> Collection:
+        """The collection's embedded texts (get or create); one whose embedder differs is emptied first."""
+        found = self._get(vectors_name(name))
+        if found is not None and (found.metadata or {}).get("embedder") != embedder.name:
+            self.client.delete_collection(vectors_name(name))
+            found = None
+        if found is not None:
+            return found
+        return self.client.create_collection(
+            vectors_name(name),
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedder": embedder.name, "dimension": embedder.dimension, "kkini_schema": SCHEMA},
+        )
+
+    def _ids(self, collection: Collection) -> set[str]:
+        return {key for ids, _, _, _ in _pages(collection, include=[]) for key in ids}
+
+    def _vectors_of(self, collection: Collection, ids: Sequence[str]) -> FloatArray:
+        page = collection.get(ids=list(ids), include=["embeddings"])
+        found: Any = page["embeddings"]
+        by_id = dict(zip(page["ids"], found, strict=True))
+        return np.array([by_id[key] for key in ids], dtype=np.float32)
 
     def _create(self, name: str, embedder: Embedder) -> Collection:
         return self.client.create_collection(
@@ -202,37 +294,62 @@ class ChromaStore:
                 "embedder": embedder.name,
                 "dimension": embedder.dimension,
                 "tokenizer": TOKENIZER_VERSION,
-                "kkini_schema": 1,
+                "kkini_schema": SCHEMA,
             },
         )
 
-    def _stored_hashes(self, collection: Collection) -> dict[str, tuple[str, int]]:
-        found: dict[str, tuple[str, int]] = {}
+    def _stored(self, collection: Collection) -> dict[str, _Stored]:
+        found: dict[str, _Stored] = {}
         for ids, metadatas, _, _ in _pages(collection, include=["metadatas"]):
             for key, meta in zip(ids, metadatas, strict=True):
-                found[key] = (str(meta.get("content_hash", "")), int(meta.get("position", -1)))
+                found[key] = _Stored(
+                    str(meta.get("content_hash", "")),
+                    int(meta.get("position", -1)),
+                    list(json.loads(meta.get("units") or "[]")),
+                )
         return found
 
     def load(self, name: str) -> StoredCollection | None:
-        """Every record of the collection with its vector, in source order; None when there is no collection."""
+        """Every record of the collection with its embedded texts' vectors, in source order; None when there is no
+        collection. Raises EmbeddingMismatch for a collection of the previous layout."""
         collection = self._get(name)
         if collection is None:
             return None
         meta = collection.metadata or {}
-        rows: list[tuple[int, IndexedEntry, FloatArray]] = []
-        for _ids, metadatas, _docs, embeddings in _pages(collection, include=["metadatas", "embeddings"]):
-            for record, vector in zip(metadatas, embeddings, strict=True):
-                rows.append((int(record.get("position", 0)), _indexed(record, name), np.asarray(vector, np.float32)))
+        if meta.get("kkini_schema") != SCHEMA:
+            raise EmbeddingMismatch(
+                f"collection {name!r} was built by an older kkini (one vector per entry); rebuild it: "
+                f"kkini knowledge ingest --collection {name} --rebuild PATH"
+            )
+        rows: list[tuple[int, IndexedEntry, list[str]]] = []
+        for _ids, metadatas, _docs, _ in _pages(collection, include=["metadatas"]):
+            for record in metadatas:
+                units = list(json.loads(record.get("units") or "[]"))
+                rows.append((int(record.get("position", 0)), _indexed(record, name), units))
         rows.sort(key=lambda row: row[0])
-        dimension = int(meta.get("dimension") or (rows[0][2].shape[0] if rows else 0))
-        matrix = np.vstack([row[2] for row in rows]) if rows else np.zeros((0, dimension), np.float32)
+        dimension = int(meta.get("dimension") or 0)
+        vectors_by_id: dict[str, Any] = {}
+        store = self._get(vectors_name(name))
+        if store is not None:
+            for ids, _, _, embeddings in _pages(store, include=["embeddings"]):
+                vectors_by_id.update(zip(ids, embeddings, strict=True))
+        owners: list[int] = []
+        matrix_rows: list[Any] = []
+        for number, (_, _, units) in enumerate(rows):
+            for key in units:
+                vector = vectors_by_id.get(key)
+                if vector is not None:
+                    owners.append(number)
+                    matrix_rows.append(vector)
+        matrix = np.asarray(matrix_rows, dtype=np.float32).reshape(len(matrix_rows), dimension)
         return StoredCollection(
             name=name,
             embedder=str(meta.get("embedder", "")),
             dimension=dimension,
             tokenizer=str(meta.get("tokenizer", "")),
             entries=[row[1] for row in rows],
-            embeddings=matrix.astype(np.float32),
+            vectors=matrix,
+            owners=np.asarray(owners, dtype=np.int64),
         )
 
 
@@ -250,9 +367,14 @@ def _pages(collection: Collection, include: list[Any]) -> Any:
 
 
 def _metadata(
-    entry: FaqEntry, digest: str, position: int, terms: tuple[tuple[str, ...], tuple[str, ...]]
+    entry: FaqEntry,
+    digest: str,
+    position: int,
+    terms: tuple[tuple[str, ...], tuple[str, ...]],
+    units: Sequence[str],
 ) -> dict[str, Any]:
     return {
+        "units": json.dumps(list(units)),
         "question": entry.id,
         "clean_question": entry.question,
         "answer": entry.answer,

@@ -27,6 +27,12 @@ class FusionWeights:
     method: Literal["score", "rrf"] = "score"
     c: float = 10.0
     depth: int = 50
+    title_bonus: Mapping[str, float] = field(default_factory=dict)
+    """Per question leg, added times how far the leg's normalised score passes the title threshold (see
+    ``knowledge.retrieval.hybrid``)."""
+    dense_expansions: bool = True
+    """Whether the dense leg reads the query with its synonyms and typo fixes (lsa, fitted on the corpus's words,
+    needs them) or as written (a pretrained encoder knows the words; the added ones only blur the question)."""
 
     def best_possible(self, legs: Mapping[str, object] | None = None) -> float:
         """The fused score of a document that every leg (or every leg of ``legs``) scores as well as possible."""

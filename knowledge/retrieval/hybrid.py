@@ -16,41 +16,71 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from knowledge.corpus.clean import chunk
 from knowledge.index.documents import IndexedEntry
 from knowledge.index.embeddings import Embedder, EmbeddingMismatch, EmbeddingUnavailable
 from knowledge.index.tokens import Analyzer, char_ngrams, normalize
+from knowledge.retrieval.dense import (
+    DENSE,
+    DENSE_P,
+    DENSE_P_COS,
+    DENSE_Q,
+    DENSE_Q_COS,
+    DenseIndex,
+    DenseScores,
+    fusion_scores,
+)
 from knowledge.retrieval.fusion import FusionWeights, fuse, top_k
 from knowledge.retrieval.history import GENERIC_MORPHEMES, FollowUpDetector, Rewrite
-from knowledge.retrieval.lexical import DENSE, P_MORPH, QA_MORPH, LexicalIndex, LexicalQuery
+from knowledge.retrieval.lexical import P_MORPH, QA_MORPH, LexicalIndex, LexicalQuery
 from knowledge.retrieval.synonyms import QueryExpander, TypoCorrector
+from knowledge.settings import KnowledgeSettings
 from knowledge.types import FaqEntry, Hit, SearchResult
 
 logger = logging.getLogger(__name__)
+
+PASSAGE_CHARS = KnowledgeSettings.model_fields["passage_chars"].default
 
 FloatArray = npt.NDArray[np.float32]
 Gate = Callable[[str, Sequence[Hit]], tuple[bool, float]]
 """(searched query, hits best first) -> (in scope, confidence in [0, 1])."""
 
 DEFAULT_WEIGHTS = FusionWeights(
-    legs={"q_morph": 0.25, "qa_morph": 0.25, "q_char": 0.25, "qa_char": 2.0, P_MORPH: 1.0, DENSE: 0.25}
+    legs={"q_morph": 0.25, "qa_morph": 0.25, "q_char": 0.25, "qa_char": 2.0, P_MORPH: 1.0, DENSE: 0.25},
+    title_bonus={"q_morph": 1.0, "q_char": 0.5},
 )
-"""Users ask about what the answers say more often than they repeat a help page's title, so the legs over the whole
-entry (character n-grams: robust to spacing and endings) and over answer passages (a fact deep in a long answer at
-full strength) carry most of the weight. The question legs count in full only through ``TITLE_BONUS``: with a
-plain high weight, an entry whose title shares one or two query words outranks the entry whose answer holds the
-whole question.
+"""For lsa and openai collections. Users ask about what the answers say more often than they repeat a help page's
+title, so the legs over the whole entry (character n-grams: robust to spacing and endings) and over answer passages
+(a fact deep in a long answer at full strength) carry most of the weight. The question legs count in full only
+through the title bonus: with a plain high weight, an entry whose title shares one or two query words outranks the
+entry whose answer holds the whole question.
 
-Chosen together with ``TITLE_BONUS`` on kkini's own questions, three kinds weighted alike: paraphrased titles and
-answer-detail questions (tests/knowledge/retrieval/data/own_cases.jsonl) and 1,200 questions generated from the
-corpus (a phrase of an answer sentence, often with a word of the entry's question, in a question frame). Against the
-earlier question-heavy weights (q_morph 1.0, q_char 0.5, qa_char 0.5, p_morph 0.75, qa_morph 0.25, dense 0.4), first
-place: paraphrased titles 73% -> 68%, answer details 63% -> 67%, generated questions 60% -> 72%; in the first five
-93% -> 91%, 90% -> 95%, 82% -> 90%."""
-TITLE_BONUS = {"q_morph": 1.0, "q_char": 0.5}
-"""Added per question leg, times how far the leg's normalised score exceeds ``TITLE_THRESHOLD`` (scaled to [0, 1]):
-a query that restates an entry's title ("N페이 주문관리 수수료가 뭐예요") still finds that entry first, while a title
-that shares only a word or two with the query adds nothing."""
+Chosen on kkini's own questions, three kinds weighted alike: paraphrased titles and answer-detail questions
+(tests/knowledge/retrieval/data/own_cases.jsonl) and 1,200 questions generated from the corpus. Against the earlier
+question-heavy weights, first place: paraphrased titles 73% -> 68%, answer details 63% -> 67%, generated questions
+60% -> 72%; in the first five 93% -> 91%, 90% -> 95%, 82% -> 90%. The title bonus: a query that restates an entry's
+title ("N페이 주문관리 수수료가 뭐예요") still finds that entry first, while a title that shares only a word or two
+with the query adds nothing."""
+E5_WEIGHTS = FusionWeights(
+    legs={
+        "q_morph": 0.25,
+        "qa_morph": 0.25,
+        "q_char": 0.25,
+        "qa_char": 2.0,
+        P_MORPH: 1.0,
+        DENSE_Q: 0.42,
+        DENSE_P: 0.85,
+    },
+    title_bonus={"q_morph": 0.1, "q_char": 0.05},
+    dense_expansions=False,
+)
+"""For e5 collections: the lexical legs as above, and e5's question and passage legs (each entry's score relative to
+the query's 10th best, see ``knowledge.retrieval.dense``). Chosen by coordinate search of the dense weights, the
+title bonus and the relative floor, five-fold cross-validated over faq_dev and faq_paraphrase_dev together: R@1 /
+R@5 0.645 / 0.904 (faq_dev) and 0.738 / 0.933 (paraphrases) held out; refitting the lexical weights as well gained
+nothing held out. With e5 the title bonus all but goes: e5 reads a restated title as such."""
 TITLE_THRESHOLD = 0.6
+"""Where the title bonus starts, as a share of the query's best possible score in the leg."""
 PREVIOUS_TOPIC_WEIGHT = 0.7
 """Weight of the borrowed previous question's terms in a follow-up's query."""
 _PRIOR_BONUS = (0.10, 0.20, 0.15, 0.10, 0.08)
@@ -74,6 +104,7 @@ class _Ranking:
     """Every document's score in each leg, with the leg's reference score for the query (0 for cosines)."""
     fused: FloatArray
     """Every document's fused score."""
+    dense: DenseScores | None = None
 
 
 class HybridSearcher:
@@ -82,18 +113,20 @@ class HybridSearcher:
     def __init__(
         self,
         entries: Sequence[IndexedEntry],
-        embeddings: FloatArray | None,
+        dense: DenseIndex | None,
         embedder: Embedder | None,
         analyzer: Analyzer,
         *,
         gate: Gate | None = None,
         weights: FusionWeights = DEFAULT_WEIGHTS,
+        passage_chars: int = PASSAGE_CHARS,
     ) -> None:
         self.entries = list(entries)
+        self.passage_chars = passage_chars
         self.analyzer = analyzer
         self.lexical = LexicalIndex(self.entries)
-        self.embeddings = embeddings if embeddings is not None and len(embeddings) == len(self.entries) else None
-        self.embedder = embedder if self.embeddings is not None else None
+        self.dense = dense if dense is not None and len(dense) and dense.size == len(self.entries) else None
+        self.embedder = embedder if self.dense is not None else None
         self.gate = gate
         self.weights = weights
         self._position = {item.entry.id: number for number, item in enumerate(self.entries)}
@@ -110,6 +143,14 @@ class HybridSearcher:
         self.detector = FollowUpDetector(
             lambda text: [(term, known.known(term)) for term in self.analyzer.morphemes(text)]
         )
+
+    def similar(self, entry_id: str, k: int) -> list[str]:
+        """Ids of the ``k`` entries whose questions mean most nearly what ``entry_id``'s does (the dense leg;
+        empty without one)."""
+        number = self._position.get(entry_id)
+        if number is None or self.dense is None:
+            return []
+        return [self.entries[other].entry.id for other in self.dense.similar(number, k)]
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         """The entry with this id (the original question), if the collection has it."""
@@ -147,8 +188,11 @@ class HybridSearcher:
             self._add(query, expansion.text, weight, generic, borrowed=borrowed)
             for phrase, extra_weight in expansion.extra:
                 self._add(query, phrase, weight * extra_weight, borrowed=borrowed)
-            dense_parts.append(expansion.text)
-            dense_parts.extend(phrase for phrase, _ in expansion.extra)
+            if self.weights.dense_expansions:
+                dense_parts.append(expansion.text)
+                dense_parts.extend(phrase for phrase, _ in expansion.extra)
+            else:  # paraphrases R@5 0.925 -> 0.933 with e5 reading the question as written
+                dense_parts.append(text)
         return query, " ".join(dense_parts)
 
     def _add(
@@ -168,38 +212,57 @@ class HybridSearcher:
             part.ngrams = {gram: value * generic for gram, value in part.ngrams.items()}
         query.merge(part)
 
-    def _rank(self, rewrite: Rewrite) -> _Ranking:
+    def leg_scores(self, rewrite: Rewrite) -> tuple[dict[str, tuple[FloatArray, float]], DenseScores | None]:
+        """Every entry's score in each leg, with the leg's reference score (0 for raw cosines), and the dense
+        leg's cosines (None without it)."""
         lexical_query, dense_text = self._lexical_query(rewrite)
         scores = self.lexical.scores(lexical_query)
-        dense_scores = self._dense_scores(dense_text)
-        if dense_scores is not None:
-            scores[DENSE] = (dense_scores, 0.0)
-        fused = fuse(scores, self.weights)
-        for leg, bonus in TITLE_BONUS.items():
+        dense = self._dense_scores(dense_text)
+        if dense is not None and rewrite.previous is not None and self.detector.topical(rewrite.query)[0]:
+            # A follow-up that names a topic of its own ("그럼 남은 돈은 어떻게 돼?" after a lost card) is as much
+            # about that topic as about the previous one: e5 read the two together as the previous topic alone.
+            alone = self._dense_scores(self._lexical_query(Rewrite(rewrite.query, None, False))[1])
+            if alone is not None:
+                dense = dense.blend(alone)
+        if dense is not None:
+            scores[DENSE] = (dense.best, 0.0)
+            scores[DENSE_Q] = (fusion_scores(dense.question), 1.0)
+            scores[DENSE_P] = (fusion_scores(dense.passage), 1.0)
+            scores[DENSE_Q_COS] = (dense.question, 0.0)
+            scores[DENSE_P_COS] = (dense.passage, 0.0)
+        return scores, dense
+
+    def _rank(self, rewrite: Rewrite) -> _Ranking:
+        scores, dense = self.leg_scores(rewrite)
+        ranking = self.combine(scores, rewrite.query, self.weights)
+        ranking.dense = dense
+        return ranking
+
+    def combine(self, scores: dict[str, tuple[FloatArray, float]], query: str, weights: FusionWeights) -> _Ranking:
+        """The fused ranking of ``scores`` under ``weights``, with the title and exact-question bonuses."""
+        fused = fuse(scores, weights)
+        for leg, bonus in weights.title_bonus.items():
             values, reference = scores[leg]
             if reference > 0:
                 strength = (values / np.float32(reference) - TITLE_THRESHOLD) / (1 - TITLE_THRESHOLD)
                 fused += np.float32(bonus) * np.clip(strength, 0, None)
-        for number in self._exact.get(_compact(rewrite.query), ()):
-            fused[number] += _EXACT_BONUS * self.weights.best_possible(scores)
+        for number in self._exact.get(_compact(query), ()):
+            fused[number] += _EXACT_BONUS * weights.best_possible(scores)
         return _Ranking(scores, fused)
 
-    def _dense_scores(self, text: str) -> FloatArray | None:
-        if self.embedder is None or self.embeddings is None or not text.strip():
+    def _dense_scores(self, text: str) -> DenseScores | None:
+        if self.embedder is None or self.dense is None or not text.strip():
             return None
         try:
-            vector = self.embedder.embed([text])[0]
+            vector = self.embedder.query(text)
         except EmbeddingUnavailable as error:
             logger.warning("dense leg skipped: %s", error)
             return None
-        if vector.shape[0] != self.embeddings.shape[1]:
+        if vector.shape[0] != self.dense.dimension:
             raise EmbeddingMismatch(
-                f"query vector has {vector.shape[0]} dimensions, the collection {self.embeddings.shape[1]}"
+                f"query vector has {vector.shape[0]} dimensions, the collection {self.dense.dimension}"
             )
-        # einsum's own loop rather than a BLAS matrix-vector product: the product is small (0.1 ms), and OpenBLAS
-        # spreads it over threads whose start-up, on a busy machine, cost 5-10 ms a query (search p95 24 -> 8 ms).
-        scores: FloatArray = np.einsum("ij,j->i", self.embeddings, vector)
-        return scores
+        return self.dense.scores(vector)
 
     def _prefer_previous_topic(self, ranking: _Ranking, rewrite: Rewrite) -> None:
         """Lift the entries the previous question found, and the top one's neighbours (its related entries, its
@@ -229,7 +292,12 @@ class HybridSearcher:
         for doc in top_k(ranking.fused, k):
             entry = self.entries[doc].entry
             legs = {leg: float(values[doc]) for leg, (values, _) in ranking.scores.items()}
-            hits.append(Hit(entry_id=entry.id, question=entry.question, score=float(ranking.fused[doc]), legs=legs))
+            passage = ""
+            if self.dense is not None and ranking.dense is not None:
+                parts = chunk(entry, self.passage_chars)
+                number = self.dense.best_passage(ranking.dense, doc)
+                passage = parts[number].text if number < len(parts) else ""
+            hits.append(Hit(entry.id, entry.question, float(ranking.fused[doc]), legs=legs, passage=passage))
         return hits
 
     def _default_confidence(self, hits: Sequence[Hit]) -> float:

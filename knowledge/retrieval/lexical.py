@@ -24,7 +24,6 @@ QA_MORPH = "qa_morph"
 Q_CHAR = "q_char"
 QA_CHAR = "qa_char"
 P_MORPH = "p_morph"
-DENSE = "dense"
 LEXICAL_LEGS = (Q_MORPH, QA_MORPH, Q_CHAR, QA_CHAR, P_MORPH)
 PASSAGE_WINDOW = 30
 """Answer morphemes per passage (about two sentences of a FAQ answer)."""

@@ -38,6 +38,13 @@ class ScriptedNLU:
         return self.script.get(text, Understanding("general_chat", 0.5))
 
 
+SELLER_EMBEDDING = "lsa"
+"""The seller collections these engines build: hundreds of entries per test, which with the e5 default cost a minute
+and a half of encoding per session. The engine's part (passages, follow-ups, the gate, refusals) reads hits the same
+way whichever leg found them; the e5 leg over the real seller FAQ is tested in tests/knowledge and measured by
+``kkini eval faq`` and bench/knowledge_bench.py. The meal assistant here runs on the e5 default."""
+
+
 @pytest.fixture(scope="session")
 def kiwi() -> Kiwi:
     """One morpheme analyser for the session: loading one takes about a second."""

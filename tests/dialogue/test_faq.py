@@ -13,14 +13,15 @@ from kiwipiepy import Kiwi
 from bots.app import Services, running_dialogue
 from bots.settings import Settings
 from dialogue.engine import DialogueEngine
+from dialogue.handlers.faq import MORE_LABEL
 from dialogue.messages import IncomingMessage, QuickReplies, Text, TextDelta
 from dialogue.nlu.types import Understanding
 from knowledge.corpus.meal_faq import meal_faq
-from knowledge.gate.refusal import SELLER_REFUSAL
+from knowledge.gate.refusal import SELLER_GREETING, SELLER_REFUSAL
 from storage.database import Database
 from storage.kv import InProcessStore
 from storage.migrate import upgrade
-from tests.dialogue.conftest import KEY, collect, console, final
+from tests.dialogue.conftest import KEY, SELLER_EMBEDDING, collect, console, final
 
 
 async def test_meal_faq_is_answered_streamed_and_followed_up(
@@ -55,7 +56,9 @@ async def seller(tmp_path: Path, seller_faq_file: Path, kiwi: Kiwi) -> AsyncIter
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}")
     await upgrade(db.engine)
     kv = InProcessStore("seller:")
-    settings = Settings(data_dir=tmp_path, knowledge={"seller_faq_path": seller_faq_file})
+    settings = Settings(
+        data_dir=tmp_path, knowledge={"seller_faq_path": seller_faq_file, "embedding": SELLER_EMBEDDING}
+    )
     services = Services(settings=settings, db=db, kv=kv, card_hash_key=KEY)
     try:
         async with running_dialogue(services, kiwi=kiwi, assistants=("seller",)) as engine:
@@ -109,3 +112,30 @@ async def test_a_short_follow_up_of_a_card_question_stays_with_the_faq(
     assert "?\n\n" in answered.text  # an entry's title, then its answer
     again = final(await collect(engine, console("demo08", follow_up)))
     assert "도와드리기 어려워요" in again.text  # with no FAQ turn before it, the same words are out of scope
+
+
+async def test_a_meal_faq_answer_names_its_source(engine: DialogueEngine, script: dict[str, Understanding]) -> None:
+    question = "급식카드 잃어버렸어 어떻게 해?"
+    script[question] = Understanding("faq", 0.9, {})
+    done = final(await collect(engine, console("demo09", question)))
+    sources = done.meta["sources"]
+    assert isinstance(sources, list) and len(sources) == 1
+    assert done.text.startswith(sources[0]["question"]) and isinstance(sources[0]["score"], float)
+
+
+async def test_the_seller_greets_a_greeting(seller: DialogueEngine) -> None:
+    text = await ask(seller, "u6", "안녕하세요!")
+    assert text.startswith(SELLER_GREETING) and SELLER_REFUSAL not in text
+
+
+async def test_a_long_entry_answers_with_its_passage_and_shows_the_rest_on_request(seller: DialogueEngine) -> None:
+    message = IncomingMessage("slack", "u7", text="판매자 탈퇴는 어떻게 하나요?", assistant="seller")
+    events = await collect(seller, message)
+    buttons = next(event for event in events if isinstance(event, QuickReplies)).buttons
+    more = [button for button in buttons if button.label == MORE_LABEL]
+    follow_ups = [button for button in buttons if button.label != MORE_LABEL]
+    assert len(follow_ups) == 2 and all(button.payload.startswith("faq:") for button in follow_ups)
+    if more:  # the entry says more than its passage: the button shows the whole entry
+        pressed = await collect(seller, IncomingMessage("slack", "u7", payload=more[0].payload, assistant="seller"))
+        whole = final(pressed).text
+        assert len(whole) > len(final(events).text) and whole.split("\n")[0] == final(events).text.split("\n")[0]

@@ -15,7 +15,7 @@ from bots.app import Services, init_application, serving_dialogue
 from bots.channels.dialogue import AssistantState, DialogueSlot
 from bots.channels.replies import ASSISTANT_BROKEN, NOT_INSTALLED, NOT_READY
 from dialogue.nlu.types import Understanding
-from tests.dialogue.conftest import ScriptedNLU
+from tests.dialogue.conftest import SELLER_EMBEDDING, ScriptedNLU
 
 QUESTION = "반품 배송비는 누가 내나요?"
 
@@ -70,12 +70,12 @@ async def test_the_seller_faq_is_built_then_opened_before_ready_and_answers_the_
 ) -> None:
     """Built from KKINI_KNOWLEDGE__SELLER_FAQ_PATH at start-up; after a restart without the setting, the stored
     collection (as `kkini knowledge ingest` leaves it) is opened before ready."""
-    building = with_data_dir(sample_services, tmp_path, seller_faq_path=seller_faq_file)
+    building = with_data_dir(sample_services, tmp_path, seller_faq_path=seller_faq_file, embedding=SELLER_EMBEDDING)
     async with serving(building, kiwi) as (slot, client):
         await slot.wait_loaded()
         assert slot.state("seller") is AssistantState.READY
         assert "배송비" in str((await chat(client, QUESTION, assistant="seller"))["text"])
-    async with serving(with_data_dir(sample_services, tmp_path), kiwi) as (slot, client):
+    async with serving(with_data_dir(sample_services, tmp_path, embedding=SELLER_EMBEDDING), kiwi) as (slot, client):
         await slot.wait_loaded()
         assert slot.states == {"meal": AssistantState.READY, "seller": AssistantState.READY}
         answer = str((await chat(client, QUESTION, assistant="seller"))["text"])

@@ -176,3 +176,31 @@ async def test_the_page_sets_the_session_cookie_and_names_no_user(make_client: C
     page = await client.get("/")
     assert COOKIE in page.cookies
     assert "kkini-user" not in await page.text() and "user:" not in await page.text()
+
+
+async def test_the_stream_sends_the_sources_of_an_answer_before_done() -> None:
+    from bots.channels.web import sse_events
+    from dialogue.messages import Final, Text
+
+    async def answered() -> Any:
+        yield Text("정산은 언제 되나요?\n\n구매확정 다음 날 됩니다.")
+        sources = [{"id": "[정산] 정산은 언제 되나요?", "question": "정산은 언제 되나요?", "score": 1.23}, "Q2"]
+        yield Final("정산은 언제 되나요?", intent=None, turn_id="t1", meta={"sources": sources})
+
+    events = [event async for event in sse_events(answered())]
+    assert [name for name, _ in events][-2:] == ["sources", "done"]
+    assert events[-2][1] == {
+        "sources": [{"question": "정산은 언제 되나요?", "score": 1.23}, {"question": "Q2", "score": None}]
+    }
+
+    async def chatted() -> Any:
+        yield Text("안녕하세요!")
+        yield Final("안녕하세요!", meta={})
+
+    assert "sources" not in [name async for name, _ in sse_events(chatted())]
+
+
+async def test_the_page_shows_sources_under_the_answer(make_client: ClientFactory, tmp_path: Path) -> None:
+    client = await web_client(make_client, tmp_path)
+    html = await (await client.get("/")).text()
+    assert 'name === "sources"' in html and "after.after(row)" in html

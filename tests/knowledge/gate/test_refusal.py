@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.gate import MEAL_CAN_DO, SELLER_REFUSAL, Suggester, refusal
-from knowledge.gate.refusal import MEAL_TOPICS, SELLER_TOPICS
+from knowledge.gate.refusal import MEAL_TOPICS, SELLER_GREETING, SELLER_TOPICS, is_greeting
 from knowledge.types import FaqEntry, Hit
 
 EXACT = "저는 스마트 스토어 FAQ를 위한 챗봇입니다. 스마트 스토어에 대한 질문을 부탁드립니다."
@@ -15,7 +15,19 @@ def test_seller_refusal_is_exactly_the_product_sentence_then_the_suggestion() ->
     assert SELLER_REFUSAL == EXACT
     text = refusal("seller", "쿠팡 정산 언제 돼요?", "정산은 언제 되나요?")
     assert text == EXACT + "\n  - 정산은 언제 되나요?"
-    assert refusal("seller", "안녕", None) == EXACT
+    assert refusal("seller", "오늘 날씨 어때", None) == EXACT
+
+
+@pytest.mark.parametrize("greeting", ["안녕", "안녕하세요!", "하이~", "hello", "반갑습니다"])
+def test_a_greeting_is_greeted_with_an_invitation_not_refused(greeting: str) -> None:
+    text = refusal("seller", greeting, "정산은 언제 되나요?")
+    assert text.startswith(SELLER_GREETING) and EXACT not in text
+    assert text.endswith('"정산은 언제 되나요?" 하고 물어봐 주세요.')
+
+
+@pytest.mark.parametrize("query", ["하이라이트 설정은 어떻게 해요", "안녕하세요 정산은 언제 돼요?"])
+def test_a_question_that_starts_like_a_greeting_is_no_greeting(query: str) -> None:
+    assert not is_greeting(query)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ hand-written seller FAQ, and simple embedders."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -96,11 +96,16 @@ class HashEmbedder:
         self.dimension = dimension
         self.calls: list[list[str]] = []
 
-    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    def embed(self, texts: Sequence[str], advance: Callable[[int], None] | None = None) -> npt.NDArray[np.float32]:
         self.calls.append(list(texts))
+        if advance is not None:
+            advance(len(texts))
         rows = []
         for text in texts:
             seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
             vector = np.random.default_rng(seed).standard_normal(self.dimension).astype(np.float32)
             rows.append(vector / np.linalg.norm(vector))
         return np.array(rows, dtype=np.float32).reshape(len(texts), self.dimension)
+
+    def query(self, text: str) -> npt.NDArray[np.float32]:
+        return self.embed([text])[0]

@@ -14,7 +14,7 @@ from knowledge.settings import KnowledgeSettings
 
 def test_defaults_and_paths() -> None:
     settings = KnowledgeSettings()
-    assert settings.chroma_url is None and settings.embedding == "offline"
+    assert settings.chroma_url is None and settings.embedding == "e5"
     assert settings.openai_embedding_model == "text-embedding-3-small"
     assert settings.chroma_path(Path("var")) == Path("var/chroma")
     assert settings.state_dir(Path("var")) == Path("var/knowledge")

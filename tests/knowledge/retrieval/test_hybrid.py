@@ -4,23 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pytest
 
 from knowledge.index.documents import document_text
 from knowledge.index.lsa import OfflineEmbedder
+from knowledge.retrieval.dense import DenseIndex
 from knowledge.retrieval.hybrid import HybridSearcher
 from knowledge.types import Hit, Searcher
 from tests.knowledge.index.support import SIGNUP, SMALL_FAQ, analyzer, indexed
 
-LEGS = {"q_morph", "qa_morph", "q_char", "qa_char", "p_morph", "dense"}
+LEGS = {
+    "q_morph",
+    "qa_morph",
+    "q_char",
+    "qa_char",
+    "p_morph",
+    "dense",
+    "dense_q",
+    "dense_p",
+    "dense_q_cos",
+    "dense_p_cos",
+}
 
 
 @pytest.fixture(scope="module")
 def searcher() -> HybridSearcher:
     analysis = analyzer()
     embedder = OfflineEmbedder.fit(analysis, [document_text(e) for e in SMALL_FAQ], dimension=len(SMALL_FAQ))
-    embeddings = embedder.embed([document_text(e) for e in SMALL_FAQ])
-    return HybridSearcher(indexed(SMALL_FAQ, analysis), embeddings, embedder, analysis)
+    dense = DenseIndex(embedder.embed([document_text(e) for e in SMALL_FAQ]), np.arange(len(SMALL_FAQ)), len(SMALL_FAQ))
+    return HybridSearcher(indexed(SMALL_FAQ, analysis), dense, embedder, analysis)
 
 
 def _top(searcher: HybridSearcher, query: str, history: Sequence[str] = ()) -> str:
@@ -89,7 +102,7 @@ def test_the_gate_decides_scope_and_sees_the_rewritten_query(searcher: HybridSea
         seen.append((query, len(hits)))
         return False, 0.125
 
-    gated = HybridSearcher(searcher.entries, searcher.embeddings, searcher.embedder, searcher.analyzer, gate=gate)
+    gated = HybridSearcher(searcher.entries, searcher.dense, searcher.embedder, searcher.analyzer, gate=gate)
     result = gated.search("그럼 수수료는?", k=2, history=["정산은 언제 되나요?"])
     assert (result.in_scope, result.scope_score) == (False, 0.125)
     assert seen == [("정산은 언제 되나요? 그럼 수수료는?", 2)]

@@ -18,6 +18,8 @@ from knowledge.types import FaqEntry
 from tests.knowledge.index.support import analyzer
 from tests.knowledge.retrieval.faq_loader import load_shared_faq
 
+LSA = KnowledgeSettings(embedding="lsa")
+"""The lexical legs and lsa: e5 over 499 entries would take minutes; ``bench/knowledge_bench.py`` measures it."""
 TOPICS = ("정산", "탈퇴", "배송비", "리뷰", "비밀번호", "톡톡", "수수료", "반품", "가입", "송장", "엑셀")
 
 PARAPHRASES = [
@@ -49,10 +51,10 @@ def entries(shared_dir: Path) -> list[FaqEntry]:
 @pytest.fixture(scope="module")
 def searcher(entries: list[FaqEntry], tmp_path_factory: pytest.TempPathFactory) -> HybridSearcher:
     data_dir = tmp_path_factory.mktemp("real-faq")
-    base = KnowledgeBase(KnowledgeSettings(), data_dir=data_dir, openai=OpenAISettings(), analyzer=analyzer())
+    base = KnowledgeBase(LSA, data_dir=data_dir, openai=OpenAISettings(), analyzer=analyzer())
     report = base.ingest("seller", entries)
     assert report.added == len(entries) and report.removed == 0
-    reopened = KnowledgeBase(KnowledgeSettings(), data_dir=data_dir, openai=OpenAISettings(), analyzer=analyzer())
+    reopened = KnowledgeBase(LSA, data_dir=data_dir, openai=OpenAISettings(), analyzer=analyzer())
     again = reopened.ingest("seller", entries)
     assert (again.unchanged, again.embedded) == (len(entries), 0)
     return reopened.open("seller")
