@@ -5,11 +5,12 @@ Every external base URL is a setting so that tests point the real clients at loc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -28,6 +29,7 @@ ENV_PREFIX = "KKINI_"
 ENV_NESTED_DELIMITER = "__"
 
 EMPTY_MEANS_NONE = "empty_means_none"
+TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 """The ``json_schema_extra`` key of a field whose empty variable is a value, None, rather than unset.
 
 An empty variable counts as unset, so the default applies. A field whose description gives the empty value a meaning
@@ -49,7 +51,8 @@ class TelegramSettings(BaseModel):
 
     token: SecretStr | None = Field(default=None, description="bot token from BotFather; unset turns Telegram off")
     webhook_secret: SecretStr | None = Field(
-        default=None, description="secret expected in X-Telegram-Bot-Api-Secret-Token"
+        default=None,
+        description="secret expected in X-Telegram-Bot-Api-Secret-Token: 1-256 characters of A-Z, a-z, 0-9, _ and -",
     )
     api_base_url: str = Field(
         default="https://api.telegram.org", description="Bot API root; requests go to {root}/bot{token}/{method}"
@@ -67,6 +70,17 @@ class TelegramSettings(BaseModel):
     @property
     def enabled(self) -> bool:
         return self.token is not None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret_characters(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram's setWebhook takes a secret_token of 1-256 characters of A-Z, a-z, 0-9, _ and - only."""
+        if value is not None and value.get_secret_value() and not TELEGRAM_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "Telegram accepts a webhook secret of 1 to 256 characters, each one of A-Z, a-z, 0-9, _ and - "
+                "(no spaces or other symbols); choose one such as the output of `openssl rand -hex 32`"
+            )
+        return value
 
 
 class SlackSettings(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
 PROVIDER_NAMES = ("openai", "anthropic", "gemini", "offline")
@@ -26,9 +28,15 @@ class OpenAISettings(PricingFields):
 
     api_key: SecretStr | None = Field(default=None, description="OpenAI API key; unset turns the provider off")
     base_url: str = Field(default="https://api.openai.com/v1", description="OpenAI API root")
-    model: str = Field(default="gpt-5-mini", description="chat model")
-    input_usd_per_mtok: float = Field(default=0.25, ge=0, description="price of a million input tokens in USD")
-    output_usd_per_mtok: float = Field(default=2.0, ge=0, description="price of a million output tokens in USD")
+    model: str = Field(default="gpt-5.4-mini", description="chat model")
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high"] | None = Field(
+        default="low",
+        description="reasoning effort sent to reasoning models (gpt-5 and o-series); empty means none is sent (the "
+        "model's default)",
+        json_schema_extra={"empty_means_none": True},
+    )
+    input_usd_per_mtok: float = Field(default=0.75, ge=0, description="price of a million input tokens in USD")
+    output_usd_per_mtok: float = Field(default=4.50, ge=0, description="price of a million output tokens in USD")
 
 
 class AnthropicSettings(PricingFields):
@@ -46,9 +54,15 @@ class GeminiSettings(PricingFields):
 
     api_key: SecretStr | None = Field(default=None, description="Gemini API key; unset turns the provider off")
     base_url: str | None = Field(default=None, description="Gemini API root; unset means Google's default")
-    model: str = Field(default="gemini-2.5-flash", description="chat model")
-    input_usd_per_mtok: float = Field(default=0.30, ge=0, description="price of a million input tokens in USD")
-    output_usd_per_mtok: float = Field(default=2.50, ge=0, description="price of a million output tokens in USD")
+    model: str = Field(default="gemini-3.1-flash-lite", description="chat model")
+    thinking_level: Literal["minimal", "low", "medium", "high"] | None = Field(
+        default="low",
+        description="thinking level sent to Gemini 3 models; empty means none is sent (the model's default; Gemini "
+        "2.5 takes none)",
+        json_schema_extra={"empty_means_none": True},
+    )
+    input_usd_per_mtok: float = Field(default=0.25, ge=0, description="price of a million input tokens in USD")
+    output_usd_per_mtok: float = Field(default=1.50, ge=0, description="price of a million output tokens in USD")
 
 
 class RouterSettings(BaseModel):
@@ -78,7 +92,10 @@ class RouterSettings(BaseModel):
         ),
     )
     first_token_timeout_s: float = Field(
-        default=10.0, gt=0, description="time allowed from sending a request to its first token or tool call"
+        default=10.0,
+        gt=0,
+        description="time allowed from sending a request to the first streamed event of any kind (text, tool call, "
+        "or the stream's opening event of a model that reasons first)",
     )
     total_timeout_s: float = Field(default=60.0, gt=0, description="time allowed for one whole model answer")
     breaker_failures: int = Field(
@@ -97,6 +114,11 @@ class RouterSettings(BaseModel):
         default=None, ge=0, le=2, description="sampling temperature; unset leaves each model's default"
     )
     max_tokens: int = Field(default=1024, ge=16, description="most tokens one model answer may have")
+    reasoning_tokens: int = Field(
+        default=2048,
+        ge=0,
+        description="tokens a reasoning model may spend thinking, on top of max_tokens, so that the answer has room",
+    )
     max_tool_rounds: int = Field(
         default=5, ge=1, le=10, description="model calls one turn may make (each may call tools)"
     )

@@ -13,9 +13,12 @@ answers: when the process dies during a callback turn, another worker takes the 
 turn and posts the answer to the callback URL while it is still valid; the answer is posted at most once. A store
 that does not answer makes the route answer 503.
 
-Limits kept (the platform rejects a response that breaks them): at most 3 outputs; simpleText at most 1,000
-characters; a carousel of at most 10 basicCards with titles of at most 50 and descriptions of at most 230
-characters and at most 3 buttons; at most 10 quick replies with labels of at most 14 characters.
+Limits kept (the platform rejects a response that breaks them): 1 to 3 outputs, never none (a silenced turn and a
+callback post get a simpleText too); simpleText at most 1,000 characters; cards as a carousel of at most 10
+textCards (a basicCard would need a thumbnail image, which kkini's cards do not have) with titles of at most 50 and
+descriptions of at most 230 characters and at most 3 buttons; at most 10 quick replies with labels of at most 14
+characters. A callback post is answered with JSON whose ``status`` says whether Kakao took it (``SUCCESS``); any
+other status is logged with Kakao's message.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import aiohttp
 from aiohttp import web
 
 from bots.channels.middleware import Turns
-from bots.channels.replies import EMPTY_MESSAGE, TOO_SLOW, WORKING, Gathered, shorten, split_text
+from bots.channels.replies import EMPTY_MESSAGE, RATE_LIMITED, TOO_SLOW, WORKING, Gathered, shorten, split_text
 from bots.inbox import Delivery, InboxUnavailable
 from bots.settings import KakaoSettings
 from dialogue.messages import Button, Card, IncomingMessage
@@ -55,6 +58,8 @@ MAX_LABEL = 14
 CALLBACK_DEADLINE_S = 55.0
 """Kakao keeps a callback URL for one minute; the answer must be posted before then."""
 BUTTONS_TTL_S = 3600.0
+NO_WORDS = "아래에서 골라 주세요."
+"""The output of a reply that has nothing to say in words, since a response needs one."""
 IN_PROGRESS = "\x00pending"
 
 
@@ -200,8 +205,8 @@ class KakaoChannel:
         gathered = Gathered()
         async for event in self.turns.events(message):
             gathered.add(event)
-        if gathered.final is None:  # silenced by the rate limit: Kakao still needs a response
-            response: dict[str, Any] = {"version": "2.0", "template": {"outputs": []}}
+        if gathered.final is None:  # silenced by the rate limit: Kakao still needs a response, with 1-3 outputs
+            response: dict[str, Any] = simple_response(RATE_LIMITED)
         else:
             response = render(gathered)
         buttons = [button for button in gathered.buttons]
@@ -255,8 +260,12 @@ class KakaoChannel:
         try:
             with self.turns.metrics.timed(CHANNEL, "send"):
                 async with session.post(url, json=response) as answer:
-                    if answer.status >= 400:
-                        logger.warning("kakao: callback refused (%s): %s", answer.status, await answer.text())
+                    text = await answer.text()
+                    status = _callback_status(text)
+                    if answer.status >= 400 or status != "SUCCESS":
+                        logger.warning(
+                            "kakao: callback refused (HTTP %s, status %s): %s", answer.status, status, text[:500]
+                        )
         except (aiohttp.ClientError, TimeoutError) as error:
             # Not retried: Kakao accepts one post per callback URL, and a post that may have arrived must not repeat.
             logger.warning("kakao: posting to the callback URL failed: %r", error)
@@ -266,6 +275,16 @@ class KakaoChannel:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _callback_status(text: str) -> str | None:
+    """The ``status`` of Kakao's answer to a callback post (``SUCCESS``, ``FAIL``, ``ERROR``), None when unreadable."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return None
+    status = body.get("status") if isinstance(body, dict) else None
+    return status if isinstance(status, str) else None
 
 
 def simple_response(text: str) -> dict[str, Any]:
@@ -281,7 +300,9 @@ def render(gathered: Gathered) -> dict[str, Any]:
         pieces = [*pieces[: room_for_text - 1], shorten(" ".join(pieces[room_for_text - 1 :]), MAX_SIMPLE_TEXT)]
     outputs.extend({"simpleText": {"text": piece}} for piece in pieces)
     if gathered.cards:
-        outputs.append({"carousel": {"type": "basicCard", "items": [_card(c) for c in gathered.cards[:MAX_CAROUSEL]]}})
+        outputs.append({"carousel": {"type": "textCard", "items": [_card(c) for c in gathered.cards[:MAX_CAROUSEL]]}})
+    if not outputs:  # a reply without words (only quick replies): Kakao takes no response without an output
+        outputs.append({"simpleText": {"text": NO_WORDS}})
     template: dict[str, Any] = {"outputs": outputs}
     quick = [_quick_reply(button) for button in gathered.quick_replies[:MAX_QUICK_REPLIES]]
     if quick:
@@ -290,10 +311,10 @@ def render(gathered: Gathered) -> dict[str, Any]:
 
 
 def _card(card: Card) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "title": shorten(card.title, MAX_CARD_TITLE),
-        "description": shorten(card.description, MAX_CARD_DESCRIPTION),
-    }
+    """A textCard: a title or a description is required (kkini's cards always have a title)."""
+    item: dict[str, Any] = {"title": shorten(card.title, MAX_CARD_TITLE) or "가게"}
+    if card.description:
+        item["description"] = shorten(card.description, MAX_CARD_DESCRIPTION)
     buttons = [
         {
             "action": "message",

@@ -22,6 +22,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bots.channels.slack_text import section_text
+from bots.channels.telegram_buttons import callback_data
 from bots.settings import KakaoSettings, Settings, SlackSettings, TelegramSettings
 from jobs.notifier import DeliveryError, Notifier, Push
 from storage.kv import KeyValueStore
@@ -106,6 +108,7 @@ class TelegramNotifier:
     def __init__(self, settings: TelegramSettings, kv: KeyValueStore | None = None) -> None:
         assert settings.token is not None
         self.bot = Bot(settings.token.get_secret_value(), base_url=f"{settings.api_base_url.rstrip('/')}/bot")
+        self.kv = kv
         self.sends = IdempotentSends(kv, self.channel)
 
     async def send(self, push: Push) -> str | None:
@@ -117,7 +120,8 @@ class TelegramNotifier:
         except ValueError:
             raise DeliveryError(f"not a Telegram chat id: {push.external_id!r}", permanent=True) from None
         try:
-            message = await self.bot.send_message(chat_id, push.text[:4096], reply_markup=inline_keyboard(push.buttons))
+            keyboard = await inline_keyboard(push.buttons, self.kv)
+            message = await self.bot.send_message(chat_id, push.text[:4096], reply_markup=keyboard)
         except RetryAfter as error:
             raise DeliveryError(str(error), retry_after=telegram_retry_after(error)) from error
         except (Forbidden, InvalidToken) as error:
@@ -132,18 +136,20 @@ class TelegramNotifier:
         await self.bot.shutdown()
 
 
-def inline_keyboard(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
-    """One button per row; a payload longer than Telegram's 64 bytes of callback data is sent as its label."""
-    if not buttons:
-        return None
-    rows = [[InlineKeyboardButton(label, callback_data=_callback_data(label, payload))] for label, payload in buttons]
-    return InlineKeyboardMarkup(rows)
-
-
-def _callback_data(label: str, payload: str) -> str:
-    if len(payload.encode("utf-8")) <= TELEGRAM_CALLBACK_DATA_MAX:
-        return payload
-    return label.encode("utf-8")[:TELEGRAM_CALLBACK_DATA_MAX].decode("utf-8", "ignore")
+async def inline_keyboard(
+    buttons: tuple[tuple[str, str], ...], kv: KeyValueStore | None
+) -> InlineKeyboardMarkup | None:
+    """One button per row, each carrying its payload the way the Telegram channel reads it back: as is when it fits
+    Telegram's 64 bytes of callback data, else a short key to it in the store (`telegram_buttons.callback_data`).
+    Without a store a payload that does not fit cannot be carried, so that button is left out."""
+    rows = []
+    for label, payload in buttons:
+        data = await callback_data(kv, payload) if kv is not None else payload
+        if len(data.encode("utf-8")) > TELEGRAM_CALLBACK_DATA_MAX:
+            logger.warning("telegram: a push button's payload is too long without a store; the button is left out")
+            continue
+        rows.append([InlineKeyboardButton(label, callback_data=data)])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 class KakaoNotifier:
@@ -213,7 +219,7 @@ class SlackNotifier:
             opened = await self.client.conversations_open(users=push.external_id)
             channel = opened["channel"]["id"]
             posted = await self.client.chat_postMessage(
-                channel=channel, text=push.text, blocks=push_blocks(push) if push.buttons else None
+                channel=channel, text=section_text(push.text), blocks=push_blocks(push) if push.buttons else None
             )
         except SlackApiError as error:
             raise slack_delivery_error(error) from error
@@ -227,13 +233,13 @@ class SlackNotifier:
 
 def push_blocks(push: Push) -> list[dict[str, Any]]:
     return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": push.text}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": section_text(push.text)}},
         {
             "type": "actions",
             "elements": [
                 {
                     "type": "button",
-                    "text": {"type": "plain_text", "text": label[:75]},
+                    "text": {"type": "plain_text", "text": label[:75]},  # plain_text: shown as written
                     "value": payload[:2000],
                     "action_id": f"push_button_{index}",
                 }

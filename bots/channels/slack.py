@@ -46,8 +46,9 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlmodel import col, select
 
 from bots.channels.middleware import Turns
-from bots.channels.replies import Gathered, split_text
+from bots.channels.replies import Gathered
 from bots.channels.slack_socket import BoltRequestSpec, SlackSocketMode, socket_app_token
+from bots.channels.slack_text import escape, escaped_pieces, section_text
 from bots.inbox import Delivery, InboxUnavailable, ReplyGate
 from bots.settings import SlackSettings
 from dialogue.korean import particle, won
@@ -473,7 +474,7 @@ class ThreadStream:
         self.streaming = True
 
     async def push(self, delta: str) -> None:
-        self.pending += delta
+        self.pending += escape(delta)  # model text: no <!channel> may reach Slack as a control sequence
         if len(self.pending) < STREAM_BUFFER or not self.streaming:
             return
         if not await self.gate.opens():
@@ -499,9 +500,17 @@ class ThreadStream:
             logger.info("slack: streaming refused (%s); posting instead", error.response.get("error"))
             self.streaming = False
             self.pending = text + self.pending
+            if self.ts is not None:
+                await self._stop()  # a message still streaming cannot be updated: end the stream first
+
+    async def _stop(self) -> None:
+        assert self.ts is not None
+        try:
+            await self.client.chat_stopStream(channel=self.channel, ts=self.ts)
+        except SlackApiError as error:
+            logger.info("slack: stopping the refused stream failed (%s)", error.response.get("error"))
 
     async def finish(self, gathered: Gathered) -> None:
-        text = gathered.text
         if self.streaming and self.ts is not None:
             # The stream already shows what was appended; the rest goes with the stop.
             try:
@@ -511,7 +520,7 @@ class ThreadStream:
                 return
             except SlackApiError as error:
                 logger.info("slack: stopping the stream failed (%s); updating instead", error.response.get("error"))
-        pieces = split_text(text, MAX_TEXT)
+        pieces = escaped_pieces(gathered.text, MAX_TEXT)
         try:
             if self.ts is not None:
                 await self.client.chat_update(channel=self.channel, ts=self.ts, text=pieces[0])
@@ -567,24 +576,28 @@ def order_blocks(order: StaffOrder) -> list[dict[str, Any]]:
     lines = []
     for line in order.lines:
         lines.append(f"• {line.name} × {line.quantity}  {won(line.line_total)}")
-        lines.extend(f"   └ {option}" for option in line.options)
+        lines.extend(f"   └ {option}" for option in line.options)  # escaped with the section
     status = ORDER_STATUS.get(order.status, order.status)
     if order.status == "rejected" and order.reject_reason:
         status += f" ({order.reject_reason})"
     created = local_time(order.created_at).strftime("%H:%M")
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"*주문 #{order.order_id}* · {order.shop_name}"}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines) or "(내역 없음)"}},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": f"*주문 #{order.order_id}* · {escape(order.shop_name)}"},
+        },
+        {"type": "section", "text": {"type": "mrkdwn", "text": section_text("\n".join(lines)) or "(내역 없음)"}},
         {
             "type": "context",
             "elements": [
                 {
                     "type": "mrkdwn",
-                    "text": f"합계 *{won(order.total)}* · {order.payment_method} · 손님 {order.customer} · {created}",
+                    "text": f"합계 *{won(order.total)}* · {order.payment_method} · 손님 {escape(order.customer)} · "
+                    f"{created}",
                 }
             ],
         },
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"상태: {status}"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": section_text(f"상태: {status}")}},
     ]
     buttons: list[dict[str, Any]] = []
     if order.status == "placed":
@@ -686,6 +699,7 @@ def _button(label: str, action_id: str, order: StaffOrder, style: str) -> dict[s
 
 
 def _section(text: str) -> list[dict[str, Any]]:
+    """A section of text already escaped and cut by `escaped_pieces`."""
     return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
 
 
@@ -695,7 +709,10 @@ def _follow_ups(gathered: Gathered) -> list[dict[str, Any]] | None:
     if not labels:
         return None
     return [
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": "이런 것도 물어보세요: " + " · ".join(labels)}]}
+        {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": section_text("이런 것도 물어보세요: " + " · ".join(labels))}],
+        }
     ]
 
 

@@ -13,7 +13,6 @@ keeps within Telegram's flood limits and waits out a 429's retry_after.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import json
 import logging
@@ -37,6 +36,7 @@ from telegram.ext import (
 
 from bots.channels.middleware import Turns
 from bots.channels.replies import EMPTY_MESSAGE, Gathered, split_text
+from bots.channels.telegram_buttons import callback_data, payload_of
 from bots.inbox import Delivery, InboxUnavailable, ReplyGate
 from bots.settings import TelegramSettings
 from dialogue.messages import Button, IncomingMessage, TextDelta
@@ -47,9 +47,6 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
-CALLBACK_DATA_MAX = 64
-BUTTON_TTL_S = 7 * 24 * 3600.0
-BUTTON_KEY_PREFIX = "k:"
 COMMAND_UTTERANCES = {
     "start": "안녕하세요",
     "balance": "카드 잔액 알려줘",
@@ -264,19 +261,10 @@ class TelegramChannel:
         return InlineKeyboardMarkup(rows) if rows else None
 
     async def _callback_data(self, button: Button) -> str:
-        """The payload itself when it fits Telegram's 64 bytes, else a key to it in the store."""
-        if len(button.payload.encode("utf-8")) <= CALLBACK_DATA_MAX and not button.payload.startswith(
-            BUTTON_KEY_PREFIX
-        ):
-            return button.payload
-        key = hashlib.sha256(button.payload.encode("utf-8")).hexdigest()[:24]
-        await self.kv.set(f"tg-button:{key}", button.payload, ttl=BUTTON_TTL_S)
-        return BUTTON_KEY_PREFIX + key
+        return await callback_data(self.kv, button.payload)
 
     async def _payload(self, data: str) -> str | None:
-        if data.startswith(BUTTON_KEY_PREFIX):
-            return await self.kv.get(f"tg-button:{data.removeprefix(BUTTON_KEY_PREFIX)}")
-        return data
+        return await payload_of(self.kv, data)
 
     async def _send(self, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int | None:
         """Send the text in pieces of at most 4,096 characters, the keyboard under the last; the last message id."""

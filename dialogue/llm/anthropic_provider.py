@@ -16,6 +16,7 @@ from dialogue.llm.types import (
     ChatRequest,
     Finish,
     ProviderEvent,
+    Started,
     TextChunk,
     ToolCall,
     ToolResultMessage,
@@ -23,13 +24,23 @@ from dialogue.llm.types import (
     UserMessage,
 )
 
-_FINISH = {"end_turn": "stop", "stop_sequence": "stop", "tool_use": "tool_calls", "max_tokens": "length"}
+_FINISH = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "tool_use": "tool_calls",
+    "max_tokens": "length",
+    "model_context_window_exceeded": "length",  # the answer ran into the context window: cut short like max_tokens
+    "refusal": "refusal",
+    "pause_turn": "length",  # only server tools pause a turn; kkini declares none, so treat it as an unfinished one
+}
 _ERROR_KINDS = {
     "rate_limit_error": FailureKind.RATE_LIMIT,
     "overloaded_error": FailureKind.SERVER,
     "api_error": FailureKind.SERVER,
+    "timeout_error": FailureKind.TIMEOUT,
     "authentication_error": FailureKind.AUTH,
     "permission_error": FailureKind.AUTH,
+    "billing_error": FailureKind.BILLING,
     "request_too_large": FailureKind.CONTEXT_LENGTH,
 }
 
@@ -37,7 +48,10 @@ _ERROR_KINDS = {
 class AnthropicProvider:
     """``AsyncAnthropic`` against ``base_url`` with the SDK's retries off: the router decides what to retry.
 
-    The Messages API of this SDK generation takes no ``temperature``; the request's temperature is not sent.
+    The Messages API of this SDK generation takes no ``temperature``; the request's temperature is not sent. Tools
+    stay declared on every round once the history holds tool_use blocks (the API refuses such a history without
+    them); the last round says ``tool_choice: none`` instead. Thinking is left off (the model's default for Haiku), so
+    the whole ``max_tokens`` is the answer's.
     """
 
     name = "anthropic"
@@ -76,13 +90,18 @@ class AnthropicProvider:
             params["tools"] = [
                 {"name": t.name, "description": t.description, "input_schema": t.parameters} for t in request.tools
             ]
+            params["tool_choice"] = {"type": request.tool_choice}
         blocks: dict[int, tuple[str, str, list[str]]] = {}  # index -> (id, name, json fragments) of tool_use blocks
         input_tokens = output_tokens = 0
         finish: str | None = None
         with provider_failures(self.name, _failure):
             stream = await self.client.messages.create(**params)
             async with stream:
+                started = False
                 async for event in stream:
+                    if not started:
+                        started = True
+                        yield Started()
                     if event.type == "message_start":
                         usage = event.message.usage
                         input_tokens = (
@@ -177,5 +196,9 @@ def _status_error(error: anthropic.APIStatusError) -> ProviderError:
     kind = _ERROR_KINDS.get(error_type, FailureKind.SERVER) if status == 200 else kind_for_status(status)
     if "prompt is too long" in message or status == 413:
         kind = FailureKind.CONTEXT_LENGTH
+    elif error_type == "billing_error" or status == 402:
+        kind = FailureKind.BILLING
+    elif error_type == "not_found_error" and message.startswith("model:"):
+        kind = FailureKind.MODEL
     retry_after = parse_retry_after(error.response.headers.get("retry-after"))
     return ProviderError("anthropic", kind, short(message), status=status, retry_after=retry_after)

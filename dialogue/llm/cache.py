@@ -59,6 +59,7 @@ def cache_key(request: ChatRequest) -> str:
         "tools": [[t.name, _norm(t.description), t.parameters] for t in request.tools],
         "temperature": request.temperature,
         "max_tokens": request.max_tokens,
+        "tool_choice": request.tool_choice,
     }
     digest = hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     return f"llm:cache:{digest}"

@@ -20,6 +20,13 @@ class FailureKind(StrEnum):
     """The request was accepted but nothing came within the first-token timeout."""
     AUTH = "auth"
     """The key was refused (401/403, Gemini's API_KEY_INVALID): nothing will work until an operator fixes it."""
+    MODEL = "model"
+    """The model id is unknown or retired (OpenAI ``model_not_found``, a 404 for the model): nothing will work until
+    an operator changes ``KKINI_<PROVIDER>__MODEL``."""
+    BILLING = "billing"
+    """The account cannot pay (Anthropic ``billing_error``, OpenAI ``insufficient_quota``): off until an operator acts."""
+    EXHAUSTED = "exhausted"
+    """The model spent its whole token budget (on reasoning) and gave no answer: the next provider is asked."""
     CONTEXT_LENGTH = "context_length"
     """The request is longer than the model's context: trim the history and ask again."""
     BAD_REQUEST = "bad_request"
@@ -37,9 +44,13 @@ HEALTH = frozenset(
         FailureKind.TIMEOUT,
         FailureKind.FIRST_TOKEN,
         FailureKind.AUTH,
+        FailureKind.MODEL,
+        FailureKind.BILLING,
     }
 )
 """Kinds that say something about the provider's health and count towards its circuit breaker."""
+OPERATOR = frozenset({FailureKind.AUTH, FailureKind.MODEL, FailureKind.BILLING})
+"""Kinds only an operator can fix: the breaker opens at once, for ``auth_cooldown_s``, with one error log line."""
 
 
 class ProviderError(Exception):

@@ -22,10 +22,19 @@ def build_provider(name: str, section: ProviderSettings, router: RouterSettings)
     if section.api_key is None or not section.api_key.get_secret_value():
         return None
     key = section.api_key.get_secret_value()
-    if isinstance(section, OpenAISettings | AnthropicSettings):
-        # Both SDKs take the same options (they are generated from one template).
-        provider = OpenAIProvider if isinstance(section, OpenAISettings) else AnthropicProvider
-        return provider(
+    if isinstance(section, OpenAISettings):
+        return OpenAIProvider(
+            api_key=key,
+            base_url=section.base_url,
+            model=section.model,
+            connect_timeout_s=router.connect_timeout_s,
+            read_timeout_s=router.total_timeout_s,
+            keepalive_connections=router.keepalive_connections,
+            reasoning_effort=section.reasoning_effort,
+            reasoning_tokens=router.reasoning_tokens,
+        )
+    if isinstance(section, AnthropicSettings):
+        return AnthropicProvider(
             api_key=key,
             base_url=section.base_url,
             model=section.model,
@@ -34,7 +43,12 @@ def build_provider(name: str, section: ProviderSettings, router: RouterSettings)
             keepalive_connections=router.keepalive_connections,
         )
     return GeminiProvider(
-        api_key=key, base_url=section.base_url, model=section.model, read_timeout_s=router.total_timeout_s
+        api_key=key,
+        base_url=section.base_url,
+        model=section.model,
+        read_timeout_s=router.total_timeout_s,
+        thinking_level=section.thinking_level,
+        reasoning_tokens=router.reasoning_tokens,
     )
 
 

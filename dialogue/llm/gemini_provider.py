@@ -1,5 +1,11 @@
 """Gemini through google-genai, streamed. A function call arrives whole (with its id and, on thinking models, a thought
-signature); both go back with the call on the next request, or Gemini refuses the conversation."""
+signature); both go back with the call on the next request, or Gemini refuses the conversation. A call another
+provider made carries Google's documented sentinel signature instead (Gemini 3 refuses a call without one).
+
+The SDK's automatic continuation is off (it would send the request again behind the router's back); a response that
+stops with ``CONTINUATION`` is an unfinished one (``length``). Gemini 3 models get ``thinking_level`` and, since
+thinking counts towards ``max_output_tokens``, ``reasoning_tokens`` on top of the answer's ``max_tokens``.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from dialogue.llm.types import (
     ChatRequest,
     Finish,
     ProviderEvent,
+    Started,
     TextChunk,
     ToolCall,
     ToolResultMessage,
@@ -30,7 +37,11 @@ SIGNATURE = "thought_signature"
 """``ToolCall.extra`` key of the base64 thought signature (base64 so that the call stays JSON, e.g. in the cache)."""
 SYNTHETIC_ID = "synthetic_id"
 """Set when Gemini gave the call no id and one was made up here; such an id is not sent back."""
+FOREIGN_SIGNATURE = b"skip_thought_signature_validator"
+"""Google's documented thought signature for a function call Gemini did not write (one replayed from another
+provider): it tells Gemini 3 to skip the signature check for that step."""
 _DELAY = re.compile(r"^(\d+(?:\.\d+)?)s$")
+_FINISH = {"max_tokens": "length", "continuation": "length", "safety": "refusal", "prohibited_content": "refusal"}
 
 
 class GeminiProvider:
@@ -39,8 +50,20 @@ class GeminiProvider:
 
     name = "gemini"
 
-    def __init__(self, *, api_key: str, base_url: str | None, model: str, read_timeout_s: float) -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str | None,
+        model: str,
+        read_timeout_s: float,
+        thinking_level: str | None = None,
+        reasoning_tokens: int = 0,
+    ) -> None:
         self.model = model
+        self.thinking = model.removeprefix("models/").startswith(("gemini-3", "gemini-4"))
+        self.thinking_level = thinking_level
+        self.reasoning_tokens = reasoning_tokens
         self.client = genai.Client(
             api_key=api_key,
             http_options=types.HttpOptions(
@@ -54,11 +77,22 @@ class GeminiProvider:
         await self.client.aio.aclose()
 
     async def stream(self, request: ChatRequest) -> AsyncGenerator[ProviderEvent, None]:
+        thinking = (
+            types.ThinkingConfig(thinking_level=types.ThinkingLevel(self.thinking_level.upper()))
+            if self.thinking and self.thinking_level
+            else None
+        )
+        mode = types.FunctionCallingConfigMode.NONE if request.tool_choice == "none" else None
         config = types.GenerateContentConfig(
             system_instruction=request.system,
-            max_output_tokens=request.max_tokens,
+            max_output_tokens=request.max_tokens + (self.reasoning_tokens if self.thinking else 0),
             temperature=request.temperature,
+            thinking_config=thinking,
+            automatic_continuation=False,
             automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
+            tool_config=types.ToolConfig(function_calling_config=types.FunctionCallingConfig(mode=mode))
+            if request.tools and mode is not None
+            else None,
             tools=[
                 types.Tool(
                     function_declarations=[
@@ -79,7 +113,11 @@ class GeminiProvider:
             stream = await self.client.aio.models.generate_content_stream(
                 model=self.model, contents=self.contents(request), config=config
             )
+            started = False
             async for chunk in stream:
+                if not started:
+                    started = True
+                    yield Started()
                 if chunk.usage_metadata is not None:
                     meta = chunk.usage_metadata
                     usage = Usage(
@@ -99,7 +137,7 @@ class GeminiProvider:
             raise ProviderError(self.name, FailureKind.CONNECTION, "the stream ended before a finish reason")
         if usage is not None:
             yield usage
-        yield Finish("tool_calls" if calls and finish == "stop" else {"max_tokens": "length"}.get(finish, finish))
+        yield Finish("tool_calls" if calls and finish == "stop" else _FINISH.get(finish, finish))
 
     def _call(self, part: types.Part, number: int) -> ToolCall:
         call = part.function_call
@@ -130,24 +168,27 @@ class GeminiProvider:
             elif isinstance(message, AssistantMessage):
                 if message.text:
                     add("model", types.Part(text=message.text))
-                for call in message.tool_calls:
-                    part = self._call_part(call)
+                for number, call in enumerate(message.tool_calls):
+                    part = self._call_part(call, first=number == 0)
                     sent_ids[call.id] = part.function_call.id if part.function_call else None
                     add("model", part)
             elif isinstance(message, ToolResultMessage):
                 add("user", _response_part(message, sent_ids.get(message.call_id)))
         return out
 
-    def _call_part(self, call: ToolCall) -> types.Part:
+    def _call_part(self, call: ToolCall, *, first: bool) -> types.Part:
+        """The call as Gemini sees it again. Gemini 3 checks the signature of the first call of each step; a step
+        another provider wrote gets the sentinel there (later calls of a step carry none, as Gemini sends them)."""
         mine = call.provider == self.name
         signature = call.extra.get(SIGNATURE) if mine else None
+        raw = base64.b64decode(signature) if signature else (FOREIGN_SIGNATURE if not mine and first else None)
         return types.Part(
             function_call=types.FunctionCall(
                 id=None if (not mine or call.extra.get(SYNTHETIC_ID)) else call.id,
                 name=call.name,
                 args=_arguments(call.arguments),
             ),
-            thought_signature=base64.b64decode(signature) if signature else None,
+            thought_signature=raw,
         )
 
 
@@ -186,6 +227,8 @@ def _api_error(error: genai_errors.APIError) -> ProviderError:
     kind = kind_for_status(status) if status else FailureKind.SERVER
     if "API_KEY_INVALID" in details or "API key not valid" in message:
         kind = FailureKind.AUTH
+    elif status == 404 and "models/" in message:
+        kind = FailureKind.MODEL
     elif status == 400 and ("exceeds the maximum number of tokens" in message or "input token count" in message):
         kind = FailureKind.CONTEXT_LENGTH
     headers = getattr(error.response, "headers", None)

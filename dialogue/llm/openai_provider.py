@@ -1,10 +1,17 @@
-"""OpenAI Chat Completions, streamed: text deltas as they come, tool calls joined from their fragments by index."""
+"""OpenAI Chat Completions, streamed: text deltas as they come, tool calls joined from their fragments by index.
+
+Reasoning models (gpt-5 and the o-series) take ``reasoning_effort`` and refuse any ``temperature`` but the default;
+other models take ``temperature`` and refuse ``reasoning_effort``, so each request sends only what its model takes.
+A reasoning model spends ``max_completion_tokens`` on reasoning too, so it gets ``reasoning_tokens`` on top of the
+answer's ``max_tokens``. A refusal (``delta.refusal``) is passed on as text and finishes as ``refusal``.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import openai
 
@@ -15,6 +22,7 @@ from dialogue.llm.types import (
     ChatRequest,
     Finish,
     ProviderEvent,
+    Started,
     TextChunk,
     ToolCall,
     ToolResultMessage,
@@ -23,6 +31,13 @@ from dialogue.llm.types import (
 )
 
 _FINISH = {"stop": "stop", "tool_calls": "tool_calls", "function_call": "tool_calls", "length": "length"}
+_REASONING = re.compile(r"^(gpt-5|o\d)")
+"""Model families that reason before answering (gpt-5, gpt-5.4-mini, o3, o4-mini, ...)."""
+Effort = Literal["none", "minimal", "low", "medium", "high"]
+
+
+def is_reasoning_model(model: str) -> bool:
+    return bool(_REASONING.match(model))
 
 
 @dataclass(slots=True)
@@ -46,8 +61,13 @@ class OpenAIProvider:
         connect_timeout_s: float,
         read_timeout_s: float,
         keepalive_connections: int,
+        reasoning_effort: Effort | None = None,
+        reasoning_tokens: int = 0,
     ) -> None:
         self.model = model
+        self.reasoning = is_reasoning_model(model)
+        self.reasoning_effort = reasoning_effort
+        self.reasoning_tokens = reasoning_tokens
         self.client = openai.AsyncOpenAI(
             api_key=api_key,
             base_url=base_url,
@@ -65,7 +85,7 @@ class OpenAIProvider:
             "messages": self.messages(request),
             "stream": True,
             "stream_options": {"include_usage": True},
-            "max_completion_tokens": request.max_tokens,
+            "max_completion_tokens": request.max_tokens + (self.reasoning_tokens if self.reasoning else 0),
         }
         if request.tools:
             params["tools"] = [
@@ -75,18 +95,30 @@ class OpenAIProvider:
                 }
                 for t in request.tools
             ]
-        if request.temperature is not None:
+            params["tool_choice"] = request.tool_choice
+        if self.reasoning:
+            if self.reasoning_effort is not None:
+                params["reasoning_effort"] = self.reasoning_effort
+        elif request.temperature is not None:
             params["temperature"] = request.temperature
         calls: dict[int, _PartialCall] = {}
         finish: str | None = None
+        refused = False
         with provider_failures(self.name, _failure):
             stream = await self.client.chat.completions.create(**params)
             async with stream:
+                started = False
                 async for chunk in stream:
+                    if not started:
+                        started = True
+                        yield Started()
                     if chunk.usage is not None:
                         yield Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
                     for choice in chunk.choices:
                         delta = choice.delta
+                        if delta.refusal:
+                            refused = True
+                            yield TextChunk(delta.refusal)
                         if delta.content:
                             yield TextChunk(delta.content)
                         for fragment in delta.tool_calls or ():
@@ -102,7 +134,7 @@ class OpenAIProvider:
         for index in sorted(calls):
             partial = calls[index]
             yield ToolCall(partial.id, partial.name, "".join(partial.arguments) or "{}", provider=self.name)
-        yield Finish(finish)
+        yield Finish("refusal" if refused and finish == "stop" else finish)
 
     @staticmethod
     def messages(request: ChatRequest) -> list[dict[str, Any]]:
@@ -143,5 +175,9 @@ def _status_error(error: openai.APIStatusError) -> ProviderError:
     kind = kind_for_status(status)
     if code == "context_length_exceeded" or "maximum context length" in message:
         kind = FailureKind.CONTEXT_LENGTH
+    elif code == "model_not_found" or (status == 404 and "model" in message.lower()):
+        kind = FailureKind.MODEL
+    elif code == "insufficient_quota":
+        kind = FailureKind.BILLING
     retry_after = parse_retry_after(error.response.headers.get("retry-after"))
     return ProviderError("openai", kind, short(message), status=status, retry_after=retry_after)

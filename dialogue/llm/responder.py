@@ -1,8 +1,10 @@
 """The tool loop: the model answers the user's message, calling the assistant's tools through the router.
 
 Each round sends the conversation so far; the model's tool calls are validated and run for the turn's user, and their
-results go back in the next round, until the model answers in text. The last allowed round offers no tools, so it
-must answer. Text streams out as it arrives, across rounds.
+results go back in the next round, until the model answers in text. The last allowed round still declares the tools
+(a history with tool calls needs them) with ``tool_choice="none"``, so it must answer. Text streams out as it
+arrives, across rounds. A model that declines (finish ``refusal``) is answered with its own words, or with `REFUSED`
+when it gave none; the refusal is the answer, not a failure another model should overrule.
 
 When no text has reached the user yet and the model path cannot go on (no provider answered, or the model kept
 sending invalid tool arguments), `ModelUnavailable` tells the engine to answer offline. After text has reached the
@@ -23,6 +25,9 @@ from dialogue.tools.registry import ToolRegistry, result_json
 from dialogue.turn import Reply, TurnContext
 
 logger = logging.getLogger(__name__)
+
+REFUSED = "그 부탁은 도와드리기 어려워요. 급식카드나 가게, 메뉴에 대해서라면 무엇이든 물어봐 주세요."
+"""What the user reads when the model declined without saying anything."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +118,10 @@ class ModelResponder:
             request = ChatRequest(
                 system,
                 tuple(messages),
-                () if last else setup.tools.specs(),
+                setup.tools.specs(),
                 self.settings.temperature,
                 self.settings.max_tokens,
+                tool_choice="none" if last else "auto",
             )
             result: RoundResult | None = None
             separate = bool(answer.text) and not answer.text[-1].isspace()
@@ -144,6 +150,9 @@ class ModelResponder:
                 return
             assert result is not None
             answer.add(result)
+            if result.finish == "refusal" and not answer.text.strip():
+                answer.text = REFUSED
+                yield TextChunk(REFUSED)
             prefer = result.provider
             messages = list(result.request.messages if result.request is not None else request.messages)
             if not result.tool_calls or last:

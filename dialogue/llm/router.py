@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from dialogue.llm.breaker import CircuitBreaker
 from dialogue.llm.cache import CachedAnswer, ResponseCache
-from dialogue.llm.errors import HEALTH, FailureKind, ProviderError
+from dialogue.llm.errors import HEALTH, OPERATOR, FailureKind, ProviderError
 from dialogue.llm.spend import SpendLedger
 from dialogue.llm.types import ChatRequest, Finish, Provider, TextChunk, ToolCall, Usage, UserMessage
 from dialogue.settings import RouterSettings
@@ -29,6 +29,11 @@ logger = logging.getLogger(__name__)
 
 MAX_TRIMS = 8
 """Context-length refusals one request may answer by trimming before the provider is given up."""
+_OPERATOR_HINTS = {
+    FailureKind.AUTH: ("the API key", "API_KEY"),
+    FailureKind.MODEL: ("the model id", "MODEL"),
+    FailureKind.BILLING: ("the account's billing", "API_KEY (and the account's credit)"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +163,11 @@ class Router:
             try:
                 async for chunk in self._attempt(provider, request, state):
                     yield chunk
+                if state.finish == "length" and not state.text.strip() and not state.calls:
+                    # A reasoning model that thought until max_tokens ran out: no answer, so the next one is asked.
+                    raise ProviderError(
+                        provider.name, FailureKind.EXHAUSTED, "the token budget ran out before any answer"
+                    )
             except ProviderError as error:
                 attempts.append(Attempt(provider.name, error.kind.value, error.message, _ms(started)))
                 if state.committed:
@@ -211,15 +221,18 @@ class Router:
             breaker.release()
             logger.warning("%s refused the request (%s: %s)", provider.name, error.kind.value, error.message)
             return False
-        if error.kind is FailureKind.AUTH:
+        if error.kind in OPERATOR:
             if breaker.failure(open_for=self.settings.auth_cooldown_s):
+                what, setting = _OPERATOR_HINTS[error.kind]
                 logger.error(
-                    "%s refused the API key (HTTP %s: %s); it stays off for %.0f s: check KKINI_%s__API_KEY",
+                    "%s refused %s (HTTP %s: %s); it stays off for %.0f s: check KKINI_%s__%s",
                     provider.name,
+                    what,
                     error.status,
                     error.message,
                     self.settings.auth_cooldown_s,
                     provider.name.upper(),
+                    setting,
                 )
             return False
         long_wait = error.retry_after is not None and error.retry_after > self.settings.max_retry_wait_s
@@ -265,7 +278,7 @@ class Router:
                     kind = FailureKind.FIRST_TOKEN if waiting_first else FailureKind.TIMEOUT
                     what = "no first token" if waiting_first else "the answer did not finish"
                     raise ProviderError(provider.name, kind, f"{what} within the timeout") from None
-                if waiting_first and not isinstance(event, Usage):
+                if waiting_first:  # any event counts: a reasoning model may say nothing else for a while
                     state.first_token_ms = (loop.time() - started) * 1000
                 if isinstance(event, TextChunk):
                     state.text += event.text

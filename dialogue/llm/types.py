@@ -3,7 +3,8 @@
 A `ChatRequest` carries the system prompt, the conversation (user and assistant texts, the assistant's tool calls and
 the tools' results), the tools as JSON schema, and sampling limits. A provider turns it into its wire format and
 yields `TextChunk`s as tokens arrive, each `ToolCall` once it is complete (fragments are joined inside the provider),
-`Usage` when the vendor reports it, and one `Finish` last.
+`Usage` when the vendor reports it, and one `Finish` last. `Started` comes once, with the first event on the wire.
+A `Finish` of ``refusal`` means the model declined; its text (if any) is the refusal, passed on as the answer.
 """
 
 from __future__ import annotations
@@ -68,8 +69,11 @@ class ChatRequest:
     messages: tuple[Message, ...]
     tools: tuple[ToolSpec, ...] = ()
     temperature: float | None = None
-    """None leaves the model's default (some models accept no other value)."""
+    """None leaves the model's default; providers leave it out for reasoning models, which accept no other value."""
     max_tokens: int = 1024
+    tool_choice: Literal["auto", "none"] = "auto"
+    """``none`` keeps the tools declared (a history with tool calls needs them) but lets the model call none: the
+    last round of a turn must answer in words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +93,13 @@ class Finish:
     """stop, tool_calls, length, or the vendor's own word for anything else."""
 
 
-ProviderEvent = TextChunk | ToolCall | Usage | Finish
+@dataclass(frozen=True, slots=True)
+class Started:
+    """The vendor's first streamed event arrived (a role chunk, ``message_start``): the request is being worked on,
+    even when a reasoning model says nothing else for a while. It stops the router's first-token timer."""
+
+
+ProviderEvent = Started | TextChunk | ToolCall | Usage | Finish
 
 
 class Provider(Protocol):

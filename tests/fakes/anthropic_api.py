@@ -3,8 +3,12 @@
 ``POST /v1/messages`` answers scripted `ModelTurn`s whole or as named SSE events: ``message_start``, per block
 ``content_block_start`` / ``content_block_delta`` (``text_delta``; ``input_json_delta`` with ``partial_json`` pieces
 for tool_use) / ``content_block_stop``, a ``ping``, ``message_delta`` (stop_reason, output usage), ``message_stop``.
-Like the real API it checks the key (``x-api-key``, or ``Authorization: Bearer`` as this SDK sends it; 401 ``authentication_error``), refuses a prompt over the context limit
-(400 "prompt is too long") and a tool_result that answers no tool_use of the turn before.
+Like the real API it checks the key (``x-api-key``, or ``Authorization: Bearer`` as this SDK sends it; 401
+``authentication_error``), refuses a model id it does not serve (404 ``not_found_error`` "model: ..."), a missing
+``max_tokens``, a conversation that does not start with a user turn or does not alternate, tool_use or tool_result
+blocks in a request that declares no tools, ``tool_choice`` without tools, a prompt over the context limit (400
+"prompt is too long") and a tool_result that answers no tool_use of the turn before. A scripted refusal ends with
+stop_reason ``refusal``; an in-stream error is an ``event: error``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,13 @@ from tests.fakes.llm_script import FakeToolCall, LLMFake, ModelTurn
 
 API_KEY = "sk-ant-test"
 METHOD = "messages"
+MODELS = frozenset(
+    {"claude-haiku-4-5", "claude-haiku-4-5-20251001", "claude-sonnet-4-6", "claude-haiku-5-5", "claude-test"}
+    | {"claude-bench"}
+)
+"""Served ids: current ones (anthropic/types/model.py, none in DEPRECATED_MODELS), and the test stand-ins."""
+RETIRED = frozenset({"claude-3-5-haiku-20241022", "claude-3-7-sonnet-latest", "claude-2.1", "claude-sonnet-4-0"})
+"""Ids past their end of life (DEPRECATED_MODELS in anthropic/resources/messages/messages.py of the locked SDK)."""
 
 
 def error_body(kind: str, message: str) -> dict[str, Any]:
@@ -30,9 +41,12 @@ def _unauthorised() -> web.Response:
 
 class FakeAnthropic(LLMFake):
     key_prefix = "toolu_"
+    models = MODELS
 
-    def __init__(self, api_key: str = API_KEY, *, max_context_chars: int | None = None) -> None:
-        super().__init__(api_key, max_context_chars=max_context_chars)
+    def __init__(
+        self, api_key: str = API_KEY, *, max_context_chars: int | None = None, models: frozenset[str] | None = None
+    ) -> None:
+        super().__init__(api_key, max_context_chars=max_context_chars, models=models)
 
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/v1/messages", self._messages)
@@ -60,7 +74,29 @@ class FakeAnthropic(LLMFake):
         )
 
     def check(self, body: dict[str, Any]) -> web.Response | None:
+        model = str(body.get("model") or "")
+        if self.unknown_model(model):
+            return web.json_response(error_body("not_found_error", f"model: {model}"), status=404)
+        if not isinstance(body.get("max_tokens"), int) or body["max_tokens"] < 1:
+            return _invalid("max_tokens: Field required")
         messages = body.get("messages") or []
+        if not messages or messages[0].get("role") != "user":
+            return _invalid('messages: the first message must use the "user" role')
+        for index in range(1, len(messages)):
+            if messages[index].get("role") == messages[index - 1].get("role"):
+                return _invalid(f'messages.{index}: roles must alternate between "user" and "assistant"')
+        kinds = {
+            block.get("type")
+            for message in messages
+            if isinstance(message.get("content"), list)
+            for block in message["content"]
+        }
+        tools = body.get("tools") or []
+        if kinds & {"tool_use", "tool_result"} and not tools:
+            return _invalid("Requests which include `tool_use` or `tool_result` blocks must define tools.")
+        choice = body.get("tool_choice")
+        if choice is not None and (not tools or choice.get("type") not in ("auto", "any", "tool", "none")):
+            return _invalid("tool_choice: tool_choice may only be specified while providing tools.")
         if self.max_context_chars is not None:
             size = len(str(body.get("system") or "")) + sum(len(_text_of(m)) for m in messages)
             if size > self.max_context_chars:
@@ -83,6 +119,10 @@ class FakeAnthropic(LLMFake):
         return None
 
 
+def _invalid(message: str) -> web.Response:
+    return web.json_response(error_body("invalid_request_error", message), status=400)
+
+
 def _text_of(message: dict[str, Any]) -> str:
     content = message.get("content")
     if isinstance(content, str):
@@ -101,6 +141,8 @@ def _message(model: str, turn: ModelTurn) -> dict[str, Any]:
 
 
 def _stop(turn: ModelTurn) -> str:
+    if turn.refusal:
+        return "refusal"
     if turn.tool_calls:
         return "tool_use"
     return "max_tokens" if turn.finish == "length" else "end_turn"
@@ -115,14 +157,26 @@ def _events(turn: ModelTurn, model: str, calls: list[tuple[FakeToolCall, str]]) 
     }
     out: list[tuple[str | None, Any]] = [("message_start", {"type": "message_start", "message": start})]
     index = 0
+    if turn.refusal:
+        turn = ModelTurn(text=turn.refusal, pieces=turn.pieces, input_tokens=turn.input_tokens, refusal=turn.refusal)
+    if turn.stream_error is not None and not turn.text:
+        return [
+            *out,
+            ("error", error_body("overloaded_error" if turn.stream_error == "overloaded" else "api_error", "x")),
+        ]
     if turn.text:
         out.append(("content_block_start", _block_start(index, {"type": "text", "text": ""})))
         out.append(("ping", {"type": "ping"}))
-        for piece in turn.text_pieces():
+        for number, piece in enumerate(turn.text_pieces()):
+            if turn.stream_error is not None and number >= turn.error_after:
+                break
             delta = {"type": "text_delta", "text": piece}
             out.append(
                 ("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta, "_text": True})
             )
+        if turn.stream_error is not None:
+            kind = "overloaded_error" if turn.stream_error == "overloaded" else "api_error"
+            return [*out, ("error", error_body(kind, "Overloaded" if kind == "overloaded_error" else "Internal"))]
         out.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
         index += 1
     for call, call_id in calls:

@@ -1,8 +1,10 @@
 """What the language-model fakes answer: scripted model turns, and the server behaviour every vendor fake shares.
 
-A test queues `ModelTurn`s (text, tool calls, timing, a cut connection) on a fake; each request takes the next one,
-or ``default`` once the queue is empty. Each vendor's fake (openai_api, anthropic_api, gemini_api) renders a turn in
-its own wire format, streamed as SSE or whole.
+A test queues `ModelTurn`s (text, tool calls, timing, a cut connection, an error inside the stream, a refusal, a
+model that reasons for a while or until its budget runs out) on a fake; each request takes the next one, or
+``default`` once the queue is empty. Each vendor's fake (openai_api, anthropic_api, gemini_api) renders a turn in its
+own wire format, streamed as SSE or whole, and refuses what the vendor refuses: unknown or retired model ids (with
+the vendor's own 404), parameters the model does not take, malformed conversations.
 """
 
 from __future__ import annotations
@@ -57,7 +59,19 @@ class ModelTurn:
     cut_after: int | None = None
     """Drop the connection after this many text chunks (a stream cut short)."""
     finish: str = "stop"
-    """stop or length."""
+    """stop, length, or (Gemini) continuation."""
+    refusal: str = ""
+    """The model declines, in these words (OpenAI ``delta.refusal``, Anthropic stop_reason ``refusal``, Gemini
+    finishReason ``SAFETY`` with no text)."""
+    reasoning_tokens: int = 0
+    """Tokens the model thinks before answering. When the request's output budget is not larger, the budget runs
+    out while thinking: no text, no tool calls, finish ``length`` (as a reasoning model does)."""
+    reasoning_s: float = 0.0
+    """Silence after the stream's opening event while the model thinks (reasoning models stream nothing else)."""
+    stream_error: str | None = None
+    """Send the vendor's in-stream error event of this kind (``overloaded`` or ``server``) after ``error_after`` text
+    chunks, instead of the rest of the answer."""
+    error_after: int = 0
 
     def text_pieces(self) -> list[str]:
         if not self.text:
@@ -66,15 +80,35 @@ class ModelTurn:
         return [self.text[i : i + size] for i in range(0, len(self.text), size)]
 
 
+def exhausted(turn: ModelTurn, budget: object) -> ModelTurn:
+    """The turn a reasoning model gives when ``budget`` output tokens do not cover its thinking: nothing said."""
+    if turn.reasoning_tokens and isinstance(budget, int) and budget <= turn.reasoning_tokens:
+        return ModelTurn(
+            input_tokens=turn.input_tokens,
+            output_tokens=budget,
+            reasoning_tokens=budget,
+            reasoning_s=turn.reasoning_s,
+            first_delay_s=turn.first_delay_s,
+            finish="length",
+        )
+    return turn
+
+
 class LLMFake(FakeServer):
-    """The behaviour the three vendor fakes share: a key, a script, a context limit, waits that stop() releases."""
+    """The behaviour the three vendor fakes share: a key, a script, a context limit, waits that stop() releases, and
+    the catalogue of model ids the vendor serves (``models``); any other id is refused as the vendor refuses it."""
 
     key_prefix = "call_"
+    models: frozenset[str] = frozenset()
 
-    def __init__(self, api_key: str, *, max_context_chars: int | None = None) -> None:
+    def __init__(
+        self, api_key: str, *, max_context_chars: int | None = None, models: frozenset[str] | None = None
+    ) -> None:
         super().__init__()
         self.api_key = api_key
         self.max_context_chars = max_context_chars
+        if models is not None:
+            self.models = models
         self.turns: deque[ModelTurn] = deque()
         self.default = ModelTurn(text="네, 알겠어요.")
         self._released = asyncio.Event()
@@ -97,6 +131,9 @@ class LLMFake(FakeServer):
         if failure is not None:
             return body, web.json_response(failure.body, status=failure.status, headers=failure.headers)
         return body, self.check(body)
+
+    def unknown_model(self, model: str) -> bool:
+        return model not in self.models
 
     def check(self, body: dict[str, Any]) -> web.Response | None:
         """The vendor's refusal of a request it cannot take (over the context limit, a malformed conversation)."""
@@ -134,6 +171,8 @@ class LLMFake(FakeServer):
         await self.pause(turn.first_delay_s)
         texts = 0
         for index, (name, data) in enumerate(events):
+            if index == 1 and turn.reasoning_s:
+                await self.pause(turn.reasoning_s)
             is_text = isinstance(data, dict) and bool(data.pop("_text", False))
             if is_text and turn.cut_after is not None and texts >= turn.cut_after:
                 assert request.transport is not None

@@ -100,6 +100,11 @@ class FakeSlack(FakeServer):
         channel = params.get("channel")
         if isinstance(channel, str) and channel in self.unknown_channels:
             return _fail("channel_not_found")
+        if "blocks" in params and block_errors(params.get("blocks")):
+            return web.json_response({"ok": False, "error": "invalid_blocks", "errors": block_errors(params["blocks"])})
+        text = params.get("text")
+        if isinstance(text, str) and len(text) > 40_000:
+            return _fail("msg_too_long")
         result = handler(params)
         return result if isinstance(result, web.Response) else web.json_response({"ok": True, **result})
 
@@ -143,6 +148,8 @@ class FakeSlack(FakeServer):
         message = self.messages.get((str(params.get("channel")), str(params.get("ts"))))
         if message is None:
             return _fail("message_not_found")
+        if message.streaming:  # a streaming message changes only through appendStream / stopStream
+            return _fail("cant_update_message")
         if "text" in params:
             message.text = str(params["text"])
         if "blocks" in params:
@@ -188,6 +195,39 @@ class FakeSlack(FakeServer):
         message.blocks = list(params.get("blocks") or [])
         message.streaming = False
         return {"channel": message.channel, "ts": message.ts, "message": {"text": message.text, "ts": message.ts}}
+
+
+def block_errors(blocks: Any) -> list[str]:
+    """Block Kit's limits as Slack enforces them: at most 50 blocks; section text 1-3,000 characters; context
+    elements at most 10; actions elements at most 25, buttons with text of 1-75 characters, values of at most 2,000
+    and action_ids of at most 255."""
+    if not isinstance(blocks, list):
+        return ["blocks must be an array"]
+    errors = [] if len(blocks) <= 50 else ["no more than 50 items allowed [json-pointer:/blocks]"]
+    for index, block in enumerate(blocks):
+        where = f"[json-pointer:/blocks/{index}"
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "section":
+            text = (block.get("text") or {}).get("text")
+            if not isinstance(text, str) or not 1 <= len(text) <= 3000:
+                errors.append(f"must be between 1 and 3000 characters {where}/text/text]")
+        elif kind == "context":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 10:
+                errors.append(f"must have between 1 and 10 elements {where}/elements]")
+        elif kind == "actions":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 25:
+                errors.append(f"must have between 1 and 25 elements {where}/elements]")
+            for number, element in enumerate(elements):
+                label = (element.get("text") or {}).get("text", "")
+                if not 1 <= len(label) <= 75 or len(str(element.get("value", ""))) > 2000:
+                    errors.append(f"invalid button {where}/elements/{number}]")
+                if len(str(element.get("action_id", ""))) > 255:
+                    errors.append(f"action_id too long {where}/elements/{number}/action_id]")
+        elif kind not in ("divider", "header", "image", "input", "rich_text", "markdown"):
+            errors.append(f"unknown block type {where}/type]")
+    return errors
 
 
 def _fail(error: str) -> web.Response:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from typing import Any
 
@@ -95,6 +96,9 @@ class FakeTelegram(FakeServer):
                 return _error(403, "Forbidden: bot was blocked by the user")
             if chat_id in self.missing:
                 return _error(400, "Bad Request: chat not found")
+        refused = _markup_error(params.get("reply_markup"))
+        if refused is not None:
+            return _error(400, refused)
         result = await handler(params)
         if isinstance(result, web.Response):
             return result
@@ -104,6 +108,9 @@ class FakeTelegram(FakeServer):
         return BOT_USER
 
     async def _m_setWebhook(self, params: dict[str, Any]) -> Any:
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            return _error(400, "Bad Request: secret token contains unallowed characters")
         self.webhook = params
         return True
 
@@ -179,6 +186,20 @@ class FakeTelegram(FakeServer):
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
         return message
+
+
+def _markup_error(markup: Any) -> str | None:
+    """Telegram's refusal of an inline keyboard: each button needs a text and callback_data of 1-64 bytes."""
+    if not isinstance(markup, dict):
+        return None
+    for row in markup.get("inline_keyboard") or []:
+        for button in row:
+            if not str(button.get("text") or "").strip():
+                return "Bad Request: text buttons are unallowed in the inline keyboard"
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode("utf-8")) <= 64:
+                return "Bad Request: BUTTON_DATA_INVALID"
+    return None
 
 
 def _error(code: int, description: str) -> web.Response:

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from sqlmodel import select
 
 from bots.channels.kakao import KEY_HEADER
-from bots.channels.replies import TOO_SLOW, WORKING
+from bots.channels.replies import RATE_LIMITED, TOO_SLOW, WORKING
 from dialogue.messages import Button, Card
 from storage.database import Database
 from storage.models import ChannelIdentity
@@ -26,7 +26,7 @@ from tests.bots.channels.conftest import (
     telegram_settings,
 )
 from tests.fakes import kakao_api
-from tests.fakes.kakao_api import FakeKakao, skill_request
+from tests.fakes.kakao_api import FakeKakao, skill_request, template_errors
 from tests.fakes.telegram_api import FakeTelegram, message_update
 
 
@@ -71,7 +71,8 @@ async def test_answer_within_kakao_limits(
     texts = [output["simpleText"]["text"] for output in outputs if "simpleText" in output]
     assert texts and all(len(text) <= 1000 for text in texts)
     carousel = outputs[-1]["carousel"]
-    assert carousel["type"] == "basicCard" and len(carousel["items"]) == 10
+    assert template_errors(body) == []  # Kakao's template rules, checked as Kakao checks them
+    assert carousel["type"] == "textCard" and len(carousel["items"]) == 10
     for item in carousel["items"]:
         assert len(item["title"]) <= 50 and len(item["description"]) <= 230 and len(item["buttons"]) <= 3
     replies = body["template"]["quickReplies"]
@@ -173,3 +174,57 @@ async def test_link_codes_join_telegram_and_kakao(
     _, again = await skill(client, skill_request(f"/link {code}", user_id="kk-9"))
     assert "맞지 않거나" in again["template"]["outputs"][0]["simpleText"]["text"]  # a code works once
     assert all(not message.text.startswith("/link") for message in engine.messages)
+
+
+def test_the_fake_refuses_what_kakao_refuses() -> None:
+    """The shapes kkini used to send: a basicCard carousel without thumbnails, and a response without outputs."""
+    old_cards = {
+        "version": "2.0",
+        "template": {
+            "outputs": [
+                {"carousel": {"type": "basicCard", "items": [{"title": "엄마분식", "description": "떡볶이 3,000원"}]}}
+            ]
+        },
+    }
+    assert template_errors(old_cards) == ["outputs[0].carousel.items[0].thumbnail.imageUrl is required"]
+    assert template_errors({"version": "2.0", "template": {"outputs": []}}) == [
+        "template.outputs must hold 1 to 3 components"
+    ]
+    text_card = {"textCard": {"buttons": [{"action": "message", "label": "열려 있는 곳"}]}}
+    assert template_errors({"version": "2.0", "template": {"outputs": [text_card]}}) == [
+        "outputs[0].textCard: a textCard needs a title or a description",
+        "outputs[0].textCard.buttons[0]: action message needs messageText",
+    ]
+
+
+async def test_a_rate_limited_turn_still_answers_with_an_output(
+    make_client: ClientFactory, tmp_path: Path, kakao: FakeKakao, engine: ScriptedEngine
+) -> None:
+    client = await make_client(
+        channel_settings(tmp_path, kakao=kakao_settings(kakao), channels={"rate_limit_count": 1})
+    )
+    answers = [await skill(client, skill_request(f"안녕 {n}", user_id="kk-fast")) for n in range(3)]
+    for status, body in answers:  # the answer, the one notice, then a silenced turn: each with 1-3 outputs
+        assert status == 200 and template_errors(body) == []
+    assert [body["template"]["outputs"][0]["simpleText"]["text"] for _, body in answers][1:] == [RATE_LIMITED] * 2
+
+
+async def test_a_refused_callback_post_is_logged_with_kakaos_reason(
+    make_client: ClientFactory,
+    tmp_path: Path,
+    kakao: FakeKakao,
+    engine: ScriptedEngine,
+    caplog: Any,
+) -> None:
+    engine.script["천천히"] = Scripted("답이에요.", delay_s=0.5)
+    client = await client_for(make_client, tmp_path, kakao, callback_budget_s=0.2)
+    url = kakao.callback_url()
+    kakao.callbacks[url.rsplit("/", 1)[-1]].issued_at -= 3600  # Kakao's minute is over: it answers FAIL
+    await skill(client, skill_request("천천히", callback_url=url))
+    await kakao.wait_for("callback")
+    for _ in range(100):
+        if any("callback refused" in r.getMessage() for r in caplog.records):
+            break
+        await asyncio.sleep(0.02)
+    refused = [r.getMessage() for r in caplog.records if "callback refused" in r.getMessage()]
+    assert refused and "status FAIL" in refused[0] and "expired" in refused[0]

@@ -505,3 +505,45 @@ async def test_a_crafted_button_value_is_acknowledged_and_reaches_no_order(
     await asyncio.sleep(0.2)
     assert touched == []
     assert not [record for record in caplog.records if record.exc_info], "no traceback logged"
+
+
+async def test_model_text_is_escaped_so_it_cannot_ping_the_channel(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, engine: ScriptedEngine
+) -> None:
+    slack.streaming_enabled = False
+    engine.script["공지"] = Scripted("<!channel> 떡볶이 & 김밥 <@U0BOSS> 확인")
+    client = await client_for(make_client, tmp_path, slack)
+    await deliver(client, mention("공지"))
+    (posted,) = await slack.wait_for("chat.postMessage")
+    assert posted.params["text"] == "&lt;!channel&gt; 떡볶이 &amp; 김밥 &lt;@U0BOSS&gt; 확인"
+    assert "<!channel>" not in json.dumps(posted.params["blocks"], ensure_ascii=False)
+
+
+async def test_a_refused_append_stops_the_stream_before_the_update(
+    make_client: ClientFactory, tmp_path: Path, slack: FakeSlack, engine: ScriptedEngine
+) -> None:
+    answer = "정산은 구매확정 다음 날부터 진행돼요. " * 20
+    engine.script["정산"] = Scripted(answer)
+    slack.fail_error("chat.appendStream", "message_not_in_streaming_state", times=5)
+    client = await client_for(make_client, tmp_path, slack)
+    await deliver(client, mention("정산"))
+    (update,) = await slack.wait_for("chat.update")
+    order = [call.method for call in slack.calls if call.method.startswith("chat.")]
+    assert order.index("chat.stopStream") < order.index("chat.update")  # the fake refuses to update a live stream
+    message = slack.messages[("C0SHOP", update.params["ts"])]
+    assert not message.streaming and message.text.strip() == answer.strip()
+
+
+async def test_a_long_push_is_cut_to_one_section_and_escaped(slack: FakeSlack) -> None:
+    from bots.channels.notifiers import SlackNotifier
+    from bots.settings import SlackSettings
+    from jobs.notifier import Push
+    from tests.fakes import slack_api
+
+    notifier = SlackNotifier(SlackSettings(bot_token=slack_api.TOKEN, api_base_url=slack.base_url))
+    text = "<!here> 잔액이 얼마 남지 않았어요. " * 300
+    await notifier.send(Push("slack", "U0KID", text, "push-1", buttons=(("쿠폰 보기", "coupons"),)))
+    (posted,) = await slack.wait_for("chat.postMessage")
+    section = posted.params["blocks"][0]["text"]["text"]
+    assert len(section) <= 3000 and section.startswith("&lt;!here&gt;") and "<!here>" not in posted.params["text"]
+    await notifier.aclose()

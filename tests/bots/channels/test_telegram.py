@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from bots.channels.replies import RATE_LIMITED
@@ -206,3 +207,48 @@ async def test_polling_for_development(
     telegram.deliver(message_update("안녕", update_id=5000))
     (sent,) = await telegram.wait_for("sendMessage")
     assert telegram.calls_to("deleteWebhook") and sent.params["text"].endswith("답이에요.")
+
+
+async def test_a_long_push_payload_travels_through_the_store_like_a_reply(telegram: FakeTelegram) -> None:
+    from bots.channels.notifiers import TelegramNotifier
+    from bots.channels.telegram_buttons import payload_of
+    from bots.settings import TelegramSettings
+    from jobs.notifier import Push
+    from storage.kv import InProcessStore
+    from tests.fakes import telegram_api
+
+    kv = InProcessStore("push-test:")
+    notifier = TelegramNotifier(TelegramSettings(token=telegram_api.TOKEN, api_base_url=telegram.url), kv)
+    payload = "coupon:" + "유효기간이곧끝나는쿠폰" * 6
+    await notifier.send(Push("telegram", "4242", "쿠폰이 곧 끝나요.", "push-2", buttons=(("쿠폰 보기", payload),)))
+    (sent,) = await telegram.wait_for("sendMessage")
+    data = sent.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert 1 <= len(data.encode()) <= 64 and data != "쿠폰 보기"  # not the label: the payload, by a short key
+    assert await payload_of(kv, data) == payload
+    await notifier.aclose()
+
+
+def test_a_webhook_secret_telegram_would_refuse_is_refused_at_load(tmp_path: Path) -> None:
+    import pydantic
+
+    from bots.settings import Settings
+
+    with pytest.raises(pydantic.ValidationError) as caught:
+        Settings(data_dir=tmp_path, telegram={"webhook_secret": "끼니 비밀!"})
+    assert "A-Z, a-z, 0-9, _ and -" in str(caught.value)
+    with pytest.raises(pydantic.ValidationError):
+        Settings(data_dir=tmp_path, telegram={"webhook_secret": "a" * 257})
+    assert Settings(data_dir=tmp_path, telegram={"webhook_secret": "kkini_Secret-42"}).telegram.webhook_secret
+
+
+async def test_the_fake_refuses_callback_data_over_64_bytes(telegram: FakeTelegram) -> None:
+    from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+    from telegram.error import BadRequest
+
+    from tests.fakes import telegram_api
+
+    bot = Bot(telegram_api.TOKEN, base_url=f"{telegram.url}/bot")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("보기", callback_data="가" * 22)]])  # 66 bytes
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
+        await bot.send_message(1, "안녕", reply_markup=keyboard)
+    await bot.shutdown()

@@ -84,7 +84,7 @@ async def test_the_model_recommends_through_the_real_tool_and_streams_its_answer
 
     turn = await stored(sample_services, final(events).turn_id)
     assert turn.provider == "openai" and (turn.tokens_in, turn.tokens_out) == (340, 32)
-    assert turn.cost_usd == pytest.approx((340 * 0.25 + 32 * 2.0) / 1e6)
+    assert turn.cost_usd == pytest.approx((340 * 0.75 + 32 * 4.50) / 1e6)  # the default gpt-5.4-mini prices
     assert "model_first_token" in turn.timings_ms and final(events).meta["provider"] == "openai"
     model = final(events).meta["model"]
     assert model["attempts"] == [("openai", "ok"), ("openai", "ok")] and model["tokens_in"] == 340

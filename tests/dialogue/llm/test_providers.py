@@ -205,7 +205,9 @@ async def test_anthropic_sends_system_apart_and_tool_results_in_a_user_turn(anth
     provider = anthropic_provider(anthropic_fake)
     call = ToolCall("toolu_1", "balance", "{}", provider="anthropic")
     request = ChatRequest(
-        "시스템", (UserMessage("잔액?"), AssistantMessage("", (call,)), ToolResultMessage("toolu_1", "balance", "{}"))
+        "시스템",
+        (UserMessage("잔액?"), AssistantMessage("", (call,)), ToolResultMessage("toolu_1", "balance", "{}")),
+        (BALANCE,),
     )
     await events_of(provider, request)
     body = anthropic_fake.bodies[0]
