@@ -23,7 +23,7 @@ from dialogue.handlers.account import BalanceHandler, CouponHandler
 from dialogue.handlers.chat import OutOfScopeHandler, SmallTalkHandler
 from dialogue.handlers.faq import FaqFollowUpFirst, FaqHandler, FaqSource
 from dialogue.handlers.notify import NoticeHandler
-from dialogue.handlers.order import CART_EDIT_INTENTS, ORDER_INTENTS, CartFirstHandler, OrderHandler
+from dialogue.handlers.order import CART_COMMAND_INTENTS, CART_EDIT_INTENTS, ORDER_INTENTS, CartFirst, OrderHandler
 from dialogue.handlers.profile import PreferenceHandler
 from dialogue.handlers.recommend import RecommendHandler
 from dialogue.handlers.select import SelectHandler
@@ -40,6 +40,7 @@ from dialogue.places import PlaceDirectory
 from dialogue.recommend.catalogue import Catalogue
 from dialogue.recommend.personal import PersonalCache
 from dialogue.recommend.recommender import Recommender
+from dialogue.routing import Always, ForIntents, Interceptors
 from dialogue.session import SessionStore
 from dialogue.tools.account import BalanceTool, CouponsTool
 from dialogue.tools.base import Tool
@@ -284,18 +285,23 @@ async def _engine(
             "balance_inquiry": BalanceHandler(),
             "coupon_inquiry": CouponHandler(db),
             "preference_update": PreferenceHandler(db, on_change=personal.forget),
-            "general_chat": FaqFollowUpFirst(card_faq, SmallTalkHandler()),
-            "out_of_scope": FaqFollowUpFirst(card_faq, OutOfScopeHandler()),
+            "general_chat": SmallTalkHandler(),
+            "out_of_scope": OutOfScopeHandler(),
             "faq": card_faq,
         }
     )
     ordering = OrderCatalogue(db)
     order = OrderHandler(CartService(ordering), OrderDesk(db, ordering, board=staff_board))
     handlers.update(dict.fromkeys(ORDER_INTENTS, order))
-    for intent in CART_EDIT_INTENTS:  # "콜라 사이다로" read as another intent is still a cart edit
-        handlers[intent] = CartFirstHandler(order, handlers[intent])
-    notices = NoticeHandler(db)  # "알림 꺼줘" is served whichever intent it was read as
-    served = {"meal": Assistant("meal", notices.around_all(handlers), fallback=notices.around(SmallTalkHandler()))}
+    first = Interceptors(  # asked in this order before the intent's handler or the model (dialogue.routing)
+        (
+            NoticeHandler(db),  # "알림 꺼줘", whichever intent it was read as
+            ForIntents(CartFirst(order), frozenset(CART_EDIT_INTENTS)),  # "콜라 사이다로" with the cart open
+            ForIntents(Always(order), frozenset(CART_COMMAND_INTENTS)),  # the cart as stored, not as a model words it
+            ForIntents(FaqFollowUpFirst(card_faq), frozenset({"general_chat", "out_of_scope"})),  # "다른 방법은?"
+        )
+    )
+    served = {"meal": Assistant("meal", handlers, fallback=SmallTalkHandler(), interceptors=first)}
     if "seller" in assistants:
         seller = await _seller_assistant(services, knowledge, slot, progress)
         if seller is not None:

@@ -111,14 +111,20 @@ class DialogueEngine:
             lap("nlu")
             ctx = TurnContext(message, checked.text, now, turn_id, user, session, understanding, card, first_contact)
             if self._model_may_answer(ctx, assistant):
-                modelled: Reply | None = None
-                async for item in self._model_answer(ctx, assistant):
-                    if isinstance(item, Reply):
-                        modelled = item
-                    else:
-                        yield item
-                assert modelled is not None
-                reply = modelled
+                if assistant.understands:
+                    ctx.session.slots = merge_slots(ctx.session.slots, ctx.understanding)
+                intercepted = await assistant.interceptors.first_reply(ctx)
+                if intercepted is not None:
+                    reply = self._onboarded(ctx, assistant, intercepted)
+                else:
+                    modelled: Reply | None = None
+                    async for item in self._model_answer(ctx, assistant):
+                        if isinstance(item, Reply):
+                            modelled = item
+                        else:
+                            yield item
+                    assert modelled is not None
+                    reply = modelled
             else:
                 reply = await self._answer(ctx, assistant)
         lap("handler")
@@ -178,9 +184,7 @@ class DialogueEngine:
         assert self.llm is not None
         offline: Reply | None = None
         entries: list[dict[str, object]] = []
-        if assistant.understands:
-            ctx.session.slots = merge_slots(ctx.session.slots, ctx.understanding)
-        else:
+        if not assistant.understands:
             offline = await self._answer(ctx, assistant)
             if "source" in offline.notes:
                 found = await self.llm.tools_of(assistant.name).call(ctx, "faq_search", json.dumps({"query": ctx.text}))
@@ -219,8 +223,7 @@ class DialogueEngine:
             shown=tuple(item for view in views for item in view.shown),
             notes={"model": answer, "streamed": True, "sources": offline.notes.get("sources") if offline else None},
         )
-        if assistant.onboarding and ctx.user.onboarded_at is None and ctx.session.onboarding is None:
-            reply = self._ask_first_question(ctx, reply)
+        reply = self._onboarded(ctx, assistant, reply)
         if len(reply.text) > len(text):
             yield TextDelta(reply.text[len(text) :])
         yield reply
@@ -242,9 +245,13 @@ class DialogueEngine:
                 return await self._onboarding_answer(ctx, pending, typed)
         handler = assistant.handlers.get(ctx.understanding.intent, assistant.fallback)
         ctx.session.slots = merge_slots(ctx.session.slots, ctx.understanding)
-        reply = await handler.handle(ctx)
+        reply = await assistant.interceptors.first_reply(ctx) or await handler.handle(ctx)
+        return self._onboarded(ctx, assistant, reply)
+
+    def _onboarded(self, ctx: TurnContext, assistant: Assistant, reply: Reply) -> Reply:
+        """``reply``, followed by the first onboarding question for a new user of an assistant that asks them."""
         if assistant.onboarding and ctx.user.onboarded_at is None and ctx.session.onboarding is None:
-            reply = self._ask_first_question(ctx, reply)
+            return self._ask_first_question(ctx, reply)
         return reply
 
     def _ask_first_question(self, ctx: TurnContext, reply: Reply) -> Reply:

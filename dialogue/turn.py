@@ -11,6 +11,7 @@ from dialogue.account import CardView
 from dialogue.messages import Button, Card, IncomingMessage
 from dialogue.nlu.types import Understanding
 from dialogue.recommend.types import Recommendation
+from dialogue.routing import NO_INTERCEPTORS, Interceptors
 from dialogue.session import Session
 from storage.models import User
 
@@ -55,7 +56,8 @@ class Assistant:
     """What one assistant offers: its handlers by intent, and what answers the rest.
 
     ``understands`` runs the intent and entity reading; an assistant without it (``seller``, FAQ only) sends every
-    message to ``fallback``. ``onboarding`` asks a new user's first questions.
+    message to ``fallback``. ``onboarding`` asks a new user's first questions. ``interceptors`` answer first, on the
+    offline and the model path alike (``dialogue.routing``).
     """
 
     name: str
@@ -63,3 +65,4 @@ class Assistant:
     fallback: Handler
     understands: bool = True
     onboarding: bool = True
+    interceptors: Interceptors = NO_INTERCEPTORS

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from dialogue.messages import Button
-from dialogue.turn import Handler, Reply, TurnContext
+from dialogue.turn import Reply, TurnContext
 from knowledge.answers import compose_answer, compose_passage, readable
 from knowledge.followups import FollowUpSuggester
 from knowledge.types import FaqEntry, Hit, Searcher, SearchResult, SimilarEntries
@@ -137,16 +137,15 @@ def _short(label: str, limit: int = 40) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+@dataclass(frozen=True, slots=True)
 class FaqFollowUpFirst:
-    """Gives the FAQ the first word on a message that continues its previous answer, and ``handler`` the rest.
+    """Gives the FAQ the first word on a message that continues its previous answer (``dialogue.routing``).
 
     Short follow-ups carry no topic of their own, so the intent reading files them under small talk or out of
     scope; without this, "다른 방법은 없어?" right after a card question would be refused.
     """
 
-    def __init__(self, faq: FaqHandler, handler: Handler) -> None:
-        self.faq = faq
-        self.handler = handler
+    faq: FaqHandler
 
-    async def handle(self, ctx: TurnContext) -> Reply:
-        return self.faq.follow_up(ctx) or await self.handler.handle(ctx)
+    async def intercept(self, ctx: TurnContext) -> Reply | None:
+        return self.faq.follow_up(ctx)

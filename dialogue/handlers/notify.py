@@ -2,16 +2,16 @@
 
 The intent list has no intent for it, so a precise rule recognises the request: a word for notices followed by a
 verb that switches, and no question word ("주문 알림 어떻게 받아요?" is a question about the service, not a request).
-`NoticeSwitch` wraps every handler of an assistant with that rule, so the request is served whichever intent the
-classifier picked (its training examples file it under preference_update).
+`NoticeHandler.intercept` answers it before any handler or the model (``dialogue.routing``), so the request is served
+whichever intent the classifier picked (its training examples file it under preference_update) and on the model path
+too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
-from dialogue.turn import Handler, Reply, TurnContext
+from dialogue.turn import Reply, TurnContext
 from storage.database import Database
 from storage.repositories import UserRepository
 from storage.repositories.outbox import PUSH_CHANNELS
@@ -72,22 +72,8 @@ class NoticeHandler:
             text += NO_PUSH_CHANNEL
         return Reply(text)
 
-    def around(self, handler: Handler) -> Handler:
-        return NoticeSwitch(handler, self)
-
-    def around_all(self, handlers: Mapping[str, Handler]) -> dict[str, Handler]:
-        """The same handlers, each answering a notice switch first."""
-        return {intent: self.around(handler) for intent, handler in handlers.items()}
-
-
-class NoticeSwitch:
-    """A handler that serves notice switches itself and passes every other message to the one it wraps."""
-
-    def __init__(self, inner: Handler, notices: NoticeHandler) -> None:
-        self.inner = inner
-        self.notices = notices
-
-    async def handle(self, ctx: TurnContext) -> Reply:
-        if notice_switch(ctx.text) is not None:
-            return await self.notices.handle(ctx)
-        return await self.inner.handle(ctx)
+    async def intercept(self, ctx: TurnContext) -> Reply | None:
+        """A notice switch ("알림 꺼줘", "알림 다시 켜줘") whichever intent it was read as (``dialogue.routing``)."""
+        if notice_switch(ctx.text) is None:
+            return None
+        return await self.handle(ctx)

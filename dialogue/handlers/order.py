@@ -27,12 +27,14 @@ from dialogue.ordering.service import (
     names_match,
 )
 from dialogue.tools.base import ToolResult
-from dialogue.turn import Handler, Reply, TurnContext
+from dialogue.turn import Reply, TurnContext
 from storage.models import MenuKind
 
 ORDER_INTENTS = ("order_add", "cart_view", "cart_clear", "checkout")
+CART_COMMAND_INTENTS = ("cart_view", "cart_clear", "checkout")
+"""Intents answered from the stored cart on every path: the model path too has nothing to add to them."""
 CART_EDIT_INTENTS = ("menu_option", "food_request", "out_of_scope", "general_chat")
-"""Intents whose handler lets a plain cart edit through to ordering while the cart is open (`CartFirstHandler`)."""
+"""Intents read where a plain cart edit may hide while the cart is open (`CartFirst`)."""
 _CASH = re.compile(r"현금|현장\s*결제|가게에서\s*결제|카드\s*말고")
 _CARD = re.compile(r"급식\s*카드|꿈나무|카드로|카드\s*결제|G\s*드림", re.IGNORECASE)
 _ORDER_WORDS = re.compile(r"(?:에서|에)?\s*(?:주문|시킬|시켜|먹을)[가-힣]*")
@@ -217,18 +219,18 @@ def _shielded(text: str, counted: Iterable[str]) -> tuple[str, dict[str, str]]:
     return text, labels
 
 
-class CartFirstHandler:
-    """Another intent's handler, except that a plain cart edit while the cart is open goes to ordering.
+class CartFirst:
+    """A plain cart edit while the cart is open goes to ordering, whatever intent it was read as
+    (``dialogue.routing``); so does an ordering button.
 
     "콜라 사이다로" or "아까 그거 빼줘" may read as a menu preference or small talk on their own; with items in the
     cart they are edits. Only commands that name a line of the cart (or point back at one) are taken.
     """
 
-    def __init__(self, order: OrderHandler, other: Handler) -> None:
+    def __init__(self, order: OrderHandler) -> None:
         self.order = order
-        self.other = other
 
-    async def handle(self, ctx: TurnContext) -> Reply:
+    async def intercept(self, ctx: TurnContext) -> Reply | None:
         if replies.payload_intent(ctx.message.payload) is not None:
             return await self.order.handle(ctx)  # an ordering button, whatever its label read as
         text = ctx.message.payload or ctx.text
@@ -237,9 +239,8 @@ class CartFirstHandler:
             command = phrases.command(text)
             if command is not None and await self._edits_cart(ctx, command):
                 result = await self.order.run(ctx, command)
-                if result.reply is not None:
-                    return result.reply
-        return await self.other.handle(ctx)
+                return result.reply
+        return None
 
     async def _edits_cart(self, ctx: TurnContext, command: phrases.Command) -> bool:
         match command:

@@ -10,6 +10,7 @@ from dialogue.engine import DialogueEngine
 from dialogue.handlers.notify import ALREADY_OFF, NO_PUSH_CHANNEL, OFF_REPLY, ON_REPLY, NoticeHandler, notice_switch
 from dialogue.messages import Final, IncomingMessage
 from dialogue.nlu.types import Understanding
+from dialogue.routing import Interceptors
 from dialogue.session import SessionStore
 from dialogue.turn import Assistant, Reply, TurnContext
 from storage.database import Database
@@ -81,7 +82,7 @@ async def test_switching_through_the_engine(sqlite_db: Database) -> None:
         db=sqlite_db,
         sessions=SessionStore(InProcessStore("t:")),
         nlu=Scripted({"알림 다시 켜줘": "preference_update", "주문 들어오면 알림 어떻게 받아요?": "faq"}),
-        assistants={"meal": Assistant("meal", notices.around_all(handlers), fallback=notices.around(Echo()))},
+        assistants={"meal": Assistant("meal", handlers, fallback=Echo(), interceptors=Interceptors((notices,)))},
     )
     first = world.user_ids[0]
     assert await say(engine, "student1", "알림 꺼줘") == OFF_REPLY  # read as general_chat, served all the same

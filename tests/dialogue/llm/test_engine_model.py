@@ -27,6 +27,7 @@ from storage.hours import SEOUL
 from storage.kv import InProcessStore
 from storage.migrate import upgrade
 from storage.models import Conversation, MealCard
+from storage.repositories import UserRepository
 from tests.dialogue.conftest import KEY, ScriptedNLU, collect, console, final
 from tests.dialogue.llm.conftest import FAST
 from tests.fakes.llm_script import FakeToolCall, ModelTurn
@@ -230,3 +231,32 @@ async def test_the_ordering_tools_are_offered_and_run_for_the_session(
     } <= offered
     found = json.loads(openai_fake.bodies[1]["messages"][-1]["content"])
     assert "error" not in found and "불고기" in json.dumps(found, ensure_ascii=False)
+
+
+async def test_a_configured_model_never_does_less_than_the_offline_path(
+    model_engine: DialogueEngine, openai_fake: FakeOpenAI, sample_services: Services, script: dict[str, Understanding]
+) -> None:
+    """The interceptors answer before the model (dialogue.routing): notices, cart edits and the cart's own state are
+    the backend's, so the model is not asked and cannot get them wrong."""
+    user = "demo12"
+    script["콜라 사이다로"] = Understanding("menu_option", 0.6)
+    script["장바구니 보여줘"] = Understanding("cart_view", 0.9)
+    script["알림 꺼줘"] = Understanding("preference_update", 0.7)
+    openai_fake.script(
+        ModelTurn(tool_calls=(FakeToolCall("add_to_cart", {"product": "불고기버거 세트"}),)),
+        ModelTurn(text="불고기버거 세트를 담았어요."),
+    )
+    await collect(model_engine, console(user, "불고기버거 세트 하나 담아줘", at=LUNCH))
+    asked = len(openai_fake.calls)
+    assert asked == 2  # the order itself went through the model and its tool
+
+    changed = final(await collect(model_engine, console(user, "콜라 사이다로", at=LUNCH))).text
+    assert "사이다" in changed
+    shown = final(await collect(model_engine, console(user, "장바구니 보여줘", at=LUNCH))).text
+    assert "불고기버거 세트" in shown and "사이다" in shown and "6,900원" in shown
+    off = final(await collect(model_engine, console(user, "알림 꺼줘", at=LUNCH))).text
+    assert "알림" in off
+    assert len(openai_fake.calls) == asked  # none of the three asked the model
+    async with sample_services.db.session() as session:
+        holder = await UserRepository(session).by_identity("console", user)
+    assert holder is not None and holder.notify_low_balance is False
