@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from dialogue.nlu.lexicon import NATIVE_NUMBERS
+from dialogue.ordering.catalogue import group_of_word
 
 _NUMBER = r"\d{1,2}|하나|한|두|둘|세|셋|네|넷|다섯|여섯|일곱|여덟|아홉|열"
 _COUNTER = r"(?:개|잔|세트|그릇|인분|판|마리|조각|캔|병|줄|봉지|접시)"
@@ -222,6 +223,8 @@ def without_changes(text: str) -> str:
         words = left.split()
         topic = next((i for i, word in enumerate(words) if _TOPIC.match(word)), None)
         keep = words[:topic] if topic is not None else words[:-2]
+        if topic is None and keep and group_of_word(keep[-1]) is not None:
+            keep = keep[:-1]  # "감자튀김 양념감자 칠리로": the group named is what changes, not an item to add
         said = said[: match.start()] + " ".join(keep) + " " + said[match.end() :]
     return " ".join(said.split())
 

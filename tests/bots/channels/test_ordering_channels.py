@@ -42,6 +42,13 @@ ORDER = (
     ("장바구니 보여줘", "7,500원"),
     ("주문할게", "주문을 보냈어요"),
 )
+CHILI_ORDER = (
+    ("불고기버거 세트 하나 주세요", "6,900원"),
+    ("감자튀김 양념감자 칠리로 바꿔줘", "+600원"),  # the set's side changes: no second 포테이토 (8,900원)
+    ("콜라 사이다로", "+0원"),
+    ("장바구니 보여줘", "7,500원"),
+    ("주문할게", "주문을 보냈어요"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +119,7 @@ async def test_the_same_order_over_kakao_answers_inside_the_skill_response(
     db: Database,
 ) -> None:
     client = await make_client(channel_settings(tmp_path, kakao=kakao_settings(kakao)), dialogue=ordering_engine)
-    for text, expected in ORDER:
+    for text, expected in CHILI_ORDER:
         response = await client.post(
             "/kakao/skill", json=skill_request(text, user_id="kk-order"), headers={KEY_HEADER: kakao_api.SKILL_KEY}
         )
@@ -124,3 +131,17 @@ async def test_the_same_order_over_kakao_answers_inside_the_skill_response(
         assert all(len(reply["label"]) <= 14 for reply in body["template"].get("quickReplies", []))
     (order,) = await _orders(db, "kakao")
     assert (order.total, order.card_id) == (7500, "KC-000013")
+
+
+async def test_the_same_order_over_the_web_chat(
+    make_client: ClientFactory, tmp_path: Path, ordering_engine: DialogueEngine, db: Database
+) -> None:
+    client = await make_client(channel_settings(tmp_path), dialogue=ordering_engine)
+    # A web visitor has no card linked: kkini offers to pay at the shop, and the visitor says so.
+    turns = (*CHILI_ORDER[:-1], ("주문할게", "가게에서 직접 결제"), ("현금으로 주문할게", "주문을 보냈어요"))
+    for text, expected in turns:
+        response = await client.post("/api/chat", json={"text": text})
+        body = await response.json()
+        assert response.status == 200 and expected in body["text"], (text, body)
+    (order,) = await _orders(db, "web")
+    assert (order.total, order.payment_method) == (7500, "cash")

@@ -24,3 +24,16 @@ from dialogue.ordering import phrases
 )
 def test_what_a_message_asks_the_cart_to_do(said: str, command: phrases.Command | None) -> None:
     assert phrases.command(said) == command
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("감자튀김 양념감자 칠리로 바꿔줘", ""),  # the side group is what changes, not a 포테이토 to add
+        ("감자튀김 양념감자로 바꿔줘", ""),
+        ("불고기버거 세트 하나 감자튀김 양념감자 칠리로 바꿔줘", "불고기버거 세트 하나"),
+        ("새우버거 세트 하나 콜라 사이다로 바꿔줘", "새우버거 세트 하나"),
+    ],
+)
+def test_the_items_a_message_adds_leave_out_its_changes(text: str, items: str) -> None:
+    assert phrases.without_changes(text) == items
