@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge.index.documents import read_mark
+from knowledge.index.embeddings import unit_rows
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ class E5Embedder:
             out[row] = vector
             if advance is not None:
                 advance(1)
-        return _normalised(out)
+        return unit_rows(out)
 
     def query(self, text: str) -> FloatArray:
         """The vector of a user's question (the "query: " side of e5), from the cache when asked recently."""
@@ -143,17 +144,10 @@ class E5Embedder:
             if cached is not None:
                 self._queries.move_to_end(text)
                 return cached
-        vector = _normalised(self._model.encode(text, is_query=True)[None, :])[0]
+        vector = unit_rows(self._model.encode(text, is_query=True)[None, :])[0]
         if self._cache_size:
             with self._lock:
                 self._queries[text] = vector
                 while len(self._queries) > self._cache_size:
                     self._queries.popitem(last=False)
         return vector
-
-
-def _normalised(vectors: FloatArray) -> FloatArray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    norms[norms == 0] = 1
-    result: FloatArray = (vectors / norms).astype(np.float32)
-    return result

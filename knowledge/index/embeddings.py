@@ -121,3 +121,11 @@ class OpenAIEmbedder:
         norms[norms == 0] = 1
         normalised: FloatArray = (vectors / norms).astype(np.float32)
         return normalised
+
+
+def unit_rows(vectors: FloatArray) -> FloatArray:
+    """Each row scaled to length 1 (rows of zeros stay zeros), as float32."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1
+    result: FloatArray = (vectors / norms).astype(np.float32)
+    return result

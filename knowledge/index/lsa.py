@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge.index.documents import read_mark
+from knowledge.index.embeddings import unit_rows
 from knowledge.index.sparse import CsrMatrix, randomized_svd
 from knowledge.index.tokens import Analyzer, char_ngrams
 
@@ -83,7 +84,7 @@ class OfflineEmbedder:
         matrix = self._tfidf([_features(self.analyzer, read_mark(text)[1]) for text in texts])
         if advance is not None:
             advance(len(texts))
-        return _normalised(matrix.dot(self.components))
+        return unit_rows(matrix.dot(self.components))
 
     def query(self, text: str) -> FloatArray:
         return self.embed([text])[0]
@@ -133,10 +134,3 @@ def _features(analyzer: Analyzer, text: str) -> Counter[str]:
     counts: Counter[str] = Counter("m:" + term for term in analyzer.morphemes(text))
     counts.update("c:" + gram for gram in char_ngrams(text, (2,)))
     return counts
-
-
-def _normalised(vectors: FloatArray) -> FloatArray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    norms[norms == 0] = 1
-    result: FloatArray = (vectors / norms).astype(np.float32)
-    return result
