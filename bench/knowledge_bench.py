@@ -138,9 +138,15 @@ def run(args: argparse.Namespace, data_dir: Path) -> None:
     opened = time.perf_counter()
     searcher = again.open("seller")
     open_s = time.perf_counter() - opened
+    kept = settings.state_dir(data_dir)
+    for old in kept.glob("gate-seller-*.npz"):
+        old.unlink()  # time the training itself first
     gate_started = time.perf_counter()
-    searcher.gate = gate_for("seller", searcher)
+    searcher.gate = gate_for("seller", searcher, kept)
     gate_s = time.perf_counter() - gate_started
+    gate_started = time.perf_counter()
+    searcher.gate = gate_for("seller", searcher, kept)
+    kept_gate_s = time.perf_counter() - gate_started
     index_mib = rss_mib() - before
     dense_mib = searcher.dense.vectors.nbytes / 2**20 if searcher.dense is not None else 0.0
     chroma_bytes = folder_size(settings.chroma_path(data_dir))
@@ -164,7 +170,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> None:
         ("what", "value"),
         [
             ("open (read chromadb, build lexical indexes)", f"{open_s:.2f} s"),
-            ("scope gate (trains at start-up)", f"{gate_s:.2f} s"),
+            ("scope gate, trained (first start)", f"{gate_s:.2f} s"),
+            ("scope gate, kept from an earlier start", f"{kept_gate_s:.2f} s"),
             ("memory of the open index (RSS growth)", f"{index_mib:.0f} MiB"),
             ("of which dense vectors", f"{dense_mib:.1f} MiB ({len(searcher.dense or ())} rows)"),
             ("chromadb folder", f"{chroma_bytes / 2**20:.1f} MiB"),

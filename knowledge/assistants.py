@@ -36,20 +36,21 @@ class SellerNotInstalled(LookupError):
         super().__init__(f"the seller FAQ is not installed; run: {SELLER_INSTALL}")
 
 
-def gate_for(collection: str, searcher: HybridSearcher) -> Gate | None:
-    """The scope gate of the assistant named like the collection (seller, meal); None for any other collection."""
+def gate_for(collection: str, searcher: HybridSearcher, kept_in: Path | None = None) -> Gate | None:
+    """The scope gate of the assistant named like the collection (seller, meal); None for any other collection.
+    ``kept_in``: a folder that keeps the trained gate for the next start (the knowledge state folder)."""
     embedder = searcher.embedder.name if searcher.embedder is not None else ""
     entries = [item.entry for item in searcher.entries]
     if collection == SELLER_COLLECTION:
-        return seller_gate(entries, calibration=calibration_for("seller", embedder)).decide
+        return seller_gate(entries, calibration=calibration_for("seller", embedder), kept_in=kept_in).decide
     if collection == MEAL_COLLECTION:
-        return meal_gate(entries, calibration=calibration_for("meal", embedder)).decide
+        return meal_gate(entries, calibration=calibration_for("meal", embedder), kept_in=kept_in).decide
     return None
 
 
 def open_gated(kb: KnowledgeBase, collection: str) -> HybridSearcher:
     searcher = kb.open(collection)
-    searcher.gate = gate_for(collection, searcher)
+    searcher.gate = gate_for(collection, searcher, kb.settings.state_dir(kb.data_dir))
     return searcher
 
 

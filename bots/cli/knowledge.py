@@ -62,14 +62,15 @@ def open_searcher(ctx: click.Context, collection: str, *, use_gate: bool) -> Hyb
     from knowledge.index.embeddings import EmbeddingMismatch, EmbeddingUnavailable
     from knowledge.index.registry import CollectionMissing
 
+    kb = knowledge_base(ctx)
     try:
-        searcher = knowledge_base(ctx).open(collection)
+        searcher = kb.open(collection)
     except (CollectionMissing, EmbeddingMismatch, EmbeddingUnavailable, ValueError) as error:
         raise click.ClickException(str(error)) from None
     if use_gate:
         from knowledge.assistants import gate_for
 
-        searcher.gate = gate_for(collection, searcher)
+        searcher.gate = gate_for(collection, searcher, kb.settings.state_dir(kb.data_dir))
     return searcher
 
 

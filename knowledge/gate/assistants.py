@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from knowledge.corpus.meal_faq import meal_faq
 from knowledge.gate.examples import meal_examples, seller_examples
@@ -89,8 +90,10 @@ def build_gate(
     entries: Sequence[FaqEntry],
     calibration: Calibration,
     examples: Sequence[tuple[str, bool]],
+    kept_in: Path | None = None,
 ) -> ScopeGate:
-    """``assistant``'s gate trained on ``examples`` and its collection ``entries``.
+    """``assistant``'s gate trained on ``examples`` and its collection ``entries`` (the trained model kept in the
+    folder ``kept_in`` for the next start).
 
     seller: meal-card FAQ questions train as out of scope and the marketplace rule applies. meal: food and card cue
     groups. Raises ValueError for an unknown assistant.
@@ -99,25 +102,41 @@ def build_gate(
     if assistant == "seller":
         foreign = [entry.question for entry in meal_faq()]
         return ScopeGate(
-            assistant, examples, calibration, collection=questions, foreign=foreign, rule=about_other_marketplace
+            assistant,
+            examples,
+            calibration,
+            collection=questions,
+            foreign=foreign,
+            rule=about_other_marketplace,
+            kept_in=kept_in,
         )
     if assistant == "meal":
-        return ScopeGate(assistant, examples, calibration, collection=questions, cues=MEAL_CUES)
+        return ScopeGate(assistant, examples, calibration, collection=questions, cues=MEAL_CUES, kept_in=kept_in)
     raise ValueError(f"unknown assistant {assistant!r}; expected one of {ASSISTANTS}")
 
 
 def seller_gate(
-    entries: Sequence[FaqEntry] = (), *, calibration: Calibration = SELLER_CALIBRATION, with_held_out: bool = True
+    entries: Sequence[FaqEntry] = (),
+    *,
+    calibration: Calibration = SELLER_CALIBRATION,
+    with_held_out: bool = True,
+    kept_in: Path | None = None,
 ) -> ScopeGate:
     """The SmartStore seller gate; ``entries`` are the SmartStore FAQ entries (their questions train it too).
 
     ``with_held_out=False`` leaves the calibration split out of training (for calibrating and testing the gate).
     """
-    return build_gate("seller", entries, calibration, example_pairs("seller", None if with_held_out else False))
+    return build_gate(
+        "seller", entries, calibration, example_pairs("seller", None if with_held_out else False), kept_in
+    )
 
 
 def meal_gate(
-    entries: Sequence[FaqEntry] = (), *, calibration: Calibration = MEAL_CALIBRATION, with_held_out: bool = True
+    entries: Sequence[FaqEntry] = (),
+    *,
+    calibration: Calibration = MEAL_CALIBRATION,
+    with_held_out: bool = True,
+    kept_in: Path | None = None,
 ) -> ScopeGate:
     """The meal-card gate (the card and kkini itself); ``entries`` are the meal FAQ entries (``meal_faq()``)."""
-    return build_gate("meal", entries, calibration, example_pairs("meal", None if with_held_out else False))
+    return build_gate("meal", entries, calibration, example_pairs("meal", None if with_held_out else False), kept_in)

@@ -19,8 +19,9 @@ import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from knowledge.gate.classifier import BinaryModel, TrainingOptions
+from knowledge.gate.classifier import TrainingOptions, train_kept
 from knowledge.gate.evidence import Evidence, read_evidence
 from knowledge.gate.lexical import LexicalIndex
 from knowledge.gate.text import bigrams, features, fold
@@ -82,6 +83,7 @@ class ScopeGate:
         cues: Mapping[str, Sequence[str]] | None = None,
         rule: Rule | None = None,
         options: TrainingOptions | None = None,
+        kept_in: Path | None = None,
     ) -> None:
         started = time.perf_counter()
         self.assistant = assistant
@@ -97,7 +99,7 @@ class ScopeGate:
         per_question = min(1.0, written_in / len(collection)) if collection else 1.0
         weights = [1.0] * len(examples) + [per_question] * len(collection) + [1.0] * len(foreign)
         samples = [self.features(text) for text in texts]
-        self.model = BinaryModel.train(samples, targets, options, weights)
+        self.model = train_kept(kept_in, assistant, samples, targets, options, weights)
         vocabulary = list(collection) + [text for text, label in examples if label]
         self.index = LexicalIndex([str(i) for i in range(len(vocabulary))], vocabulary)
         logger.debug("%s scope gate: %d texts in %.2f s", assistant, len(texts), time.perf_counter() - started)

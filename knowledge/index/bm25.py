@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -56,6 +57,33 @@ class BM25Index:
         self.impacts = (np.repeat(idf, df) * tf * (k1 + 1) / (tf + norm)).astype(np.float32)
         """idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)) of each posting."""
         self.idfs = idf
+
+    def arrays(self, prefix: str) -> dict[str, npt.NDArray[Any]]:
+        """The index as named arrays (for ``numpy.savez``; ``from_arrays`` reads them back)."""
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return {
+            f"{prefix}.terms": np.array(terms, dtype=str),
+            f"{prefix}.starts": self.starts,
+            f"{prefix}.docs": self.docs,
+            f"{prefix}.impacts": self.impacts,
+            f"{prefix}.idfs": self.idfs,
+            f"{prefix}.shape": np.array([self.size, self.avgdl, self.k1, self.b], dtype=np.float64),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[Any]], prefix: str) -> BM25Index:
+        index = cls.__new__(cls)
+        size, avgdl, k1, b = (float(value) for value in arrays[f"{prefix}.shape"])
+        index.size, index.avgdl, index.k1, index.b = int(size), avgdl, k1, b
+        terms = arrays[f"{prefix}.terms"].tolist()
+        index.vocabulary = {term: number for number, term in enumerate(terms)}
+        index.starts = arrays[f"{prefix}.starts"]
+        index.docs = arrays[f"{prefix}.docs"]
+        index.impacts = arrays[f"{prefix}.impacts"]
+        index.idfs = arrays[f"{prefix}.idfs"]
+        if len(index.starts) != len(terms) + 1 or len(index.docs) != len(index.impacts):
+            raise ValueError(f"{prefix}: the kept index does not hold together")
+        return index
 
     def scores(self, query: Mapping[str, float]) -> FloatArray:
         """Every document's score for a query of term -> weight; unknown terms add nothing."""

@@ -30,6 +30,7 @@ from knowledge.index.store import VECTORS_SUFFIX, ChromaStore, IngestReport, Sto
 from knowledge.index.tokens import TOKENIZER_VERSION, Analyzer
 from knowledge.retrieval.dense import DenseIndex
 from knowledge.retrieval.hybrid import DEFAULT_WEIGHTS, E5_WEIGHTS, Gate, HybridSearcher
+from knowledge.retrieval.lexical import kept_lexical
 from knowledge.settings import KnowledgeSettings
 from knowledge.types import FaqEntry
 
@@ -254,6 +255,7 @@ class KnowledgeBase:
             gate=gate,
             weights=E5_WEIGHTS if embedder.name == E5_NAME else DEFAULT_WEIGHTS,
             passage_chars=self.settings.passage_chars,
+            lexical=kept_lexical(self.settings.state_dir(self.data_dir), check_name(collection), entries),
         )
         logger.info("%s: %d entries opened in %.2f s", collection, len(entries), time.perf_counter() - started)
         return searcher

@@ -120,11 +120,13 @@ class HybridSearcher:
         gate: Gate | None = None,
         weights: FusionWeights = DEFAULT_WEIGHTS,
         passage_chars: int = PASSAGE_CHARS,
+        lexical: LexicalIndex | None = None,
     ) -> None:
+        """``lexical``: the entries' lexical index when it was built already (``kept_lexical``)."""
         self.entries = list(entries)
         self.passage_chars = passage_chars
         self.analyzer = analyzer
-        self.lexical = LexicalIndex(self.entries)
+        self.lexical = lexical if lexical is not None else LexicalIndex(self.entries)
         self.dense = dense if dense is not None and len(dense) and dense.size == len(self.entries) else None
         self.embedder = embedder if self.dense is not None else None
         self.gate = gate

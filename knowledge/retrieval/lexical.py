@@ -8,16 +8,25 @@ of the documents is needed at open, only of the query).
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import zipfile
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from knowledge.index.bm25 import BM25Index, FloatArray
 from knowledge.index.documents import IndexedEntry, document_text, question_text
 from knowledge.index.tokens import char_ngrams
+
+logger = logging.getLogger(__name__)
 
 Q_MORPH = "q_morph"
 QA_MORPH = "qa_morph"
@@ -159,6 +168,18 @@ class PassageIndex:
         np.cumsum(counts[:-1], out=self.starts[1:])
         self.count = len(flat)
 
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        return {**self.index.arrays("passages"), "passages.starts_of_documents": self.starts}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[Any]]) -> PassageIndex:
+        passages = cls.__new__(cls)
+        passages.index = BM25Index.from_arrays(arrays, "passages")
+        passages.starts = arrays["passages.starts_of_documents"]
+        passages.size = len(passages.starts)
+        passages.count = passages.index.size
+        return passages
+
     def scores(self, query: Mapping[str, float]) -> FloatArray:
         """Every document's best passage score."""
         if self.size == 0:
@@ -186,7 +207,7 @@ class LexicalIndex:
         frequencies: Counter[str] = Counter()
         for entry in entries:
             frequencies.update(entry.document_terms)
-        self.term_frequencies: Mapping[str, int] = frequencies
+        self.term_frequencies: Mapping[str, int] = dict(frequencies)
         self.decompound = Decompounder(frequencies)
         self.legs: dict[str, BM25Index] = {
             Q_MORPH: BM25Index([self.decompound(e.question_terms) for e in entries], k1=1.2, b=0.5),
@@ -197,6 +218,31 @@ class LexicalIndex:
             QA_CHAR: BM25Index([char_ngrams(document_text(e.entry)) for e in entries], k1=1.2, b=0.75),
         }
         self.passages = PassageIndex([self._passages(e, window, stride) for e in entries], k1=1.2, b=0.75)
+
+    def save(self, path: Path) -> None:
+        """Write the built index to ``path`` (numpy's npz, no pickled objects), atomically."""
+        arrays: dict[str, npt.NDArray[Any]] = {}
+        for leg, index in self.legs.items():
+            arrays.update(index.arrays(leg))
+        arrays.update(self.passages.arrays())
+        arrays["frequencies.terms"] = np.array(list(self.term_frequencies), dtype=str)
+        arrays["frequencies.counts"] = np.array(list(self.term_frequencies.values()), dtype=np.int64)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as out:
+            np.savez(out, **arrays)  # type: ignore[arg-type]
+        partial.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> LexicalIndex:
+        with np.load(path, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        index = cls.__new__(cls)
+        terms = arrays["frequencies.terms"].tolist()
+        index.term_frequencies = dict(zip(terms, arrays["frequencies.counts"].tolist(), strict=True))
+        index.decompound = Decompounder(index.term_frequencies)
+        index.legs = {leg: BM25Index.from_arrays(arrays, leg) for leg in (Q_MORPH, QA_MORPH, Q_CHAR, QA_CHAR)}
+        index.passages = PassageIndex.from_arrays(arrays)
+        return index
 
     def _passages(self, entry: IndexedEntry, window: int, stride: int) -> list[list[str]]:
         """The entry's passages as terms: morphemes with compounds split and adjacent pairs, like ``qa_morph``.
@@ -215,3 +261,46 @@ class LexicalIndex:
         found = {leg: (self.legs[leg].scores(q), self.legs[leg].self_score(q)) for leg, q in terms.items()}
         found[P_MORPH] = (self.passages.scores(query.passage), self.passages.self_score(query.passage))
         return found
+
+
+LEXICAL_VERSION = 1
+"""Part of a kept index's key: raise it when what ``LexicalIndex`` builds changes."""
+
+
+def kept_lexical(
+    folder: Path | None,
+    name: str,
+    entries: Sequence[IndexedEntry],
+    *,
+    window: int = PASSAGE_WINDOW,
+    stride: int = PASSAGE_STRIDE,
+) -> LexicalIndex:
+    """``LexicalIndex(entries)``, kept in ``folder`` under a key of the entries' texts and stored morphemes: a start
+    over an unchanged collection loads it instead of building it again (the SmartStore FAQ's five BM25 indexes take
+    about two seconds to build). Other kept indexes of ``name`` are removed; without a folder, or when the kept file
+    cannot be read or written, it is built as usual."""
+    if folder is None:
+        return LexicalIndex(entries, window=window, stride=stride)
+    digest = hashlib.sha256(f"{LEXICAL_VERSION} {window} {stride}".encode())
+    for item in entries:
+        for part in (question_text(item.entry), document_text(item.entry), *item.question_terms, "\x1f"):
+            digest.update(part.encode("utf-8") + b"\x1e")
+        for part in item.document_terms:
+            digest.update(part.encode("utf-8") + b"\x1e")
+        digest.update(b"\x1d")
+    path = folder / f"lexical-{name}-{digest.hexdigest()[:24]}.npz"
+    if path.is_file():
+        try:
+            return LexicalIndex.load(path)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            logger.warning("kept lexical index %s is unreadable (%s): building it again", path, error)
+    index = LexicalIndex(entries, window=window, stride=stride)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        index.save(path)
+        for old in folder.glob(f"lexical-{name}-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as error:
+        logger.warning("could not keep the lexical index in %s: %s", folder, error)
+    return index
