@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import os
-import zipfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-logger = logging.getLogger(__name__)
+from knowledge.index.kept import kept, write_npz
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -92,10 +89,7 @@ class BinaryModel:
     def save(self, path: Path) -> None:
         """Write the model to ``path`` (numpy's npz, no pickled objects), atomically."""
         names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with partial.open("wb") as out:
-            np.savez(out, names=np.array(names, dtype=str), weights=self.weights, bias=np.array(self.bias))
-        partial.replace(path)
+        write_npz(path, {"names": np.array(names, dtype=str), "weights": self.weights, "bias": np.array(self.bias)})
 
     @classmethod
     def load(cls, path: Path) -> BinaryModel:
@@ -144,22 +138,14 @@ def train_kept(
             ensure_ascii=False,
         ).encode("utf-8")
     ).hexdigest()[:24]
-    path = folder / f"gate-{name}-{key}.npz"
-    if path.is_file():
-        try:
-            return BinaryModel.load(path)
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-            logger.warning("kept scope model %s is unreadable (%s): training it again", path, error)
-    model = BinaryModel.train(samples, targets, options, example_weights)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        model.save(path)
-        for old in folder.glob(f"gate-{name}-*.npz"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as error:
-        logger.warning("could not keep the scope model in %s: %s", folder, error)
-    return model
+    return kept(
+        folder,
+        f"gate-{name}",
+        key,
+        load=BinaryModel.load,
+        build=lambda: BinaryModel.train(samples, targets, options, example_weights),
+        what="scope model",
+    )
 
 
 def _balanced(y: FloatArray, weights: FloatArray) -> FloatArray:

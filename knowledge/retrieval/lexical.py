@@ -9,9 +9,6 @@ of the documents is needed at open, only of the query).
 from __future__ import annotations
 
 import hashlib
-import logging
-import os
-import zipfile
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,9 +21,8 @@ import numpy.typing as npt
 
 from knowledge.index.bm25 import BM25Index, FloatArray
 from knowledge.index.documents import IndexedEntry, document_text, question_text
+from knowledge.index.kept import kept, write_npz
 from knowledge.index.tokens import char_ngrams
-
-logger = logging.getLogger(__name__)
 
 Q_MORPH = "q_morph"
 QA_MORPH = "qa_morph"
@@ -227,10 +223,7 @@ class LexicalIndex:
         arrays.update(self.passages.arrays())
         arrays["frequencies.terms"] = np.array(list(self.term_frequencies), dtype=str)
         arrays["frequencies.counts"] = np.array(list(self.term_frequencies.values()), dtype=np.int64)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with partial.open("wb") as out:
-            np.savez(out, **arrays)  # type: ignore[arg-type]
-        partial.replace(path)
+        write_npz(path, arrays)
 
     @classmethod
     def load(cls, path: Path) -> LexicalIndex:
@@ -288,19 +281,11 @@ def kept_lexical(
         for part in item.document_terms:
             digest.update(part.encode("utf-8") + b"\x1e")
         digest.update(b"\x1d")
-    path = folder / f"lexical-{name}-{digest.hexdigest()[:24]}.npz"
-    if path.is_file():
-        try:
-            return LexicalIndex.load(path)
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-            logger.warning("kept lexical index %s is unreadable (%s): building it again", path, error)
-    index = LexicalIndex(entries, window=window, stride=stride)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        index.save(path)
-        for old in folder.glob(f"lexical-{name}-*.npz"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as error:
-        logger.warning("could not keep the lexical index in %s: %s", folder, error)
-    return index
+    return kept(
+        folder,
+        f"lexical-{name}",
+        digest.hexdigest()[:24],
+        load=LexicalIndex.load,
+        build=lambda: LexicalIndex(entries, window=window, stride=stride),
+        what="lexical index",
+    )

@@ -71,3 +71,10 @@ def test_an_unreadable_kept_index_is_built_again(tmp_path: Path) -> None:
     kept.write_bytes(b"PK\x03\x04 not an index")
     assert _scores(kept_lexical(tmp_path, "seller", ENTRIES)) == _scores(LexicalIndex(ENTRIES))
     assert _scores(LexicalIndex.load(kept)) == _scores(LexicalIndex(ENTRIES))  # written anew
+
+
+def test_collections_with_similar_names_keep_their_own_indexes(tmp_path: Path) -> None:
+    kept_lexical(tmp_path, "seller-x", ENTRIES[:1])
+    kept_lexical(tmp_path, "seller", ENTRIES)
+    assert len(list(tmp_path.glob("lexical-seller-x-*.npz"))) == 1
+    assert len(list(tmp_path.glob("lexical-*.npz"))) == 2
