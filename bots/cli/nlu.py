@@ -63,14 +63,33 @@ def eval_group() -> None:
     """Measure components against labelled development sets."""
 
 
-@eval_group.command("nlu")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def eval_nlu(file: Path) -> None:
-    """Score the offline understander on a labelled JSON-lines FILE (format of ../shared/spec/nlu.md)."""
-    from dialogue.nlu.evaluate import evaluate, load_cases
+_DEV_SETS = (Path("../shared/eval/nlu_dev.jsonl"), Path("../shared/eval/nlu_people_dev.jsonl"))
 
+
+@eval_group.command("nlu")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--table", is_flag=True, help="Print a plain-text summary (per intent, per style, confusion) instead.")
+def eval_nlu(files: tuple[Path, ...], table: bool) -> None:
+    """Score the offline understander on labelled JSON-lines FILES (format of ../shared/spec/nlu.md).
+
+    Without FILES, both development sets of ../shared/eval. One file prints its report as JSON; several print
+    {file name: report}.
+    """
+    from dialogue.nlu.evaluate import evaluate, load_cases, summary
+
+    if not files:
+        files = tuple(path for path in _DEV_SETS if path.is_file())
+        if not files:
+            raise click.UsageError("no FILE given and no development set in ../shared/eval")
     try:
-        cases = load_cases(file)
+        loaded = {path: load_cases(path) for path in files}
     except (ValueError, KeyError) as error:
-        raise click.ClickException(f"{file}: {error}") from None
-    echo_json(evaluate(_understander(), cases).as_dict())
+        raise click.ClickException(f"{error}") from None
+    understander = _understander()
+    reports = {path: evaluate(understander, cases) for path, cases in loaded.items()}
+    if table:
+        click.echo("\n\n".join(summary(path.name, report) for path, report in reports.items()))
+    elif len(reports) == 1:
+        echo_json(next(iter(reports.values())).as_dict())
+    else:
+        echo_json({path.name: report.as_dict() for path, report in reports.items()})

@@ -1,17 +1,25 @@
-"""A multinomial logistic-regression model over sparse binary features, trained with full-batch Adam in numpy.
+"""A calibrated multinomial logistic-regression model over sparse binary features, trained with Adam in numpy.
 
-Small and dependency-light on purpose: the training set is about a thousand short messages, so a linear model over
-character n-grams, morphemes and cue features is both accurate enough and trained in well under two seconds.
-Training is deterministic (zero initialisation, fixed iteration count, no sampling).
+Small and dependency-light on purpose (no scikit-learn or scipy): the training set is a few thousand short messages,
+so a linear model over character and jamo n-grams, morphemes and cue features is accurate enough and trains in a
+few seconds. Training is deterministic (zero initialisation, fixed iteration count, no sampling). Probabilities are
+calibrated by one temperature on the logits (``TrainingOptions.temperature``), fitted by ``fit_temperature`` on
+cross-validated logits of kkini's own examples, so that a confidence of 0.7 is right about 70% of the time on
+messages the model did not see. ``save`` / ``load`` keep a fitted model in an ``.npz`` file (no pickle).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from knowledge.index.kept import write_npz
 
 FloatArray = NDArray[np.float64]
 
@@ -24,18 +32,54 @@ class TrainingOptions:
     learning_rate: float = 0.3
     l2: float = 2e-4
     min_count: int = 1
+    augment: int = 1
+    """Noisy variants (training/augment.py) added per example before training; 0 trains on the examples as given."""
+    temperature: float = 0.45
+    """Logits are divided by it before the softmax. Fitted by dialogue/nlu/calibration.py on held-out folds: the
+    regularised, briefly trained fit spreads its probabilities too thin, so the calibrated value is below 1."""
 
 
 class LinearModel:
     """Softmax regression; ``predict`` maps a bag of feature names to a probability per label."""
 
     def __init__(
-        self, labels: Sequence[str], vocabulary: dict[str, int], weights: FloatArray, bias: FloatArray
+        self,
+        labels: Sequence[str],
+        vocabulary: dict[str, int],
+        weights: FloatArray,
+        bias: FloatArray,
+        temperature: float = 1.0,
     ) -> None:
         self.labels = tuple(labels)
         self.vocabulary = vocabulary
         self.weights = weights
         self.bias = bias
+        self.temperature = temperature
+
+    def save(self, path: Path) -> None:
+        """Write the fitted model to ``path`` (an .npz of plain arrays, written atomically)."""
+        names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        arrays = {
+            "labels": np.array(self.labels, dtype=str),
+            "vocabulary": np.array(names, dtype=str),
+            "weights": self.weights.astype(np.float32),
+            "bias": self.bias,
+            "temperature": np.array([self.temperature]),
+        }
+        write_npz(path, arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        """A model written by ``save``; pickled objects are refused."""
+        with np.load(path, allow_pickle=False) as data:
+            names = [str(name) for name in data["vocabulary"]]
+            return cls(
+                [str(label) for label in data["labels"]],
+                {name: i for i, name in enumerate(names)},
+                data["weights"].astype(np.float64),
+                data["bias"].astype(np.float64),
+                float(data["temperature"][0]),
+            )
 
     @classmethod
     def train(
@@ -50,67 +94,100 @@ class LinearModel:
             for name in set(sample):
                 counts[name] = counts.get(name, 0) + 1
         vocabulary = {name: i for i, name in enumerate(sorted(n for n, c in counts.items() if c >= options.min_count))}
-        rows, cols, values = _sparse(samples, vocabulary)
+        rows, cols, scale = _sparse(samples, vocabulary)
         n, k, d = len(samples), len(labels), len(vocabulary)
-        y = np.zeros((n, k))
+        y = np.zeros((n, k), dtype=np.float32)
         y[np.arange(n), [label_index[t] for t in targets]] = 1.0
-        order = np.argsort(cols, kind="stable")
-        sorted_cols = cols[order]
-        starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_cols)) + 1))
-        present = sorted_cols[starts]
+        # Every value of a row is the same (1/sqrt(row length)), so X @ W is a gather, a sum per row and a scale.
         row_starts = np.concatenate(([0], np.flatnonzero(np.diff(rows)) + 1))
-        weights, bias = np.zeros((d, k)), np.zeros(k)
-        moments = [np.zeros((d, k)), np.zeros((d, k)), np.zeros(k), np.zeros(k)]
+        order = np.argsort(cols, kind="stable")
+        col_rows = rows[order]
+        col_starts = np.concatenate(([0], np.flatnonzero(np.diff(cols[order])) + 1))
+        weights = np.zeros((d, k), dtype=np.float32)
+        bias = np.zeros(k, dtype=np.float32)
+        m_w, v_w = np.zeros_like(weights), np.zeros_like(weights)
+        m_b, v_b = np.zeros_like(bias), np.zeros_like(bias)
         beta1, beta2, eps = 0.9, 0.999, 1e-8
+        step_w = np.empty_like(weights)
         for step in range(1, options.iterations + 1):
-            scores = np.add.reduceat(weights[cols] * values[:, None], row_starts) + bias
-            probs = _softmax(scores)
-            error = (probs - y) / n
-            grad_w = np.zeros((d, k))
-            grad_w[present] = np.add.reduceat(error[rows[order]] * values[order, None], starts)
+            scores = np.add.reduceat(weights[cols], row_starts) * scale[:, None] + bias
+            difference = _softmax(scores) - y
+            grad_b = difference.sum(axis=0) / n
+            difference *= scale[:, None] / n
+            grad_w = np.add.reduceat(difference[col_rows], col_starts)
             grad_w += options.l2 * weights
-            grad_b = error.sum(axis=0)
-            for param, grad, m, v in (
-                (weights, grad_w, moments[0], moments[1]),
-                (bias, grad_b, moments[2], moments[3]),
-            ):
+            correction = options.learning_rate * np.sqrt(1 - beta2**step) / (1 - beta1**step)
+            for param, grad, m, v, buffer in ((weights, grad_w, m_w, v_w, step_w), (bias, grad_b, m_b, v_b, None)):
                 m *= beta1
                 m += (1 - beta1) * grad
                 v *= beta2
-                v += (1 - beta2) * grad * grad
-                m_hat = m / (1 - beta1**step)
-                v_hat = v / (1 - beta2**step)
-                param -= options.learning_rate * m_hat / (np.sqrt(v_hat) + eps)
-        return cls(labels, vocabulary, weights, bias)
+                grad *= grad
+                v += (1 - beta2) * grad
+                if buffer is None:
+                    param -= correction * m / (np.sqrt(v) + eps)
+                else:
+                    np.sqrt(v, out=buffer)
+                    buffer += eps
+                    np.divide(m, buffer, out=buffer)
+                    buffer *= correction
+                    param -= buffer
+        return cls(labels, vocabulary, weights.astype(np.float64), bias.astype(np.float64), options.temperature)
+
+    def logits(self, features: Sequence[str]) -> FloatArray:
+        """The uncalibrated score of each label (in ``labels`` order) for one example's feature names."""
+        ids = list({self.vocabulary[name] for name in features if name in self.vocabulary})
+        if not ids:
+            return self.bias.copy()
+        result: FloatArray = self.bias + self.weights[ids].sum(axis=0) / math.sqrt(len(ids))
+        return result
 
     def predict(self, features: Sequence[str]) -> dict[str, float]:
-        """Probability of each label for one example's feature names."""
-        ids = sorted({self.vocabulary[name] for name in features if name in self.vocabulary})
-        scores = self.bias.copy()
-        if ids:
-            scores = scores + self.weights[ids].sum(axis=0) / np.sqrt(len(ids))
-        probs = _softmax(scores[None, :])[0]
+        """Calibrated probability of each label for one example's feature names."""
+        probs = _softmax(self.logits(features)[None, :] / self.temperature)[0]
         return {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
+
+
+def fit_temperature(logits: FloatArray, targets: Sequence[int]) -> float:
+    """The temperature that minimises the negative log-likelihood of ``targets`` (label indices) under ``logits``.
+
+    ``logits`` should come from examples the model was not trained on (cross-validation folds).
+    """
+    rows = np.arange(len(targets))
+    index = np.asarray(targets)
+
+    def nll(log_t: float) -> float:
+        probs = _softmax(logits / math.exp(log_t))
+        return float(-np.log(np.maximum(probs[rows, index], 1e-12)).mean())
+
+    low, high = math.log(0.2), math.log(10.0)
+    golden = (math.sqrt(5) - 1) / 2
+    for _ in range(60):
+        a, b = high - golden * (high - low), low + golden * (high - low)
+        if nll(a) < nll(b):
+            high = b
+        else:
+            low = a
+    return round(math.exp((low + high) / 2), 3)
 
 
 def _sparse(
     samples: Sequence[Sequence[str]], vocabulary: dict[str, int]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], FloatArray]:
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
+    """(row, column) of every present feature, rows in order, and each row's scale 1/sqrt(its feature count)."""
     rows: list[int] = []
     cols: list[int] = []
-    values: list[float] = []
+    scale: list[float] = []
     for r, sample in enumerate(samples):
         ids = sorted({vocabulary[name] for name in sample if name in vocabulary})
         if not ids:
             raise ValueError(f"example {r} has no known feature")
-        scale = 1.0 / np.sqrt(len(ids))
         rows.extend([r] * len(ids))
         cols.extend(ids)
-        values.extend([scale] * len(ids))
-    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(values)
+        scale.append(1.0 / np.sqrt(len(ids)))
+    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(scale, dtype=np.float32)
 
 
-def _softmax(scores: FloatArray) -> FloatArray:
+def _softmax(scores: NDArray[np.floating[Any]]) -> FloatArray:
     shifted = scores - scores.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     result: FloatArray = exp / exp.sum(axis=1, keepdims=True)

@@ -54,6 +54,36 @@ _FILLER = re.compile(
 )
 
 
+# Questions about how something works, whose follow-ups ("왜?", "그럼 배달은?", "언제까지야?") keep the topic.
+_ASKING = frozenset({"faq", "coupon_inquiry", "balance_inquiry"})
+_CARRYING = _ASKING | {"order_add", "cart_view", "menu_option", "checkout", "cart_clear"}
+_GO = re.compile(r"^(?:ㄱ+|고고|ㄱㄱ+|가자|고|콜|ㅇㅋ ?ㄱㄱ|그걸로 ?(?:해|할게|ㄱ)?|이대로)[!~.]*$")
+_QUESTION = re.compile(r"\?$|왜|어디|언제|얼마|어떻게|어케|뭐|몇|되|돼|있")
+_SHORT_WORDS = 3
+
+
+def inherited(analysis: Analysis, own_intent: str, previous: str) -> str | None:
+    """The previous intent, when a short message that is no reply of its own continues it; else None.
+
+    "ㄱㄱ" after an order confirms it (checkout) and after a search repeats it; "라지로" or "두 개로" after an order
+    changes it; "왜?" or "언제까지야?" after a question about the card or a coupon keeps asking about it. Greetings,
+    thanks and anything off the topic are replies of their own.
+    """
+    text = analysis.text
+    if not previous or previous in {"general_chat", "out_of_scope"} or len(text.split()) > _SHORT_WORDS:
+        return None
+    if {"greeting", "off_topic"} & analysis.cues or stated(analysis):
+        return None
+    if _GO.match(text):
+        return "checkout" if previous in {"order_add", "cart_view", "checkout"} else previous
+    weak = own_intent in {"general_chat", "out_of_scope"} or (previous in _ASKING and own_intent == "time_inquiry")
+    if previous in _ASKING and (weak or _QUESTION.search(text)) and own_intent not in _CARRYING - _ASKING:
+        return previous
+    if weak and previous in _CARRYING and previous != "cart_clear":
+        return "order_add" if previous in {"cart_view", "checkout", "menu_option"} else previous
+    return None
+
+
 def residue(analysis: Analysis) -> str:
     """What is left of the message once entities, references and fillers are removed."""
     text = analysis.extraction.delexicalised
@@ -83,6 +113,9 @@ def follow(analysis: Analysis, own_intent: str, earlier: Sequence[str]) -> tuple
     if analysis.extraction.foods and "order_add" in earlier[-2:]:
         return "order_add", 0.75
     previous = earlier[-1] if earlier else ""
+    if previous in _ASKING and all(name in {"food_type", "location", "meal_time"} for name in said):
+        # "편의점은?" after a question about where the card works asks the same question about another place.
+        return previous, 0.75
     if previous in _CORE_SLOTS and (not said or all(name in _CORE_SLOTS[previous] for name in said)):
         return previous, 0.8
     for name, intent in _ENTITY_INTENT:

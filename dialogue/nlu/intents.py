@@ -2,26 +2,55 @@
 
 Features are character n-grams of the delexicalised text (foods, amounts, places and head-counts replaced by
 placeholders, so the model learns "Ⓜ으로 뭐 먹지", not "5천원으로 뭐 먹지"), whole words, kiwi morphemes and their
-pairs, entity signals and word cues (cues.py). The rules cover what ../shared/spec/nlu.md settles explicitly:
+pairs, jamo trigrams (so that a slip such as 베고파 for 배고파 keeps most of the evidence), entity signals and word
+cues (cues.py). The rules cover what ../shared/spec/nlu.md settles explicitly:
 hunger with urgency is emergency_food, "open now" alone is time_inquiry, a named food with a budget is food_request
 or budget_inquiry.
+
+Training takes a few seconds; given a ``cache_dir``, the fitted model is kept there as ``intent-<hash>.npz``, the
+hash covering the examples, the options and the source of this package, so that any change retrains.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from dialogue.nlu.analysis import Analysis, Analyzer
 from dialogue.nlu.classifier import LinearModel, TrainingOptions
 from dialogue.nlu.cues import DOMAIN_CUES
+from dialogue.nlu.training.augment import augmented
 from dialogue.nlu.types import INTENTS
+from knowledge.index.kept import kept
 
 logger = logging.getLogger(__name__)
 
 _SEARCH_INTENTS = frozenset({"food_request", "budget_inquiry", "location_inquiry", "time_inquiry", "group_dining"})
+
+
+_JAMO_N = 3
+_CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_JONG = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+
+
+def _jamo(text: str) -> str:
+    """Syllables spelled out as jamo ("배고파" -> "ㅂㅐㄱㅗㅍㅏ"), so that a slip in one jamo keeps most n-grams."""
+    out = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172:
+            out.append(_CHO[code // 588])
+            out.append(chr(0x314F + (code % 588) // 28))
+            if code % 28:
+                out.append(_JONG[code % 28])
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def features(analysis: Analysis) -> list[str]:
@@ -32,6 +61,8 @@ def features(analysis: Analysis) -> list[str]:
     out = ["BIAS"]
     for n in (2, 3, 4):
         out.extend("C:" + compact[i : i + n] for i in range(len(compact) - n + 1))
+    jamo = _jamo(compact)
+    out.extend("J:" + jamo[i : i + _JAMO_N] for i in range(len(jamo) - _JAMO_N + 1))
     words = text.split()
     out.extend("W:" + word for word in words)
     out.extend("M:" + m for m in analysis.morphemes)
@@ -47,36 +78,74 @@ def features(analysis: Analysis) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class IntentGuess:
-    """The chosen intent, its confidence in [0, 1], every intent's probability and whether a rule decided."""
+    """The chosen intent, its confidence in [0, 1], every intent's probability and whether a rule decided.
+
+    ``margin`` is the calibrated probability of the model's first choice minus that of its second, and
+    ``runner_up`` that second choice: a small margin means two intents are close.
+    """
 
     intent: str
     confidence: float
     probabilities: dict[str, float]
     by_rule: bool = False
+    margin: float = 1.0
+    runner_up: str | None = None
 
 
 class IntentModel:
-    """Trains on (text, intent) examples at construction and classifies analysed messages."""
+    """Trains on (text, intent) examples at construction (or loads them from ``cache_dir``) and classifies."""
 
-    def __init__(self, analyzer: Analyzer, examples: Iterable[tuple[str, str]], options: TrainingOptions | None = None):
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        examples: Iterable[tuple[str, str]],
+        options: TrainingOptions | None = None,
+        cache_dir: Path | None = None,
+    ):
         started = time.perf_counter()
-        pairs = list(examples)
-        unknown = {intent for _, intent in pairs} - set(INTENTS)
+        options = options or TrainingOptions()
+        given = list(examples)
+        unknown = {intent for _, intent in given} - set(INTENTS)
         if unknown:
             raise ValueError(f"examples name unknown intents: {sorted(unknown)}")
-        samples = [features(analyzer.analyze(text)) for text, _ in pairs]
-        self.model = LinearModel.train(samples, [intent for _, intent in pairs], options)
+        chosen = options
+
+        def train() -> LinearModel:
+            pairs = augmented(given, chosen.augment) if chosen.augment else given
+            samples = [features(analyzer.analyze(text)) for text, _ in pairs]
+            return LinearModel.train(samples, [intent for _, intent in pairs], chosen)
+
+        if cache_dir is None:
+            self.model = train()
+        else:
+            key = _fingerprint(given, options)
+            self.model = kept(cache_dir, "intent", key, load=LinearModel.load, build=train, what="intent model")
         self.training_seconds = time.perf_counter() - started
-        logger.debug("intent model: %d examples in %.2f s", len(pairs), self.training_seconds)
+        logger.debug("intent model: %d examples in %.2f s", len(given), self.training_seconds)
 
     def classify(self, analysis: Analysis) -> IntentGuess:
         """The intent of one message on its own (no context)."""
         probabilities = self.model.predict(features(analysis))
+        first, second = sorted(probabilities, key=lambda name: probabilities[name], reverse=True)[:2]
+        margin = round(probabilities[first] - probabilities[second], 4)
         ruled = decide_by_rule(analysis, probabilities)
+        if ruled == "out_of_scope":
+            # Nothing in the message is about kkini and the model was unsure: as sure as the model was unsure.
+            confidence = max(probabilities[ruled], 1.0 - probabilities[first])
+            return IntentGuess(ruled, confidence, probabilities, True, margin, first)
         if ruled is not None:
-            return IntentGuess(ruled, max(probabilities.get(ruled, 0.0), 0.9), probabilities, by_rule=True)
-        best = max(probabilities, key=lambda name: probabilities[name])
-        return IntentGuess(best, probabilities[best], probabilities)
+            other = second if ruled == first else first
+            return IntentGuess(ruled, max(probabilities[ruled], 0.9), probabilities, True, margin, other)
+        return IntentGuess(first, probabilities[first], probabilities, False, margin, second)
+
+
+def _fingerprint(pairs: Sequence[tuple[str, str]], options: TrainingOptions) -> str:
+    digest = hashlib.sha256(json.dumps([pairs, asdict(options)], ensure_ascii=False).encode("utf-8"))
+    package = Path(__file__).parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode("utf-8"))
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:24]
 
 
 def _top(probabilities: dict[str, float], among: Sequence[str]) -> str:
@@ -113,6 +182,9 @@ def decide_by_rule(analysis: Analysis, probabilities: dict[str, float]) -> str |
     if has_food and "money" in signals and best not in {"food_request", "budget_inquiry"}:
         if best in _SEARCH_INTENTS or best == "emergency_food":
             return _top(probabilities, ("food_request", "budget_inquiry"))
+    if best in _SEARCH_INTENTS and {"faq_card", "how"} <= cues and "find" not in cues and not ordering - {"faq_card"}:
+        # "급식카드로 치킨 시켜도 돼?" asks whether the card allows it, not where to eat.
+        return "faq"
     searched = "location" in signals or "location_near" in signals or has_food
     if best == "faq" and searched and "find" in cues and "faq_seller" not in cues:
         # "급식카드 되는 식당 근처에 있어?" looks for places; a FAQ asks how the card works.

@@ -85,6 +85,42 @@ _PLACE = re.compile(
     rf"{_BOUNDARY}(?P<name>{'|'.join(re.escape(w).replace(' ', ' ?') for w in sorted(PLACE_WORDS, key=len, reverse=True))})"
     rf" ?(?P<pos>{_POSITION})"
 )
+# Places that stand alone before a locative particle ("시내에서 먹을 데", "터미널에 맛집").
+_STANDALONE = re.compile(rf"{_BOUNDARY}(?P<name>시내|번화가|버스 ?터미널|터미널|시장|백화점|쇼핑몰|서울)(?=에서|에|쪽)")
+# "학교에서 가까운 데": the place named, near it.
+_FROM_PLACE = re.compile(
+    rf"{_BOUNDARY}(?P<name>{'|'.join(re.escape(w).replace(' ', ' ?') for w in sorted(PLACE_WORDS, key=len, reverse=True))})"
+    r"에서 ?(?:제일 |젤 |가장 )?(?:가까운|가까이|걸어서)"
+)
+# Any other name directly before a position word ("이마트 근처", "코엑스 앞", "아현동 쪽").
+_NAMED_SPOT = re.compile(
+    rf"{_BOUNDARY}(?P<name>[가-힣a-z0-9]{{2,8}}) ?(?P<pos>앞|근처|주변|부근|옆|건너편|맞은편)(?![가-힣])"
+)
+_NOT_A_SPOT = frozenset(
+    "여기 거기 저기 이곳 그곳 저곳 이쪽 그쪽 저쪽 우리 가게 식당 매장 그집 가게들 맛집 밥집 아무데 어디 제일 가장 "
+    "바로 진짜 완전 지금 혹시 근데 그럼 이 그 저 내 제 집은 여기서 여기는 학생 나 너".split()
+)
+# A shop, a food or a clause before the position word is no place name ("분식집 근처", "파는 데 근처").
+_NOT_A_SPOT_END = (
+    "에서",
+    "에",
+    "는",
+    "은",
+    "랑",
+    "집",
+    "데",
+    "곳",
+    "거",
+    "것",
+    "점",
+    "들",
+    "이",
+    "가",
+    "을",
+    "를",
+    "도",
+)
+_SPOT_HAS_VERB = re.compile(r"[는은을를ㄴ]$|하는|있는|파는|먹")
 _NEIGHBOURHOOD = re.compile(rf"{_BOUNDARY}(?P<name>(?:우리 ?|이 ?|울 ?)?동네)")
 _NEARBY = re.compile(
     r"(?P<name>근처|주변|근방|부근|가까운(?! ?(?:사이|친구|사람|미래|시일))|가까이|여기서 ?가까운|인근)"
@@ -110,10 +146,18 @@ def find_location(text: str) -> tuple[str, int, int] | None:
                 continue
             position = match.groupdict().get("pos")
             candidates.append((priority, _joined(name, position), match.start(), match.end()))
+    for match in _STANDALONE.finditer(text):
+        candidates.append((5, match.group("name").replace(" ", ""), match.start(), match.end()))
+    for match in _FROM_PLACE.finditer(text):
+        candidates.append((0, _joined(match.group("name"), "근처"), match.start(), match.end()))
     if candidates:
         candidates.sort(key=lambda c: (c[2], c[0]))
         _, said, start, end = candidates[0]
         return said, start, end
+    for match in _NAMED_SPOT.finditer(text):
+        name = match.group("name")
+        if name not in _NOT_A_SPOT and not name.endswith(_NOT_A_SPOT_END) and not _SPOT_HAS_VERB.search(name):
+            return _joined(match.group("name"), match.group("pos")), match.start(), match.end()
     neighbourhood = _NEIGHBOURHOOD.search(text)
     if neighbourhood:
         name = neighbourhood.group("name").replace("울", "우리")

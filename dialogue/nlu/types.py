@@ -38,6 +38,9 @@ class Understanding:
 
     intent: str
     confidence: float
+    """How sure the reading is, in [0, 1]: the model's calibrated probability of ``intent`` when the model chose it
+    (right about that share of the time on messages it did not see); a fixed level (0.7-0.9) when a rule of the
+    spec or the conversation decided it."""
     entities: dict[str, Any] = field(default_factory=dict)
     food_category: str | None = None
     """The catalogue category (storage.categories.CATEGORIES) of food_type, when one fits (떡볶이 -> 분식)."""
@@ -47,6 +50,11 @@ class Understanding:
     """"shop" or "item" when the message points back (거기, 그 집, 그거, 아까 그거), else None."""
     wants_other: bool = False
     """The user asks for something else than what was shown ("다른 데", "딴 거")."""
+    margin: float = 1.0
+    """The model's calibrated probability of its first intent minus that of its second, on the message alone:
+    small (below about 0.2) when two intents are close, whatever decided ``intent``."""
+    runner_up: str | None = None
+    """The intent the model ranks next after the one returned (None when not known)."""
 
 
 class Understander(Protocol):

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from kiwipiepy import Kiwi
 
 from dialogue.nlu.analysis import Analysis, Analyzer
 from dialogue.nlu.classifier import TrainingOptions
-from dialogue.nlu.followup import SEARCH_SLOTS, follow, leans_on_context
-from dialogue.nlu.intents import IntentModel
+from dialogue.nlu.followup import SEARCH_SLOTS, follow, inherited, leans_on_context
+from dialogue.nlu.intents import IntentGuess, IntentModel
 from dialogue.nlu.menu import menu_items
 from dialogue.nlu.training import examples as own_examples
 from dialogue.nlu.types import Understanding
@@ -40,8 +41,9 @@ _URGENT_INTENTS = frozenset({"food_request", "budget_inquiry", "location_inquiry
 class OfflineNLU:
     """Understands messages without a language model.
 
-    Construct once (a few seconds: kiwi loads, the intent model trains on ``examples``, kkini's own by default);
-    ``parse`` then takes well under a millisecond on a warm instance and holds no state between calls.
+    Construct once (a few seconds: kiwi loads, the intent model trains on ``examples``, kkini's own by default, or
+    is read from ``cache_dir`` when it was trained there before on the same examples and code); ``parse`` then
+    takes about a millisecond on a warm instance and holds no state between calls.
     """
 
     def __init__(
@@ -49,16 +51,19 @@ class OfflineNLU:
         examples: Iterable[tuple[str, str]] | None = None,
         kiwi: Kiwi | None = None,
         options: TrainingOptions | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         started = time.perf_counter()
         self.analyzer = Analyzer(kiwi)
-        self.model = IntentModel(self.analyzer, own_examples() if examples is None else examples, options)
+        chosen = own_examples() if examples is None else examples
+        self.model = IntentModel(self.analyzer, chosen, options, cache_dir)
         self.startup_seconds = time.perf_counter() - started
 
     def parse(self, text: str, context: Sequence[str] = ()) -> Understanding:
         """Understand ``text``; ``context`` lists the user's earlier messages, oldest first."""
         analysis = self.analyzer.analyze(text)
-        intent, confidence = self._intent(analysis, context)
+        guess = self.model.classify(analysis)
+        intent, confidence = self._intent(analysis, guess, context)
         extraction = analysis.extraction
         return Understanding(
             intent=intent,
@@ -68,18 +73,26 @@ class OfflineNLU:
             excluded_food=extraction.excluded_food,
             reference=extraction.reference,
             wants_other=extraction.wants_other,
+            margin=guess.margin,
+            runner_up=guess.intent if intent != guess.intent else guess.runner_up,
         )
 
-    def _intent(self, analysis: Analysis, context: Sequence[str]) -> tuple[str, float]:
-        guess = self.model.classify(analysis)
-        if not context or guess.by_rule or not leans_on_context(analysis):
+    def _intent(self, analysis: Analysis, guess: IntentGuess, context: Sequence[str]) -> tuple[str, float]:
+        # The rules for out_of_scope and opening hours read the message alone: a short follow-up may still overrule them.
+        if not context or (guess.by_rule and guess.intent not in {"out_of_scope", "time_inquiry"}):
+            return guess.intent, guess.confidence
+        leans = leans_on_context(analysis)
+        if not leans and len(analysis.text.split()) > 3:
             return guess.intent, guess.confidence
         before = [self.analyzer.analyze(message) for message in context[-2:]]
         earlier = [self.model.classify(previous).intent for previous in before]
         if len(before) == 2 and leans_on_context(before[-1]):
             # The previous message was itself a follow-up: read it in the light of the one before.
             earlier[-1] = follow(before[-1], earlier[-1], earlier[:-1])[0]
-        return follow(analysis, guess.intent, earlier)
+        if leans and not guess.by_rule:
+            return follow(analysis, guess.intent, earlier)
+        carried = inherited(analysis, guess.intent, earlier[-1])
+        return (carried, 0.7) if carried else (guess.intent, guess.confidence)
 
     def _entities(self, intent: str, analysis: Analysis) -> dict[str, Any]:
         allowed = _allowed(intent)

@@ -7,34 +7,44 @@ intent aside to measure how the model does on sentences it was not trained on.
 
 from __future__ import annotations
 
-from dialogue.nlu.training import ordering, preferences, search, situations, talk
+from dialogue.nlu.training import (
+    everyday_search,
+    everyday_service,
+    everyday_talk,
+    ordering,
+    preferences,
+    search,
+    situations,
+    talk,
+)
 
-_BLOCKS: dict[str, str] = {
-    "food_request": search.FOOD_REQUEST,
-    "budget_inquiry": search.BUDGET_INQUIRY,
-    "location_inquiry": search.LOCATION_INQUIRY,
-    "time_inquiry": situations.TIME_INQUIRY,
-    "emergency_food": situations.EMERGENCY_FOOD,
-    "group_dining": situations.GROUP_DINING,
-    "menu_option": preferences.MENU_OPTION,
-    "preference_update": preferences.PREFERENCE_UPDATE,
-    "coupon_inquiry": preferences.COUPON_INQUIRY,
-    "balance_inquiry": preferences.BALANCE_INQUIRY,
-    "order_add": ordering.ORDER_ADD,
-    "cart_view": ordering.CART_VIEW,
-    "cart_clear": ordering.CART_CLEAR,
-    "checkout": ordering.CHECKOUT,
-    "faq": talk.FAQ,
-    "general_chat": talk.GENERAL_CHAT,
-    "out_of_scope": talk.OUT_OF_SCOPE,
+_BLOCKS: dict[str, tuple[str, ...]] = {
+    "food_request": (search.FOOD_REQUEST, everyday_search.FOOD_REQUEST),
+    "budget_inquiry": (search.BUDGET_INQUIRY, everyday_search.BUDGET_INQUIRY),
+    "location_inquiry": (search.LOCATION_INQUIRY, everyday_search.LOCATION_INQUIRY),
+    "time_inquiry": (situations.TIME_INQUIRY, everyday_search.TIME_INQUIRY),
+    "emergency_food": (situations.EMERGENCY_FOOD, everyday_search.EMERGENCY_FOOD),
+    "group_dining": (situations.GROUP_DINING, everyday_search.GROUP_DINING),
+    "menu_option": (preferences.MENU_OPTION, everyday_service.MENU_OPTION),
+    "preference_update": (preferences.PREFERENCE_UPDATE, everyday_service.PREFERENCE_UPDATE),
+    "coupon_inquiry": (preferences.COUPON_INQUIRY, everyday_service.COUPON_INQUIRY),
+    "balance_inquiry": (preferences.BALANCE_INQUIRY, everyday_service.BALANCE_INQUIRY),
+    "order_add": (ordering.ORDER_ADD, everyday_service.ORDER_ADD),
+    "cart_view": (ordering.CART_VIEW, everyday_service.CART_VIEW),
+    "cart_clear": (ordering.CART_CLEAR, everyday_service.CART_CLEAR),
+    "checkout": (ordering.CHECKOUT, everyday_service.CHECKOUT),
+    "faq": (talk.FAQ, everyday_talk.FAQ),
+    "general_chat": (talk.GENERAL_CHAT, everyday_talk.GENERAL_CHAT),
+    "out_of_scope": (talk.OUT_OF_SCOPE, everyday_talk.OUT_OF_SCOPE),
 }
 
 
 def examples() -> list[tuple[str, str]]:
     """Every (text, intent) pair, in a fixed order."""
     pairs: list[tuple[str, str]] = []
-    for intent, block in _BLOCKS.items():
-        pairs.extend((line.strip(), intent) for line in block.splitlines() if line.strip())
+    for intent, blocks in _BLOCKS.items():
+        for block in blocks:
+            pairs.extend((line.strip(), intent) for line in block.splitlines() if line.strip())
     return pairs
 
 

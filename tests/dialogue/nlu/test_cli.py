@@ -84,3 +84,18 @@ def test_eval_nlu_prints_the_metrics(tmp_path: Path) -> None:
 def test_eval_nlu_rejects_a_missing_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(eval_group, ["nlu", str(tmp_path / "missing.jsonl")])
     assert result.exit_code != 0
+
+
+def test_eval_nlu_reports_several_files_and_a_table(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.jsonl").write_text(
+            json.dumps({"text": "장바구니 보여줘", "intent": "cart_view", "entities": {}, "style": "casual"}) + "\n",
+            encoding="utf-8",
+        )
+    files = [str(tmp_path / "one.jsonl"), str(tmp_path / "two.jsonl")]
+    result = CliRunner().invoke(eval_group, ["nlu", *files])
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)) == {"one.jsonl", "two.jsonl"}
+    table = CliRunner().invoke(eval_group, ["nlu", "--table", *files])
+    assert table.exit_code == 0, table.output
+    assert "confusion" in table.stdout and "casual" in table.stdout

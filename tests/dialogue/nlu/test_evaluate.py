@@ -93,7 +93,12 @@ def test_report_scores_intents_entities_and_lists_errors() -> None:
     assert (report["entity_precision"], report["entity_recall"]) == (0.75, 1.0)
     assert report["entity_f1"] == pytest.approx(0.8571, abs=1e-4)
     assert report["per_entity"]["location"]["fp"] == 1
-    assert report["per_intent"]["general_chat"] == {"cases": 1, "accuracy": 0.0, "confused_with": {"out_of_scope": 1}}
+    assert report["per_intent"]["general_chat"] == {
+        "cases": 1,
+        "accuracy": 0.0,
+        "precision": 1.0,
+        "confused_with": {"out_of_scope": 1},
+    }
     assert [e["text"] for e in report["errors"]] == ["안녕"]
     assert [e["text"] for e in report["entity_errors"]] == ["그럼 중식은?"]
 
@@ -102,3 +107,17 @@ def test_load_cases_skips_blank_lines(tmp_path: Path) -> None:
     path = tmp_path / "cases.jsonl"
     path.write_text('{"text": "안녕", "intent": "general_chat", "entities": {}}\n\n', encoding="utf-8")
     assert len(load_cases(path)) == 1
+
+
+def test_styles_precision_and_confusion_are_reported() -> None:
+    cases = [
+        Case("a", ("food_request",), {}, style="typo"),
+        Case("b", ("faq",), {}, style="typo"),
+        Case("c", ("faq",), {}, style="casual"),
+    ]
+    scripted = Scripted({"a": ("food_request", {}), "b": ("food_request", {}), "c": ("faq", {})})
+    report = evaluate(scripted, cases).as_dict()
+    assert report["per_style"]["typo"]["intent_accuracy"] == 0.5
+    assert report["per_style"]["casual"]["intent_accuracy"] == 1.0
+    assert report["per_intent"]["food_request"]["precision"] == 0.5
+    assert report["confusion"]["faq"] == {"food_request": 1, "faq": 1}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from dialogue.nlu.classifier import LinearModel, TrainingOptions
 from dialogue.nlu.training import examples, split
@@ -53,3 +56,39 @@ def test_held_out_examples_are_classified_well(nlu: OfflineNLU) -> None:
     model = OfflineNLU(examples=train, kiwi=nlu.analyzer.kiwi)
     correct = sum(model.parse(text).intent == intent for text, intent in held)
     assert correct / len(held) >= 0.9
+
+
+def test_augmented_variants_are_deterministic_and_new() -> None:
+    from dialogue.nlu.training.augment import augmented, variants
+
+    assert variants("떡볶이 먹고 싶어", 2) == variants("떡볶이 먹고 싶어", 2)
+    assert all(v != "떡볶이 먹고 싶어" for v in variants("떡볶이 먹고 싶어", 2))
+    pairs = augmented([("장바구니 보여줘", "cart_view"), ("결제할게", "checkout")], 1)
+    assert pairs[:2] == [("장바구니 보여줘", "cart_view"), ("결제할게", "checkout")]
+    assert len({text for text, _ in pairs}) == len(pairs)
+
+
+def test_a_fitted_model_is_cached_by_content_and_read_back(nlu: OfflineNLU, tmp_path: Path) -> None:
+    handful = [("떡볶이 먹고 싶어", "food_request"), ("장바구니 보여줘", "cart_view"), ("안녕", "general_chat")]
+    first = OfflineNLU(examples=handful, kiwi=nlu.analyzer.kiwi, cache_dir=tmp_path)
+    cached = list(tmp_path.glob("intent-*.npz"))
+    assert len(cached) == 1
+    second = OfflineNLU(examples=handful, kiwi=nlu.analyzer.kiwi, cache_dir=tmp_path)
+    assert second.parse("장바구니 좀").intent == first.parse("장바구니 좀").intent
+    assert second.model.model.predict(["BIAS"]) == pytest.approx(first.model.model.predict(["BIAS"]), abs=1e-6)
+    OfflineNLU(examples=[*handful, ("결제할게", "checkout")], kiwi=nlu.analyzer.kiwi, cache_dir=tmp_path)
+    retrained = list(tmp_path.glob("intent-*.npz"))
+    assert len(retrained) == 1 and retrained != cached  # other examples: trained anew, the stale model removed
+
+
+def test_understanding_gives_confidence_margin_and_runner_up(nlu: OfflineNLU) -> None:
+    clear = nlu.parse("장바구니 보여줘")
+    assert clear.intent == "cart_view" and clear.confidence > 0.8 and clear.margin > 0.5
+    assert clear.runner_up in INTENTS and clear.runner_up != "cart_view"
+
+
+def test_own_follow_ups_keep_the_thread(nlu: OfflineNLU) -> None:
+    from dialogue.nlu.evaluate import evaluate, load_cases
+
+    report = evaluate(nlu, load_cases(Path(__file__).parent / "data" / "own_followups.jsonl")).as_dict()
+    assert report["intent_accuracy"] >= 0.9, report["errors"]
