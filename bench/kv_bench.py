@@ -23,8 +23,8 @@ import redis.asyncio
 
 from bench.common import percentile, print_table
 from storage.kv import InProcessStore, KeyValueStore, RedisStore, SqliteStore
-from storage.kv.sqlite import _UPSERT, _Keyspace
 from storage.kv.sqlite_file import STRING
+from storage.kv.sqlite_keyspace import UPSERT, Keyspace
 
 REDIS_URL = os.environ.get("KKINI_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 WARMUP = 200
@@ -75,12 +75,12 @@ async def latencies(store: KeyValueStore, operation: Operation, count: int) -> l
     return out
 
 
-def statement_latencies(space: _Keyspace, count: int) -> dict[str, list[float]]:
+def statement_latencies(space: Keyspace, count: int) -> dict[str, list[float]]:
     """The SQLite work of `get`, `set` and the session turn without the thread hop (run on the store's thread)."""
     out: dict[str, list[float]] = {"get": [], "set (ttl)": [], "session get+set (2 KB JSON)": []}
 
     def write(key: str, value: str, ttl: float) -> None:
-        space.conn.execute(_UPSERT, {"key": key, "kind": STRING, "value": value, "expires_at": space.expiry(ttl)})
+        space.conn.execute(UPSERT, {"key": key, "kind": STRING, "value": value, "expires_at": space.expiry(ttl)})
         space.wrote()
 
     for i in range(WARMUP + count):

@@ -25,6 +25,7 @@ from storage.repositories.job_runs import JobRunRepository
 logger = logging.getLogger(__name__)
 
 JobFunction = Callable[[], Awaitable[Counts]]
+Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +79,17 @@ class JobRunner:
         lock_ttl_s: float = 120.0,
         owner: str | None = None,
         clock: Clock = utcnow,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
+        """``clock`` dates the runs and picks the period's slot; ``sleep`` paces the lock's renewal. Tests pass a fake
+        clock's, to move time by hand."""
         self.db = db
         self.kv = kv
         self.jobs = dict(jobs)
         self.lock_ttl_s = lock_ttl_s
         self.owner = owner or f"worker-{uuid.uuid4().hex[:12]}"
         self.clock = clock
+        self.sleep = sleep
 
     async def run(self, name: str, *, scheduled: bool = False) -> RunOutcome:
         """Run the job now unless another run holds its lock; ``scheduled`` runs also claim the period's slot."""
@@ -148,7 +153,7 @@ class JobRunner:
     async def _keep(self, lock: Lock) -> None:
         """Renew the lock while the job runs, so a long run is never taken over by another replica."""
         while True:
-            await asyncio.sleep(self.lock_ttl_s / 3)
+            await self.sleep(self.lock_ttl_s / 3)
             if not await lock.extend():
                 logger.warning("lock %s was lost while its job ran", lock.name)
                 return

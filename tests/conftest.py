@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests import netguard
+from tests.fakes.clock import FakeClock
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("KKINI_TEST_SHARED_DIR", REPO_ROOT.parent / "shared"))
@@ -121,3 +122,9 @@ def redis_prefix(redis_server: str) -> Iterator[str]:
 
 def _asyncpg_dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The suite's one fake clock, at 1000 s (the job tests start theirs on a Tuesday evening)."""
+    return FakeClock()

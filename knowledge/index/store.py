@@ -1,9 +1,8 @@
 """FAQ collections in chromadb: one record per entry, precomputed vectors only, incremental and resumable updates.
 
-A record's id is ``entry_key(original question)``; its metadata holds the original question, the cleaned question
-and answer, tags and related ids (JSON), the content hash, the morphemes of both fields (so that opening a
-collection needs no morphological analysis) and the keys of its embedded texts (its question and answer passages);
-its own vector is its question's. The vectors of the embedded texts live in ``<name>.vectors``, keyed by the
+A record's id is ``entry_key(original question)``; its metadata (`knowledge.index.records`) holds the entry, its
+content hash, its morphemes and the keys of its embedded texts (its question and answer passages); its own vector
+is its question's. The vectors of the embedded texts live in ``<name>.vectors``, keyed by the
 text's hash. The collection's metadata records the embedder's name and dimension and the tokenizer version.
 """
 
@@ -29,6 +28,7 @@ from knowledge.index.documents import IndexedEntry, content_hash, document_text,
 from knowledge.index.embeddings import Embedder, EmbeddingMismatch
 from knowledge.index.guard import forbid_default_embedding
 from knowledge.index.progress import IngestProgress, as_progress
+from knowledge.index.records import PAGE, Terms, entry_metadata, indexed_entry, pages, terms_metadata
 from knowledge.index.tokens import TOKENIZER_VERSION
 from knowledge.settings import KnowledgeSettings
 from knowledge.types import FaqEntry
@@ -36,11 +36,10 @@ from knowledge.types import FaqEntry
 logger = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float32]
-Tokenize = Callable[[FaqEntry], tuple[tuple[str, ...], tuple[str, ...]]]
+Tokenize = Callable[[FaqEntry], Terms]
 """An entry -> (question morphemes, question-and-answer morphemes)."""
 
 _NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]$")
-_PAGE = 1000
 _EMBED_BATCH = 32
 """Texts embedded between two writes to the vector store: what an interrupted ingest can lose."""
 SCHEMA = 2
@@ -197,7 +196,7 @@ class ChromaStore:
             for key, text in zip(unit_ids[i], texts[i], strict=True):
                 if key not in have:
                     needed[key] = text
-        batch = max(1, min(_PAGE, self.client.get_max_batch_size()))
+        batch = max(1, min(PAGE, self.client.get_max_batch_size()))
         if needed:
             progress.start(len(needed), name)
             try:
@@ -212,8 +211,8 @@ class ChromaStore:
 
         if collection is None:
             collection = self._create(name, embedder)
-        for begin in range(0, len(removed), _PAGE):
-            collection.delete(ids=removed[begin : begin + _PAGE])
+        for begin in range(0, len(removed), PAGE):
+            collection.delete(ids=removed[begin : begin + PAGE])
         if changed:
             progress.step(f"{name}: writing {len(changed):,} entries")
         for begin in range(0, len(changed), batch):
@@ -223,21 +222,21 @@ class ChromaStore:
                 ids=[keys[i] for i in chunk],
                 embeddings=questions,
                 documents=[document_text(entries[i]) for i in chunk],
-                metadatas=[_metadata(entries[i], hashes[i], i, tokenize(entries[i]), unit_ids[i]) for i in chunk],
+                metadatas=[entry_metadata(entries[i], hashes[i], i, tokenize(entries[i]), unit_ids[i]) for i in chunk],
             )
         for begin in range(0, len(touched), batch):
             chunk = touched[begin : begin + batch]
             collection.update(
                 ids=[keys[i] for i in chunk],
-                metadatas=[_terms_metadata(i, tokenize(entries[i]) if retokenize else None) for i in chunk],
+                metadatas=[terms_metadata(i, tokenize(entries[i]) if retokenize else None) for i in chunk],
             )
         if retokenize:
             collection.modify(metadata={**meta, "tokenizer": TOKENIZER_VERSION})
         if changed or removed:
             referenced = {key for group in unit_ids for key in group}
             stale = [key for key in have if key not in referenced]
-            for begin in range(0, len(stale), _PAGE):
-                vectors.delete(ids=stale[begin : begin + _PAGE])
+            for begin in range(0, len(stale), PAGE):
+                vectors.delete(ids=stale[begin : begin + PAGE])
         added = sum(1 for i in changed if keys[i] not in stored)
         return IngestReport(
             collection=name,
@@ -277,7 +276,7 @@ class ChromaStore:
         )
 
     def _ids(self, collection: Collection) -> set[str]:
-        return {key for ids, _, _, _ in _pages(collection, include=[]) for key in ids}
+        return {key for ids, _, _, _ in pages(collection, include=[]) for key in ids}
 
     def _vectors_of(self, collection: Collection, ids: Sequence[str]) -> FloatArray:
         page = collection.get(ids=list(ids), include=["embeddings"])
@@ -300,7 +299,7 @@ class ChromaStore:
 
     def _stored(self, collection: Collection) -> dict[str, _Stored]:
         found: dict[str, _Stored] = {}
-        for ids, metadatas, _, _ in _pages(collection, include=["metadatas"]):
+        for ids, metadatas, _, _ in pages(collection, include=["metadatas"]):
             for key, meta in zip(ids, metadatas, strict=True):
                 found[key] = _Stored(
                     str(meta.get("content_hash", "")),
@@ -322,16 +321,16 @@ class ChromaStore:
                 f"kkini knowledge ingest --collection {name} --rebuild PATH"
             )
         rows: list[tuple[int, IndexedEntry, list[str]]] = []
-        for _ids, metadatas, _docs, _ in _pages(collection, include=["metadatas"]):
+        for _ids, metadatas, _docs, _ in pages(collection, include=["metadatas"]):
             for record in metadatas:
                 units = list(json.loads(record.get("units") or "[]"))
-                rows.append((int(record.get("position", 0)), _indexed(record, name), units))
+                rows.append((int(record.get("position", 0)), indexed_entry(record, name), units))
         rows.sort(key=lambda row: row[0])
         dimension = int(meta.get("dimension") or 0)
         vectors_by_id: dict[str, Any] = {}
         store = self._get(vectors_name(name))
         if store is not None:
-            for ids, _, _, embeddings in _pages(store, include=["embeddings"]):
+            for ids, _, _, embeddings in pages(store, include=["embeddings"]):
                 vectors_by_id.update(zip(ids, embeddings, strict=True))
         owners: list[int] = []
         matrix_rows: list[Any] = []
@@ -351,59 +350,3 @@ class ChromaStore:
             vectors=matrix,
             owners=np.asarray(owners, dtype=np.int64),
         )
-
-
-def _pages(collection: Collection, include: list[Any]) -> Any:
-    offset = 0
-    while True:
-        page = collection.get(include=include, limit=_PAGE, offset=offset)
-        ids = page["ids"]
-        if not ids:
-            return
-        metadatas = page.get("metadatas") or [{}] * len(ids)
-        embeddings = page.get("embeddings")
-        yield ids, metadatas, page.get("documents"), embeddings if embeddings is not None else [None] * len(ids)
-        offset += len(ids)
-
-
-def _metadata(
-    entry: FaqEntry,
-    digest: str,
-    position: int,
-    terms: tuple[tuple[str, ...], tuple[str, ...]],
-    units: Sequence[str],
-) -> dict[str, Any]:
-    return {
-        "units": json.dumps(list(units)),
-        "question": entry.id,
-        "clean_question": entry.question,
-        "answer": entry.answer,
-        "tags": json.dumps(list(entry.tags), ensure_ascii=False),
-        "related": json.dumps(list(entry.related), ensure_ascii=False),
-        "content_hash": digest,
-        "position": position,
-        "question_terms": " ".join(terms[0]),
-        "document_terms": " ".join(terms[1]),
-    }
-
-
-def _terms_metadata(position: int, terms: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict[str, Any]:
-    if terms is None:
-        return {"position": position}
-    return {"position": position, "question_terms": " ".join(terms[0]), "document_terms": " ".join(terms[1])}
-
-
-def _indexed(record: Any, collection: str) -> IndexedEntry:
-    entry = FaqEntry(
-        id=str(record["question"]),
-        question=str(record.get("clean_question", "")),
-        answer=str(record.get("answer", "")),
-        tags=tuple(json.loads(record.get("tags") or "[]")),
-        related=tuple(json.loads(record.get("related") or "[]")),
-        collection=collection,
-    )
-    return IndexedEntry(
-        entry=entry,
-        question_terms=tuple(str(record.get("question_terms", "")).split()),
-        document_terms=tuple(str(record.get("document_terms", "")).split()),
-    )

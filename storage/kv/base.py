@@ -178,16 +178,23 @@ def to_text(value: Value) -> str:
 
 
 @asynccontextmanager
-async def renewing(extend: Callable[[], Awaitable[bool]], every: float, what: str) -> AsyncIterator[None]:
+async def renewing(
+    extend: Callable[[], Awaitable[bool]],
+    every: float,
+    what: str,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> AsyncIterator[None]:
     """Call ``extend`` every ``every`` seconds while the block runs: a lease kept alive only as long as its holder.
 
     A holder that dies stops renewing, so its lease runs out within its ttl. A failed or refused renewal is logged
-    (``what`` names the lease) and tried again; the block itself is never interrupted.
+    (``what`` names the lease) and tried again; the block itself is never interrupted. ``sleep`` paces the renewals
+    (tests pass a fake clock's).
     """
 
     async def keep() -> None:
         while True:
-            await asyncio.sleep(every)
+            await sleep(every)
             try:
                 if not await extend():
                     logger.warning("%s: the lease was lost before its work ended", what)
@@ -209,7 +216,7 @@ class Lock:
     raises `LockNotAcquired` when that fails. Leaving releases, unless the lock has meanwhile expired and
     been taken by someone else. Long work inside the block calls `extend` before ``ttl`` runs out, or passes
     ``renew_every`` to have the lock renewed while the block runs (a lease: a dead holder's lock is gone
-    within ``ttl``).
+    within ``ttl``). ``clock`` (monotonic seconds) and ``sleep`` time the wait; tests pass a fake clock's.
     """
 
     def __init__(
@@ -221,6 +228,9 @@ class Lock:
         wait: float = 0.0,
         poll_interval: float = 0.05,
         renew_every: float | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         check_ttl(ttl)
         if wait < 0 or poll_interval <= 0:
@@ -234,18 +244,20 @@ class Lock:
         self.wait = wait
         self.poll_interval = poll_interval
         self.renew_every = renew_every
+        self.clock = clock
+        self.sleep = sleep
         self._renewal: AbstractAsyncContextManager[None] | None = None
 
     async def acquire(self) -> bool:
         """Try until ``wait`` seconds have passed; True once held."""
-        deadline = time.monotonic() + self.wait
+        deadline = self.clock() + self.wait
         while True:
             if await self.store.acquire_lock(self.name, self.owner, self.ttl):
                 return True
-            remaining = deadline - time.monotonic()
+            remaining = deadline - self.clock()
             if remaining <= 0:
                 return False
-            await asyncio.sleep(min(self.poll_interval, remaining))
+            await self.sleep(min(self.poll_interval, remaining))
 
     async def extend(self, ttl: float | None = None) -> bool:
         """Push the expiry to ``ttl`` (default: the lock's own ttl) from now; False when no longer held."""
@@ -258,7 +270,7 @@ class Lock:
         if not await self.acquire():
             raise LockNotAcquired(self.name, self.wait)
         if self.renew_every is not None:
-            self._renewal = renewing(self.extend, self.renew_every, f"lock {self.name!r}")
+            self._renewal = renewing(self.extend, self.renew_every, f"lock {self.name!r}", sleep=self.sleep)
             await self._renewal.__aenter__()
         return self
 

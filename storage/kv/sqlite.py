@@ -23,108 +23,28 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
-import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TypeVar
 
 from storage.kv.base import (
     LOCK_KEY_PREFIX,
     Claimed,
-    KeyTypeError,
     Value,
     check_lease,
     check_max_length,
     check_ttl,
     to_text,
 )
-from storage.kv.sqlite_file import LIST, STRING, immediate, open_file
+from storage.kv.sqlite_file import LIST, STRING
+from storage.kv.sqlite_keyspace import ALIVE, SWEEP_BATCH, SWEEP_EVERY_S, UPSERT, Keyspace, list_items, string_value
 
-logger = logging.getLogger(__name__)
+__all__ = ["SWEEP_BATCH", "SWEEP_EVERY_S", "SqliteStore"]
+
 
 T = TypeVar("T")
-
-SWEEP_EVERY_S = 1.0
-SWEEP_BATCH = 500
-
-_ALIVE = "(expires_at IS NULL OR expires_at > :now)"
-_UPSERT = (
-    "INSERT INTO entries (key, kind, value, expires_at) VALUES (:key, :kind, :value, :expires_at) "
-    "ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, value = excluded.value, expires_at = excluded.expires_at"
-)
-
-
-class _Keyspace:
-    """The synchronous core over one connection; only the store's own thread calls it."""
-
-    def __init__(self, path: Path, clock: Callable[[], float], busy_timeout: float) -> None:
-        self.clock = clock
-        self.next_sweep_at = float("-inf")
-        self.conn = open_file(path, busy_timeout)
-
-    def immediate(self) -> AbstractContextManager[sqlite3.Connection]:
-        """A write transaction holding the file's write lock from its start."""
-        return immediate(self.conn)
-
-    def row(self, key: str) -> tuple[str, str, float | None] | None:
-        """(kind, value, expires_at) of a live key."""
-        found = self.conn.execute(
-            f"SELECT kind, value, expires_at FROM entries WHERE key = :key AND {_ALIVE}",
-            {"key": key, "now": self.clock()},
-        ).fetchone()
-        return None if found is None else (found[0], found[1], found[2])
-
-    def expiry(self, ttl: float | None) -> float | None:
-        return None if ttl is None else self.clock() + ttl
-
-    def wrote(self) -> None:
-        """Called after every write: sweep expired rows when one is due."""
-        now = self.clock()
-        if now < self.next_sweep_at:
-            return
-        try:
-            removed = self.sweep(now)
-        except sqlite3.OperationalError as error:
-            # The write itself is committed; a sweep that found the file busy is tried again on the next write.
-            logger.warning("key-value sweep skipped: %s", error)
-            return
-        if removed:
-            logger.debug("key-value sweep removed %d expired rows", removed)
-        # A full batch means more are waiting: sweep again on the next write instead of in a second.
-        self.next_sweep_at = now if removed >= SWEEP_BATCH else now + SWEEP_EVERY_S
-
-    def sweep(self, now: float | None = None) -> int:
-        """Delete up to `SWEEP_BATCH` expired rows, oldest expiry first, through the expiry index."""
-        cursor = self.conn.execute(
-            "DELETE FROM entries WHERE rowid IN "
-            "(SELECT rowid FROM entries WHERE expires_at <= :now ORDER BY expires_at LIMIT :batch)",
-            {"now": self.clock() if now is None else now, "batch": SWEEP_BATCH},
-        )
-        return cursor.rowcount
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-def _items(key: str, row: tuple[str, str, float | None] | None) -> list[str] | None:
-    if row is None:
-        return None
-    if row[0] != LIST:
-        raise KeyTypeError(f"{key!r} holds a string, not a list")
-    items: list[str] = json.loads(row[1])
-    return items
-
-
-def _string(key: str, row: tuple[str, str, float | None] | None) -> str | None:
-    if row is None:
-        return None
-    if row[0] != STRING:
-        raise KeyTypeError(f"{key!r} holds a list, not a string")
-    return row[1]
 
 
 class SqliteStore:
@@ -147,7 +67,7 @@ class SqliteStore:
         self._prefix = prefix
         self._clock = clock
         self._busy_timeout = busy_timeout
-        self._space: _Keyspace | None = None
+        self._space: Keyspace | None = None
         self._closed = False
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kkini-kv")
 
@@ -159,12 +79,12 @@ class SqliteStore:
     def path(self) -> Path:
         return self._path
 
-    def _open(self) -> _Keyspace:
+    def _open(self) -> Keyspace:
         if self._space is None:
-            self._space = _Keyspace(self._path, self._clock, self._busy_timeout)
+            self._space = Keyspace(self._path, self._clock, self._busy_timeout)
         return self._space
 
-    async def _run(self, work: Callable[[_Keyspace], T]) -> T:
+    async def _run(self, work: Callable[[Keyspace], T]) -> T:
         if self._closed:
             raise RuntimeError(f"the key-value store at {self._path} is closed")
         loop = asyncio.get_running_loop()
@@ -175,14 +95,14 @@ class SqliteStore:
         return await self._run(lambda space: space.sweep())
 
     async def get(self, key: str) -> str | None:
-        return await self._run(lambda space: _string(key, space.row(self._prefix + key)))
+        return await self._run(lambda space: string_value(key, space.row(self._prefix + key)))
 
     async def set(self, key: str, value: Value, ttl: float | None = None) -> None:
         text, ttl = to_text(value), check_ttl(ttl)
 
-        def write(space: _Keyspace) -> None:
+        def write(space: Keyspace) -> None:
             params = {"key": self._prefix + key, "kind": STRING, "value": text, "expires_at": space.expiry(ttl)}
-            space.conn.execute(_UPSERT, params)
+            space.conn.execute(UPSERT, params)
             space.wrote()
 
         await self._run(write)
@@ -193,7 +113,7 @@ class SqliteStore:
         full = list(dict.fromkeys(self._prefix + key for key in keys))
         marks = ", ".join("?" * len(full))
 
-        def remove(space: _Keyspace) -> int:
+        def remove(space: Keyspace) -> int:
             now = space.clock()
             expiries = space.conn.execute(f"DELETE FROM entries WHERE key IN ({marks}) RETURNING expires_at", full)
             return sum(1 for (expires_at,) in expiries if expires_at is None or expires_at > now)
@@ -204,7 +124,7 @@ class SqliteStore:
         return await self._run(lambda space: space.row(self._prefix + key) is not None)
 
     async def ttl(self, key: str) -> float | None:
-        def remaining(space: _Keyspace) -> float | None:
+        def remaining(space: Keyspace) -> float | None:
             row = space.row(self._prefix + key)
             return None if row is None or row[2] is None else row[2] - space.clock()
 
@@ -213,10 +133,10 @@ class SqliteStore:
     async def set_if_absent(self, key: str, value: Value, ttl: float | None) -> bool:
         text, ttl = to_text(value), check_ttl(ttl)
 
-        def claim(space: _Keyspace) -> bool:
+        def claim(space: Keyspace) -> bool:
             # One statement: insert, or take over a row only when it has expired; rowcount says which happened.
             cursor = space.conn.execute(
-                _UPSERT + " WHERE entries.expires_at IS NOT NULL AND entries.expires_at <= :now",
+                UPSERT + " WHERE entries.expires_at IS NOT NULL AND entries.expires_at <= :now",
                 {
                     "key": self._prefix + key,
                     "kind": STRING,
@@ -234,13 +154,13 @@ class SqliteStore:
         check_ttl(ttl)
         full = self._prefix + key
 
-        def add(space: _Keyspace) -> int:
+        def add(space: Keyspace) -> int:
             with space.immediate() as conn:
                 row = space.row(full)
-                current = _string(key, row)
+                current = string_value(key, row)
                 if current is None:
                     conn.execute(
-                        _UPSERT, {"key": full, "kind": STRING, "value": str(amount), "expires_at": space.expiry(ttl)}
+                        UPSERT, {"key": full, "kind": STRING, "value": str(amount), "expires_at": space.expiry(ttl)}
                     )
                     total = amount
                 else:
@@ -258,9 +178,9 @@ class SqliteStore:
         return await self.set_if_absent(LOCK_KEY_PREFIX + name, owner, check_ttl(ttl))
 
     async def release_lock(self, name: str, owner: str) -> bool:
-        def release(space: _Keyspace) -> bool:
+        def release(space: Keyspace) -> bool:
             cursor = space.conn.execute(
-                f"DELETE FROM entries WHERE key = :key AND kind = '{STRING}' AND value = :owner AND {_ALIVE}",
+                f"DELETE FROM entries WHERE key = :key AND kind = '{STRING}' AND value = :owner AND {ALIVE}",
                 {"key": self._prefix + LOCK_KEY_PREFIX + name, "owner": owner, "now": space.clock()},
             )
             return cursor.rowcount == 1
@@ -270,10 +190,10 @@ class SqliteStore:
     async def extend_lock(self, name: str, owner: str, ttl: float) -> bool:
         check_ttl(ttl)
 
-        def extend(space: _Keyspace) -> bool:
+        def extend(space: Keyspace) -> bool:
             cursor = space.conn.execute(
                 f"UPDATE entries SET expires_at = :expires_at "
-                f"WHERE key = :key AND kind = '{STRING}' AND value = :owner AND {_ALIVE}",
+                f"WHERE key = :key AND kind = '{STRING}' AND value = :owner AND {ALIVE}",
                 {
                     "key": self._prefix + LOCK_KEY_PREFIX + name,
                     "owner": owner,
@@ -287,7 +207,7 @@ class SqliteStore:
         return await self._run(extend)
 
     async def lock_owner(self, name: str) -> str | None:
-        def owner(space: _Keyspace) -> str | None:
+        def owner(space: Keyspace) -> str | None:
             row = space.row(self._prefix + LOCK_KEY_PREFIX + name)
             return row[1] if row is not None and row[0] == STRING else None
 
@@ -298,16 +218,16 @@ class SqliteStore:
         check_max_length(max_length)
         full = self._prefix + key
 
-        def push(space: _Keyspace) -> int:
+        def push(space: Keyspace) -> int:
             with space.immediate() as conn:
                 row = space.row(full)
-                items = _items(key, row) or []
+                items = list_items(key, row) or []
                 items.append(text)
                 del items[:-max_length]
                 # No ttl keeps the list's expiry; a list that was missing (or expired) starts without one.
                 expires_at = space.expiry(ttl) if ttl is not None else (row[2] if row is not None else None)
                 conn.execute(
-                    _UPSERT,
+                    UPSERT,
                     {
                         "key": full,
                         "kind": LIST,
@@ -321,20 +241,20 @@ class SqliteStore:
         return await self._run(push)
 
     async def list_range(self, key: str, start: int = 0, end: int = -1) -> list[str]:
-        items = await self._run(lambda space: _items(key, space.row(self._prefix + key))) or []
+        items = await self._run(lambda space: list_items(key, space.row(self._prefix + key))) or []
         size = len(items)
         start = max(start + size, 0) if start < 0 else start
         end = min(end + size if end < 0 else end, size - 1)
         return items[start : end + 1] if start <= end else []
 
     async def list_length(self, key: str) -> int:
-        items = await self._run(lambda space: _items(key, space.row(self._prefix + key)))
+        items = await self._run(lambda space: list_items(key, space.row(self._prefix + key)))
         return 0 if items is None else len(items)
 
     async def queue_add(self, queue: str, member: str, value: Value, delay: float = 0.0) -> bool:
         text = to_text(value)
 
-        def add(space: _Keyspace) -> bool:
+        def add(space: Keyspace) -> bool:
             cursor = space.conn.execute(
                 "INSERT INTO queue_items (queue, member, value, due) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (queue, member) DO NOTHING",
@@ -348,7 +268,7 @@ class SqliteStore:
         check_lease(lease, limit)
         name = self._prefix + queue
 
-        def claim(space: _Keyspace) -> list[Claimed]:
+        def claim(space: Keyspace) -> list[Claimed]:
             now = space.clock()
             with space.immediate() as conn:
                 rows = conn.execute(
@@ -367,7 +287,7 @@ class SqliteStore:
     async def queue_extend(self, queue: str, member: str, lease: float) -> bool:
         check_lease(lease)
 
-        def extend(space: _Keyspace) -> bool:
+        def extend(space: Keyspace) -> bool:
             cursor = space.conn.execute(
                 "UPDATE queue_items SET due = ? WHERE queue = ? AND member = ?",
                 (space.clock() + lease, self._prefix + queue, member),
@@ -377,7 +297,7 @@ class SqliteStore:
         return await self._run(extend)
 
     async def queue_remove(self, queue: str, member: str) -> bool:
-        def remove(space: _Keyspace) -> bool:
+        def remove(space: Keyspace) -> bool:
             cursor = space.conn.execute(
                 "DELETE FROM queue_items WHERE queue = ? AND member = ?", (self._prefix + queue, member)
             )
@@ -386,7 +306,7 @@ class SqliteStore:
         return await self._run(remove)
 
     async def queue_length(self, queue: str) -> int:
-        def count(space: _Keyspace) -> int:
+        def count(space: Keyspace) -> int:
             (total,) = space.conn.execute(
                 "SELECT count(*) FROM queue_items WHERE queue = ?", (self._prefix + queue,)
             ).fetchone()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 import pytest
 from click.testing import CliRunner, Result
@@ -135,35 +138,46 @@ def test_serve_starts_on_an_empty_data_dir_and_stops_on_sigint(tmp_path: Path, s
         stderr=subprocess.STDOUT,
         text=True,
     )
+    assert process.stdout is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+    reader = threading.Thread(target=_forward_lines, args=(process.stdout, lines), daemon=True)
+    reader.start()
     try:
-        lines: list[str] = []
-        deadline = time.monotonic() + 60
-        assert process.stdout is not None
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "press Ctrl+C" in line:
-                break
-        output = "".join(lines)
-        assert f"serving on http://127.0.0.1:{port}" in output, output
+        # The server listens at once and says when the meal assistant has loaded in the background: /readyz agrees.
+        output = _read_until(lines, "kkini: ready", timeout_s=90)
+        assert f"serving on http://127.0.0.1:{port}" in output and "press Ctrl+C" in output, output
         assert "sample data loaded" in output and "channels on" in output
-        # The server listens at once; /readyz turns ready when the meal assistant has loaded in the background.
-        ready: dict[str, object] = {}
-        while time.monotonic() < deadline and ready.get("ready") is not True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
-                    ready = json.load(response)
-            except urllib.error.HTTPError as error:
-                ready = json.load(error)
-                time.sleep(0.2)
-            except (urllib.error.URLError, TimeoutError):
-                time.sleep(0.2)  # loading the morpheme analyser can hold the interpreter for a moment on a busy machine
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
+            ready = json.load(response)
         assert ready.get("ready") is True, ready
     finally:
         process.send_signal(signal.SIGINT)
-        remaining, _ = process.communicate(timeout=30)
+        process.wait(timeout=30)
+        reader.join(timeout=30)
+        process.stdout.close()
+    remaining = "".join(iter(lines.get_nowait, None))
     assert process.returncode == 0, remaining
     assert "shutting down" in remaining
     assert (tmp_path / "var" / "kkini.db").exists()
+
+
+def _forward_lines(stream: IO[str], lines: queue.Queue[str | None]) -> None:
+    """On a thread of its own: put each line of ``stream`` on ``lines``, then None at its end."""
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def _read_until(lines: queue.Queue[str | None], marker: str, timeout_s: float) -> str:
+    """The lines up to the one holding ``marker``; fails when the output ends first or none comes in ``timeout_s``."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout_s
+    while not seen or marker not in seen[-1]:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(f"no {marker!r} within {timeout_s:g} s:\n" + "".join(seen)) from None
+        if line is None:
+            raise AssertionError(f"the output ended before {marker!r}:\n" + "".join(seen))
+        seen.append(line)
+    return "".join(seen)

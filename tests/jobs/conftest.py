@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from storage.kv import InProcessStore
-from tests.jobs.support import FakeClock
+from tests.fakes.clock import FakeClock
+from tests.jobs.support import EVENING
 from tests.storage.conftest import db, sqlite_db
 
 __all__ = ["db", "sqlite_db"]
@@ -13,7 +14,7 @@ __all__ = ["db", "sqlite_db"]
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(EVENING)
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
-"""Small worlds for the job tests: a controllable clock, a card holder near an open shop, recording notifiers."""
+"""Small worlds for the job tests: a card holder near an open shop, recording notifiers, the evening they run at."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from jobs.notifier import DeliveryError, Push
 from storage.database import Database
@@ -24,21 +24,6 @@ from storage.models import (
 # A Tuesday at 18:00 in Seoul: outside the default quiet hours (21:00-08:00), dinner time.
 EVENING = datetime(2026, 11, 24, 18, 0, tzinfo=SEOUL)
 YEOKSAM = (37.5006, 127.0364)
-
-
-class FakeClock:
-    def __init__(self, start: datetime = EVENING) -> None:
-        self.now = start.astimezone(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment.astimezone(UTC)
 
 
 @dataclass(slots=True)

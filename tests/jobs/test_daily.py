@@ -19,7 +19,8 @@ from storage.models import (
     Shop,
     UserCoupon,
 )
-from tests.jobs.support import FakeClock, build_world
+from tests.fakes.clock import FakeClock
+from tests.jobs.support import build_world
 
 
 async def add_coupon(
@@ -31,8 +32,8 @@ async def add_coupon(
             title=f"{code} 천원 할인",
             discount_type="FIXED",
             amount=1000,
-            valid_from=clock() - timedelta(days=10),
-            valid_until=clock() + ends_in,
+            valid_from=clock.utc() - timedelta(days=10),
+            valid_until=clock.utc() + ends_in,
         )
         session.add(coupon)
         await session.flush()
@@ -49,7 +50,7 @@ async def test_coupon_reminders_go_once_three_days_ahead(db: Database, clock: Fa
     user, quiet_user = world.user_ids
     soon = await add_coupon(db, user, "SOON", timedelta(days=2, hours=20), clock)
     await add_coupon(db, user, "LATER", timedelta(days=5), clock)
-    await add_coupon(db, user, "USED", timedelta(days=1), clock, used_at=clock() - timedelta(days=1))
+    await add_coupon(db, user, "USED", timedelta(days=1), clock, used_at=clock.utc() - timedelta(days=1))
     await add_coupon(db, user, "GONE", timedelta(hours=-1), clock)
     async with db.session() as session:
         from storage.models import User
@@ -59,7 +60,7 @@ async def test_coupon_reminders_go_once_three_days_ahead(db: Database, clock: Fa
         other.notify_low_balance = False
         session.add(other)
     await add_coupon(db, quiet_user, "MUTED", timedelta(days=1), clock)
-    job = CouponRemindersJob(db, NotifySettings(), clock)
+    job = CouponRemindersJob(db, NotifySettings(), clock.utc)
     assert await job() == {"coupon_notices": 1}
     assert await job() == {"coupon_notices": 0}
     async with db.session() as session:
@@ -67,7 +68,7 @@ async def test_coupon_reminders_go_once_three_days_ahead(db: Database, clock: Fa
         reminded = await session.get(UserCoupon, soon)
     assert notice.user_id == user and notice.dedup_key == f"coupon-expiry:{soon}"
     assert notice.text == "학생1님, 'SOON 천원 할인' 쿠폰이 11월 27일에 끝나요. 잊지 말고 써 보세요!"
-    assert reminded is not None and reminded.expiry_reminded_at == clock()
+    assert reminded is not None and reminded.expiry_reminded_at == clock.utc()
 
 
 async def test_popularity_follows_selections_and_orders(sqlite_db: Database, clock: FakeClock) -> None:
@@ -88,8 +89,8 @@ async def test_popularity_follows_selections_and_orders(sqlite_db: Database, clo
                     shop_id=world.shop_id,
                     rank=1,
                     score=1.0,
-                    shown_at=clock() - timedelta(days=1),
-                    selected_at=clock() - timedelta(days=1) if n < 3 else None,
+                    shown_at=clock.utc() - timedelta(days=1),
+                    selected_at=clock.utc() - timedelta(days=1) if n < 3 else None,
                 )
             )
         session.add(
@@ -105,7 +106,7 @@ async def test_popularity_follows_selections_and_orders(sqlite_db: Database, clo
                 status="rejected",
             )
         )
-    counts = await PopularityJob(sqlite_db, JobsSettings(), clock)()
+    counts = await PopularityJob(sqlite_db, JobsSettings(), clock.utc)()
     assert counts == {"shops_active": 1, "shops_updated": 2}
     async with sqlite_db.session() as session:
         values = {shop.name: shop.popularity for shop in (await session.exec(select(Shop))).all()}
@@ -115,13 +116,13 @@ async def test_popularity_follows_selections_and_orders(sqlite_db: Database, clo
 
 async def test_popularity_without_any_activity_changes_nothing(sqlite_db: Database, clock: FakeClock) -> None:
     await build_world(sqlite_db)
-    assert await PopularityJob(sqlite_db, JobsSettings(), clock)() == {"shops_active": 0, "shops_updated": 0}
+    assert await PopularityJob(sqlite_db, JobsSettings(), clock.utc)() == {"shops_active": 0, "shops_updated": 0}
 
 
 async def test_retention_deletes_each_data_class_after_its_time(db: Database, clock: FakeClock) -> None:
     world = await build_world(db)
     user = world.user_ids[0]
-    now = clock()
+    now = clock.utc()
     async with db.session() as session:
         for days in (10, 100, 400):
             session.add(
@@ -157,7 +158,7 @@ async def test_retention_deletes_each_data_class_after_its_time(db: Database, cl
                         created_at=now - timedelta(days=days),
                     )
                 )
-    counts = await RetentionJob(db, JobsSettings(), clock)()
+    counts = await RetentionJob(db, JobsSettings(), clock.utc)()
     assert counts == {
         "conversations_deleted": 1,
         "timings_cleared": 1,
@@ -172,4 +173,4 @@ async def test_retention_deletes_each_data_class_after_its_time(db: Database, cl
     assert sorted(n.dedup_key for n in pending) == ["pending-10", "pending-100", "pending-400", "sent-10"]
     # The next day's run clears only the turns that crossed the line since.
     clock.advance(days=1)
-    assert (await RetentionJob(db, JobsSettings(), clock)())["timings_cleared"] == 0
+    assert (await RetentionJob(db, JobsSettings(), clock.utc)())["timings_cleared"] == 0

@@ -21,8 +21,9 @@ from storage.hours import SEOUL
 from storage.kv import InProcessStore
 from storage.models import MealCard, Notification, User
 from storage.repositories.outbox import NewNotice, OutboxRepository
+from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
-from tests.jobs.support import FakeClock, RecordingNotifier, build_world
+from tests.jobs.support import RecordingNotifier, build_world
 
 SETTINGS = NotifySettings(retry_base_s=30, max_attempts=3, lease_s=120)
 
@@ -47,7 +48,7 @@ async def notifier(telegram: FakeTelegram, kv: InProcessStore) -> AsyncIterator[
 def deliverer(
     db: Database, kv: InProcessStore, notifier: Notifier, clock: FakeClock, settings: NotifySettings = SETTINGS
 ) -> NotifyDeliverJob:
-    return NotifyDeliverJob(db, kv, {notifier.channel: notifier}, settings, clock=clock, budget_s=30)
+    return NotifyDeliverJob(db, kv, {notifier.channel: notifier}, settings, clock=clock.utc, budget_s=30)
 
 
 async def outbox(db: Database) -> list[Notification]:
@@ -69,7 +70,7 @@ async def test_a_low_balance_notice_reaches_telegram_once(
     db: Database, kv: InProcessStore, telegram: FakeTelegram, notifier: TelegramNotifier, clock: FakeClock
 ) -> None:
     await build_world(db, balance=4_300)
-    await LowBalanceNotices(db, SETTINGS, clock).sweep()
+    await LowBalanceNotices(db, SETTINGS, clock.utc).sweep()
     counts = await deliverer(db, kv, notifier, clock)()
     assert counts == {"sent": 1}
     [call] = telegram.calls_to("sendMessage")
@@ -78,7 +79,7 @@ async def test_a_low_balance_notice_reaches_telegram_once(
     buttons = [row[0]["text"] for row in call.params["reply_markup"]["inline_keyboard"]]
     assert buttons == ["4,300원으로 먹을 곳", "알림 끄기"]
     [notice] = await outbox(db)
-    assert notice.status == "sent" and notice.sent_at == clock() and notice.attempts == 1
+    assert notice.status == "sent" and notice.sent_at == clock.utc() and notice.attempts == 1
     assert notice.claimed_by is None
     assert await deliverer(db, kv, notifier, clock)() == {}
     assert len(telegram.calls_to("sendMessage")) == 1
@@ -88,7 +89,7 @@ async def test_quiet_hours_hold_everything_until_morning(
     db: Database, kv: InProcessStore, telegram: FakeTelegram, notifier: TelegramNotifier, clock: FakeClock
 ) -> None:
     world = await build_world(db)
-    await enqueue(db, world.user_ids, clock())
+    await enqueue(db, world.user_ids, clock.utc())
     clock.set(datetime(2026, 11, 24, 23, 0, tzinfo=SEOUL))
     assert await deliverer(db, kv, notifier, clock)() == {}
     clock.set(datetime(2026, 11, 25, 7, 59, tzinfo=SEOUL))
@@ -102,12 +103,12 @@ async def test_rate_limited_then_sent(
     db: Database, kv: InProcessStore, telegram: FakeTelegram, notifier: TelegramNotifier, clock: FakeClock
 ) -> None:
     world = await build_world(db)
-    await enqueue(db, world.user_ids, clock())
+    await enqueue(db, world.user_ids, clock.utc())
     telegram.fail_retry_after("sendMessage", 40)
     assert await deliverer(db, kv, notifier, clock)() == {"retried": 1}
     [notice] = await outbox(db)
     assert notice.status == "pending" and notice.attempts == 1 and "retry in 40" in (notice.last_error or "").lower()
-    assert notice.not_before >= clock() + timedelta(seconds=40)
+    assert notice.not_before >= clock.utc() + timedelta(seconds=40)
     assert await deliverer(db, kv, notifier, clock)() == {}  # not due yet
     clock.advance(seconds=61)
     assert await deliverer(db, kv, notifier, clock)() == {"sent": 1}
@@ -119,7 +120,7 @@ async def test_failures_end_in_the_dead_letter(
     db: Database, kv: InProcessStore, telegram: FakeTelegram, notifier: TelegramNotifier, clock: FakeClock
 ) -> None:
     world = await build_world(db, holders=2)
-    await enqueue(db, world.user_ids, clock())
+    await enqueue(db, world.user_ids, clock.utc())
     telegram.blocked.add(9002)  # permanent: the user blocked the bot
     telegram.fail("sendMessage", 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}, times=10)
     job = deliverer(db, kv, notifier, clock)
@@ -137,7 +138,7 @@ async def test_notices_of_a_user_who_switched_them_off_are_dropped(
     db: Database, kv: InProcessStore, telegram: FakeTelegram, notifier: TelegramNotifier, clock: FakeClock
 ) -> None:
     world = await build_world(db)
-    await enqueue(db, world.user_ids, clock())
+    await enqueue(db, world.user_ids, clock.utc())
     async with db.session() as session:
         user = await session.get(User, world.user_ids[0])
         assert user is not None
@@ -158,7 +159,7 @@ async def test_a_worker_killed_between_send_and_mark_sends_nothing_twice(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     world = await build_world(db)
-    await enqueue(db, world.user_ids, clock())
+    await enqueue(db, world.user_ids, clock.utc())
 
     async def die(*_: object, **__: object) -> bool:
         raise SimulatedCrash
@@ -183,7 +184,7 @@ async def test_a_worker_killed_before_the_send_left_sends_it_once_after_restart(
     db: Database, kv: InProcessStore, telegram: FakeTelegram, notifier: TelegramNotifier, clock: FakeClock
 ) -> None:
     world = await build_world(db)
-    await enqueue(db, world.user_ids, clock())
+    await enqueue(db, world.user_ids, clock.utc())
 
     class DiesBeforeSending:
         channel = "telegram"
@@ -200,7 +201,7 @@ async def test_a_worker_killed_before_the_send_left_sends_it_once_after_restart(
 
 async def test_two_workers_never_send_the_same_notice(db: Database, kv: InProcessStore, clock: FakeClock) -> None:
     world = await build_world(db, holders=4)
-    await enqueue(db, world.user_ids, clock(), count=15)
+    await enqueue(db, world.user_ids, clock.utc(), count=15)
     shared = RecordingNotifier()
     settings = NotifySettings(batch_size=7, telegram_per_second=1000)
     first, second = (deliverer(db, kv, shared, clock, settings) for _ in range(2))
@@ -215,44 +216,38 @@ async def test_a_claim_taken_over_after_its_lease_cannot_be_marked_by_the_old_wo
     db: Database, clock: FakeClock
 ) -> None:
     world = await build_world(db)
-    await enqueue(db, world.user_ids, clock())
+    await enqueue(db, world.user_ids, clock.utc())
     async with db.session() as session:
-        [mine] = await OutboxRepository(session).claim_due("old", clock(), clock() + timedelta(seconds=60), 10)
+        [mine] = await OutboxRepository(session).claim_due("old", clock.utc(), clock.utc() + timedelta(seconds=60), 10)
     clock.advance(seconds=61)
     async with db.session() as session:
         outbox_ = OutboxRepository(session)
-        assert await outbox_.claim_due("also-old", clock() - timedelta(seconds=120), clock(), 10) == []
-        [theirs] = await outbox_.claim_due("new", clock(), clock() + timedelta(seconds=60), 10)
+        assert await outbox_.claim_due("also-old", clock.utc() - timedelta(seconds=120), clock.utc(), 10) == []
+        [theirs] = await outbox_.claim_due("new", clock.utc(), clock.utc() + timedelta(seconds=60), 10)
         assert theirs.id == mine.id
-        assert not await outbox_.mark_sent(mine.id or 0, "old", clock())
-        assert await outbox_.mark_sent(theirs.id or 0, "new", clock())
+        assert not await outbox_.mark_sent(mine.id or 0, "old", clock.utc())
+        assert await outbox_.mark_sent(theirs.id or 0, "new", clock.utc())
 
 
 async def test_the_rate_limit_is_shared_and_spread_over_the_second(kv: InProcessStore) -> None:
-    wall = [1000.0]
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        wall[0] += seconds
-
+    wall = FakeClock(autojump=True)  # each wait for the next window moves the clock there
     settings = NotifySettings(telegram_per_second=30, slack_per_second=1)
-    limit = ChannelRateLimit(kv, settings, sleep=sleep, wall=lambda: wall[0])
-    other = ChannelRateLimit(kv, settings, sleep=sleep, wall=lambda: wall[0])
+    limit = ChannelRateLimit(kv, settings, sleep=wall.sleep, wall=wall)
+    other = ChannelRateLimit(kv, settings, sleep=wall.sleep, wall=wall)
     assert limit.windows("telegram") == (10, 3) and limit.windows("slack") == (1, 1)
     assert ChannelRateLimit(kv, NotifySettings(kakao_per_second=25)).windows("kakao") == (5, 5)
     for index in range(60):
         await (limit if index % 2 else other).acquire("telegram")
     # 60 pushes at 30 a second: 3 per tenth of a second, so the last one goes out 1.9 s after the first.
-    assert wall[0] == pytest.approx(1001.9) and len(slept) == 19
+    assert wall.now == pytest.approx(1001.9) and len(wall.slept) == 19
     await limit.acquire("slack")
     await limit.acquire("slack")
-    assert wall[0] == pytest.approx(1002.0)  # one in the second under way, the next at the start of the next
+    assert wall.now == pytest.approx(1002.0)  # one in the second under way, the next at the start of the next
 
 
 async def test_an_unexpected_notifier_error_is_a_retry(db: Database, kv: InProcessStore, clock: FakeClock) -> None:
     world = await build_world(db)
-    await enqueue(db, world.user_ids, clock())
+    await enqueue(db, world.user_ids, clock.utc())
     broken = RecordingNotifier()
     broken.failures = [DeliveryError("temporary")]
 
@@ -274,10 +269,10 @@ async def test_a_worker_without_the_users_channel_leaves_the_notice_for_one_that
     sqlite_db: Database, kv: InProcessStore, clock: FakeClock
 ) -> None:
     world = await build_world(sqlite_db)
-    await enqueue(sqlite_db, world.user_ids, clock())
+    await enqueue(sqlite_db, world.user_ids, clock.utc())
     assert await deliverer(sqlite_db, kv, RecordingNotifier("slack"), clock)() == {"no_notifier": 1}
     [notice] = await outbox(sqlite_db)
-    assert notice.status == "pending" and notice.attempts == 0 and notice.not_before > clock()
+    assert notice.status == "pending" and notice.attempts == 0 and notice.not_before > clock.utc()
     clock.advance(seconds=SETTINGS.retry_max_s + 1)
     telegram = RecordingNotifier("telegram")
     assert await deliverer(sqlite_db, kv, telegram, clock)() == {"sent": 1}
@@ -297,11 +292,11 @@ async def test_from_the_issuer_to_telegram(
 
     await build_world(sqlite_db)
     clock.set(datetime(2026, 11, 24, 21, 30, tzinfo=SEOUL))
-    async with FakeIssuer(await book_from_database(sqlite_db, clock())) as issuer:
-        issuer.book.change("KC-T0001", clock(), balance=3_800)
+    async with FakeIssuer(await book_from_database(sqlite_db, clock.utc())) as issuer:
+        issuer.book.change("KC-T0001", clock.utc(), balance=3_800)
         client = CardIssuerClient(CardIssuerSettings(base_url=issuer.url, api_key=SecretStr(API_KEY)))
         sync = BalanceSyncJob(
-            sqlite_db, client, LowBalanceNotices(sqlite_db, SETTINGS, clock), page_limit=100, clock=clock
+            sqlite_db, client, LowBalanceNotices(sqlite_db, SETTINGS, clock.utc), page_limit=100, clock=clock.utc
         )
         counts = await sync()
         await client.close()

@@ -13,19 +13,10 @@ from jobs.issuer.cards import IssuerCard
 from jobs.issuer.client import CardIssuerClient, CircuitOpen, IssuerAuthError, IssuerUnavailable
 from jobs.issuer.devserver import IssuerBook, decode_cursor, encode_cursor, seed_cards
 from jobs.settings import CardIssuerSettings
+from tests.fakes.clock import FakeClock
 from tests.jobs.fake_issuer import API_KEY, FakeIssuer
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-
-class Waits:
-    """Stands in for asyncio.sleep: records the waits instead of spending them."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 @pytest.fixture
@@ -37,13 +28,13 @@ async def issuer() -> AsyncIterator[FakeIssuer]:
         yield fake
 
 
-def client_for(issuer: FakeIssuer, waits: Waits, **overrides: object) -> CardIssuerClient:
+def client_for(issuer: FakeIssuer, clock: FakeClock, **overrides: object) -> CardIssuerClient:
     settings = CardIssuerSettings(base_url=issuer.url, api_key=SecretStr(API_KEY), **overrides)  # type: ignore[arg-type]
-    return CardIssuerClient(settings, sleep=waits, jitter=lambda: 0.5)
+    return CardIssuerClient(settings, sleep=clock.sleep, jitter=lambda: 0.5)
 
 
 async def test_pages_cover_every_card_once_in_order(issuer: FakeIssuer) -> None:
-    client = client_for(issuer, Waits())
+    client = client_for(issuer, FakeClock(autojump=True))
     seen: list[str] = []
     cursor = None
     pages = 0
@@ -61,7 +52,7 @@ async def test_pages_cover_every_card_once_in_order(issuer: FakeIssuer) -> None:
 
 
 async def test_updated_since_and_a_card_changed_while_paging(issuer: FakeIssuer) -> None:
-    client = client_for(issuer, Waits())
+    client = client_for(issuer, FakeClock(autojump=True))
     first = await client.balances(updated_since=None, cursor=None, limit=10)
     moved = first.cards[0]
     issuer.book.change(moved.card_id, NOW + timedelta(minutes=5), balance=moved.balance + 100)
@@ -80,19 +71,19 @@ async def test_updated_since_and_a_card_changed_while_paging(issuer: FakeIssuer)
 
 
 async def test_429_waits_what_retry_after_says(issuer: FakeIssuer) -> None:
-    waits = Waits()
+    clock = FakeClock(autojump=True)
     issuer.fail("balances", 429, {"error": "slow down"}, headers={"Retry-After": "7"}, times=2)
-    client = client_for(issuer, waits)
+    client = client_for(issuer, clock)
     page = await client.balances(updated_since=None, cursor=None, limit=5)
     await client.close()
     assert len(page.cards) == 5
-    assert waits.waits == [7.0, 7.0]
+    assert clock.slept == [7.0, 7.0]
     assert client.breaker.state == "closed"
 
 
 async def test_a_retry_after_beyond_the_limit_ends_the_call_with_the_wait(issuer: FakeIssuer) -> None:
     issuer.fail("balances", 429, {"error": "later"}, headers={"Retry-After": "900"})
-    client = client_for(issuer, Waits(), max_retry_after_s=60)
+    client = client_for(issuer, FakeClock(autojump=True), max_retry_after_s=60)
     with pytest.raises(IssuerUnavailable) as raised:
         await client.balances(updated_since=None, cursor=None, limit=5)
     await client.close()
@@ -100,19 +91,19 @@ async def test_a_retry_after_beyond_the_limit_ends_the_call_with_the_wait(issuer
 
 
 async def test_5xx_is_retried_with_growing_jittered_backoff(issuer: FakeIssuer) -> None:
-    waits = Waits()
+    clock = FakeClock(autojump=True)
     issuer.fail("balances", 503, {"error": "maintenance"}, times=3)
-    client = client_for(issuer, waits, backoff_base_s=1.0)
+    client = client_for(issuer, clock, backoff_base_s=1.0)
     page = await client.balances(updated_since=None, cursor=None, limit=5)
     await client.close()
     assert len(page.cards) == 5
-    assert waits.waits == [0.75, 1.5, 3.0]  # half fixed, half jitter (0.5 here) of 1, 2, 4 s
+    assert clock.slept == [0.75, 1.5, 3.0]  # half fixed, half jitter (0.5 here) of 1, 2, 4 s
     assert len(issuer.calls_to("balances")) == 4
 
 
 async def test_retries_run_out(issuer: FakeIssuer) -> None:
     issuer.fail("balances", 500, {"error": "boom"}, times=10)
-    client = client_for(issuer, Waits(), max_retries=2)
+    client = client_for(issuer, FakeClock(autojump=True), max_retries=2)
     with pytest.raises(IssuerUnavailable):
         await client.balances(updated_since=None, cursor=None, limit=5)
     await client.close()
@@ -121,7 +112,7 @@ async def test_retries_run_out(issuer: FakeIssuer) -> None:
 
 async def test_wrong_key_fails_at_once(issuer: FakeIssuer) -> None:
     settings = CardIssuerSettings(base_url=issuer.url, api_key=SecretStr("wrong"))
-    client = CardIssuerClient(settings, sleep=Waits())
+    client = CardIssuerClient(settings, sleep=FakeClock(autojump=True).sleep)
     with pytest.raises(IssuerAuthError):
         await client.balances(updated_since=None, cursor=None, limit=5)
     await client.close()
@@ -129,11 +120,11 @@ async def test_wrong_key_fails_at_once(issuer: FakeIssuer) -> None:
 
 
 async def test_breaker_opens_fails_fast_and_recovers_after_the_cooldown(issuer: FakeIssuer) -> None:
-    ticks = [0.0]
+    clock = FakeClock(0.0, autojump=True)
     settings = CardIssuerSettings(
         base_url=issuer.url, api_key=SecretStr(API_KEY), max_retries=0, breaker_failures=3, breaker_cooldown_s=30
     )
-    client = CardIssuerClient(settings, sleep=Waits(), monotonic=lambda: ticks[0])
+    client = CardIssuerClient(settings, sleep=clock.sleep, monotonic=clock)
     issuer.fail("*", 502, {"error": "bad gateway"}, times=4)
     for _ in range(3):
         with pytest.raises(IssuerUnavailable):
@@ -141,11 +132,11 @@ async def test_breaker_opens_fails_fast_and_recovers_after_the_cooldown(issuer: 
     with pytest.raises(CircuitOpen):
         await client.card("BC-0000001")
     assert len(issuer.calls) == 3  # the open breaker sent nothing
-    ticks[0] = 31.0
+    clock.now = 31.0
     with pytest.raises(IssuerUnavailable):  # the half-open trial fails: open again
         await client.card("BC-0000001")
     assert client.breaker.state == "open"
-    ticks[0] = 62.0
+    clock.now = 62.0
     card = await client.card("BC-0000001")  # the next trial succeeds: closed
     await client.close()
     assert card is not None and card.card_id == "BC-0000001"
@@ -153,7 +144,7 @@ async def test_breaker_opens_fails_fast_and_recovers_after_the_cooldown(issuer: 
 
 
 async def test_unknown_card_is_none_and_malformed_cards_are_counted(issuer: FakeIssuer) -> None:
-    client = client_for(issuer, Waits())
+    client = client_for(issuer, FakeClock(autojump=True))
     assert await client.card("NOPE") is None
     issuer.fail(
         "balances",

@@ -11,7 +11,8 @@ from jobs.settings import NotifySettings
 from storage.database import Database
 from storage.hours import SEOUL
 from storage.models import MealCard, Notification
-from tests.jobs.support import FakeClock, build_world
+from tests.fakes.clock import FakeClock
+from tests.jobs.support import build_world
 
 
 async def set_card(db: Database, card_id: str, **values: object) -> None:
@@ -37,23 +38,27 @@ async def card(db: Database, card_id: str) -> MealCard:
 
 async def test_the_notice_says_what_is_left_what_it_buys_and_the_next_top_up(db: Database, clock: FakeClock) -> None:
     await build_world(db, balance=4_300)
-    counts = await LowBalanceNotices(db, NotifySettings(), clock).sweep()
+    counts = await LowBalanceNotices(db, NotifySettings(), clock.utc).sweep()
     assert counts == {"rearmed": 0, "marked_low": 1, "low_notices": 1}
     [notice] = await notices(db)
     assert notice.text == (
         "학생1님, 서울 꿈나무카드 잔액이 4,300원 남았어요. "
         "지금 이 금액으로 갈 수 있는 곳: 김밥천국 역삼점 참치김밥 3,500원. 다음 충전일은 12월 1일이에요."
     )
-    assert notice.kind == "low_balance" and notice.not_before == clock()
+    assert notice.kind == "low_balance" and notice.not_before == clock.utc()
     assert notice.payload["buttons"] == [["4,300원으로 먹을 곳", "4,300원으로 뭐 먹지?"], ["알림 끄기", "알림 꺼줘"]]
     stored = await card(db, "KC-T0001")
-    assert stored.low_balance and stored.low_balance_since == clock() and stored.low_balance_notified_at == clock()
+    assert (
+        stored.low_balance and stored.low_balance_since == clock.utc() and stored.low_balance_notified_at == clock.utc()
+    )
 
 
 async def test_todays_limit_caps_what_it_buys(db: Database, clock: FakeClock) -> None:
     await build_world(db, balance=4_900)
-    await set_card(db, "KC-T0001", daily_limit=28_500, spent_today=26_000, spent_on=clock().astimezone(SEOUL).date())
-    await LowBalanceNotices(db, NotifySettings(), clock).sweep()
+    await set_card(
+        db, "KC-T0001", daily_limit=28_500, spent_today=26_000, spent_on=clock.utc().astimezone(SEOUL).date()
+    )
+    await LowBalanceNotices(db, NotifySettings(), clock.utc).sweep()
     [notice] = await notices(db)
     assert "오늘은 2,500원까지 쓸 수 있어요." in notice.text
     assert "갈 수 있는 곳" not in notice.text  # nothing at the shop costs 2,500 won or less but a drink
@@ -61,7 +66,7 @@ async def test_todays_limit_caps_what_it_buys(db: Database, clock: FakeClock) ->
 
 async def test_an_empty_card(db: Database, clock: FakeClock) -> None:
     await build_world(db, balance=0)
-    await LowBalanceNotices(db, NotifySettings(), clock).sweep()
+    await LowBalanceNotices(db, NotifySettings(), clock.utc).sweep()
     [notice] = await notices(db)
     assert notice.text == "학생1님, 서울 꿈나무카드 잔액을 모두 사용했어요. 다음 충전일은 12월 1일이에요."
     assert notice.payload["buttons"] == [["알림 끄기", "알림 꺼줘"]]
@@ -69,7 +74,7 @@ async def test_an_empty_card(db: Database, clock: FakeClock) -> None:
 
 async def test_one_notice_per_card_per_day_and_rearmed_over_the_threshold(db: Database, clock: FakeClock) -> None:
     await build_world(db, balance=3_000)
-    job = LowBalanceNotices(db, NotifySettings(), clock)
+    job = LowBalanceNotices(db, NotifySettings(), clock.utc)
     await job.sweep()
     assert (await job.sweep())["marked_low"] == 0  # still low: nothing new
     clock.advance(hours=2)
@@ -90,10 +95,10 @@ async def test_one_notice_per_card_per_day_and_rearmed_over_the_threshold(db: Da
 async def test_quiet_hours_hold_the_notice_until_the_morning(db: Database, clock: FakeClock) -> None:
     await build_world(db, balance=4_000)
     clock.set(datetime(2026, 11, 24, 22, 30, tzinfo=SEOUL))
-    await LowBalanceNotices(db, NotifySettings(quiet_hours="21:00-08:00"), clock).sweep()
+    await LowBalanceNotices(db, NotifySettings(quiet_hours="21:00-08:00"), clock.utc).sweep()
     [notice] = await notices(db)
     assert notice.not_before == datetime(2026, 11, 25, 8, 0, tzinfo=SEOUL)
-    assert notice.created_at == clock()
+    assert notice.created_at == clock.utc()
 
 
 async def test_no_notice_without_a_wish_a_push_channel_or_an_active_card(db: Database, clock: FakeClock) -> None:
@@ -109,7 +114,7 @@ async def test_no_notice_without_a_wish_a_push_channel_or_an_active_card(db: Dat
             if identity.channel == "telegram":
                 await session.delete(identity)
     await set_card(db, "KC-T0003", status="SUSPENDED")
-    counts = await LowBalanceNotices(db, NotifySettings(), clock).sweep()
+    counts = await LowBalanceNotices(db, NotifySettings(), clock.utc).sweep()
     assert counts == {"rearmed": 0, "marked_low": 2, "low_notices": 0}
     assert not (await card(db, "KC-T0003")).low_balance
     assert (await card(db, "KC-T0001")).low_balance_notified_at is None
@@ -117,7 +122,7 @@ async def test_no_notice_without_a_wish_a_push_channel_or_an_active_card(db: Dat
 
 async def test_a_second_sweep_the_same_day_cannot_write_the_notice_twice(db: Database, clock: FakeClock) -> None:
     await build_world(db, balance=3_000)
-    job = LowBalanceNotices(db, NotifySettings(), clock)
+    job = LowBalanceNotices(db, NotifySettings(), clock.utc)
     await job.sweep()
     # As if a second replica had read the card before the first one marked it: the dedup key keeps one notice.
     await set_card(db, "KC-T0001", low_balance=False, low_balance_notified_at=None)

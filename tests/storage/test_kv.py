@@ -1,79 +1,18 @@
-"""One behaviour suite for every key-value backend: the in-process store, a SQLite file and a real Redis server."""
+"""One behaviour suite for every key-value backend (strings, expiry, counters, locks, prefixes), and the factory."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
-from storage.kv import InProcessStore, KeyTypeError, KeyValueStore, LockNotAcquired, RedisStore, SqliteStore, lock
+from storage.kv import InProcessStore, KeyValueStore, LockNotAcquired, RedisStore, SqliteStore, lock
 from storage.kv.factory import create_store
+from tests.fakes.clock import FakeClock
+from tests.storage.kv_backends import PAST, TTL, Advance, advance, peer, store
 
-# Redis keeps real time, so TTLs are short. A real sleep can only overshoot, so a check that a key is
-# still alive leaves TTL / 2 of margin, while a check that it is gone needs only a little.
-TTL = 0.2
-PAST = 0.05
-
-Advance = Callable[[float], Awaitable[None]]
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture(params=["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)])
-async def store(request: pytest.FixtureRequest, clock: FakeClock, tmp_path: Path) -> AsyncIterator[KeyValueStore]:
-    backend: KeyValueStore
-    if request.param == "memory":
-        backend = InProcessStore("a:", clock=clock)
-    elif request.param == "sqlite":
-        backend = SqliteStore(tmp_path / "kv.sqlite3", "a:", clock=clock)
-    else:
-        backend = RedisStore.from_url(
-            request.getfixturevalue("redis_server"), request.getfixturevalue("redis_prefix") + "a:"
-        )
-    yield backend
-    await backend.close()
-
-
-@pytest.fixture
-async def peer(request: pytest.FixtureRequest, store: KeyValueStore, clock: FakeClock) -> AsyncIterator[KeyValueStore]:
-    """Another store on the same backend under a different prefix."""
-    other: KeyValueStore
-    if isinstance(store, InProcessStore):
-        other = store.sibling("b:")
-    elif isinstance(store, SqliteStore):
-        other = SqliteStore(store.path, "b:", clock=clock)
-    else:
-        other = RedisStore.from_url(
-            request.getfixturevalue("redis_server"), request.getfixturevalue("redis_prefix") + "b:"
-        )
-    yield other
-    await other.close()
-
-
-@pytest.fixture
-def advance(store: KeyValueStore, clock: FakeClock) -> Advance:
-    """Let time pass: move the fake clock for the in-process and SQLite stores, really sleep for Redis."""
-
-    async def advance(seconds: float) -> None:
-        if isinstance(store, InProcessStore | SqliteStore):
-            clock.now += seconds
-        else:
-            await asyncio.sleep(seconds)
-
-    return advance
+__all__ = ["advance", "peer", "store"]
 
 
 async def test_set_get_delete_exists(store: KeyValueStore) -> None:
@@ -227,87 +166,31 @@ async def test_lock_context_manager_holds_and_releases(store: KeyValueStore) -> 
     assert await store.lock_owner("sync") is None
 
 
-async def test_lock_waits_for_the_holder_to_release(store: KeyValueStore) -> None:
+async def test_lock_waits_for_the_holder_to_release(store: KeyValueStore, clock: FakeClock) -> None:
     assert await store.acquire_lock("sync", "other", ttl=30)
 
-    async def release_soon() -> None:
-        await asyncio.sleep(0.1)
-        assert await store.release_lock("sync", "other")
+    async def take() -> str | None:
+        async with lock(store, "sync", ttl=30, owner="me", wait=10, poll_interval=1, clock=clock, sleep=clock.sleep):
+            return await store.lock_owner("sync")
 
-    releaser = asyncio.create_task(release_soon())
-    async with lock(store, "sync", ttl=30, owner="me", wait=2.0, poll_interval=0.02):
-        assert releaser.done()
-        assert await store.lock_owner("sync") == "me"
-    await releaser
+    taking = asyncio.create_task(take())
+    await clock.sleeping()  # it found the lock held and waits to try again
+    assert await store.release_lock("sync", "other")
+    clock.advance(1)
+    assert await taking == "me"
+    assert clock.slept == [1]
+    assert await store.lock_owner("sync") is None
 
 
-async def test_lock_gives_up_after_wait(store: KeyValueStore) -> None:
+async def test_lock_gives_up_after_wait(store: KeyValueStore, clock: FakeClock) -> None:
     assert await store.acquire_lock("sync", "other", ttl=30)
-    loop = asyncio.get_running_loop()
-    started = loop.time()
+    clock.autojump = True
     with pytest.raises(LockNotAcquired) as raised:
-        async with lock(store, "sync", ttl=30, wait=0.15, poll_interval=0.02):
+        async with lock(store, "sync", ttl=30, wait=3, poll_interval=1, clock=clock, sleep=clock.sleep):
             pytest.fail("entered a held lock")
-    assert 0.15 <= loop.time() - started < 1.0
+    assert clock.slept == [1, 1, 1] and clock.now == 1003
     assert raised.value.name == "sync"
     assert await store.lock_owner("sync") == "other"
-
-
-async def test_list_push_keeps_the_last_items(store: KeyValueStore) -> None:
-    lengths = [await store.list_push("turns", str(i), max_length=3) for i in range(5)]
-    assert lengths == [1, 2, 3, 3, 3]
-    assert await store.list_range("turns") == ["2", "3", "4"]
-    assert await store.list_length("turns") == 3
-    assert await store.list_length("missing") == 0
-    assert await store.list_range("missing") == []
-    with pytest.raises(ValueError):
-        await store.list_push("turns", "x", max_length=0)
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "expected"),
-    [
-        (0, 0, ["a"]),
-        (1, 2, ["b", "c"]),
-        (-2, -1, ["d", "e"]),
-        (-100, 1, ["a", "b"]),
-        (3, 100, ["d", "e"]),
-        (4, 2, []),
-        (5, 9, []),
-        (0, -6, []),
-    ],
-)
-async def test_list_range_follows_lrange(store: KeyValueStore, start: int, end: int, expected: list[str]) -> None:
-    for item in "abcde":
-        await store.list_push("letters", item, max_length=10)
-    assert await store.list_range("letters", start, end) == expected
-
-
-async def test_list_push_refreshes_a_given_ttl(store: KeyValueStore, advance: Advance) -> None:
-    await store.list_push("session", "1", max_length=5, ttl=TTL)
-    await advance(TTL * 0.75)
-    await store.list_push("session", "2", max_length=5, ttl=TTL)
-    await advance(TTL / 2)  # past the first expiry, well before the second
-    assert await store.list_range("session") == ["1", "2"]
-    # Without a ttl the current expiry is kept, not removed.
-    await store.list_push("session", "3", max_length=5)
-    assert await store.ttl("session") is not None
-    await advance(TTL / 4 + PAST)
-    assert await store.list_length("session") == 0
-
-
-async def test_mixing_strings_and_lists_raises_key_type_error(store: KeyValueStore) -> None:
-    await store.set("s", "text")
-    await store.list_push("l", "item", max_length=3)
-    with pytest.raises(KeyTypeError):
-        await store.list_push("s", "x", max_length=3)
-    with pytest.raises(KeyTypeError):
-        await store.list_range("s")
-    with pytest.raises(KeyTypeError):
-        await store.get("l")
-    with pytest.raises(KeyTypeError):
-        await store.incr("l")
-    assert await store.get("s") == "text"
 
 
 async def test_prefixes_isolate_stores_on_one_backend(store: KeyValueStore, peer: KeyValueStore) -> None:
@@ -323,57 +206,6 @@ async def test_prefixes_isolate_stores_on_one_backend(store: KeyValueStore, peer
     assert await peer.delete("shared-name") == 1
     assert await store.get("shared-name") == "from a"
     assert await store.lock_owner("job") == "a-owner"
-
-
-async def test_a_queued_member_is_claimed_by_one_claimer_and_again_after_its_lease(
-    store: KeyValueStore, advance: Advance
-) -> None:
-    assert await store.queue_add("inbox", "tg:1", '{"text": "안녕"}')
-    assert not await store.queue_add("inbox", "tg:1", "another value")  # already queued: nothing changes
-    claims = await asyncio.gather(*(store.queue_claim("inbox", lease=TTL) for _ in range(10)))
-    winners = [claimed for batch in claims for claimed in batch]
-    assert [(c.member, c.value, c.claims) for c in winners] == [("tg:1", '{"text": "안녕"}', 1)]
-    assert await store.queue_claim("inbox", lease=TTL) == []  # leased
-    await advance(TTL + PAST)
-    again = await store.queue_claim("inbox", lease=TTL)
-    assert [(c.member, c.claims) for c in again] == [("tg:1", 2)]  # the first claimer died: taken again
-    assert await store.queue_length("inbox") == 1
-    assert await store.queue_remove("inbox", "tg:1")
-    assert not await store.queue_remove("inbox", "tg:1")
-    assert await store.queue_length("inbox") == 0
-    assert await store.queue_add("inbox", "tg:1", "queued again after it was done")
-
-
-async def test_queue_claims_due_members_earliest_first_up_to_the_limit(store: KeyValueStore, advance: Advance) -> None:
-    for number in range(5):
-        await store.queue_add("q", f"m{number}", str(number))
-        await advance(0.01)
-    await store.queue_add("q", "later", "x", delay=10 * TTL)
-    first = await store.queue_claim("q", lease=10 * TTL, limit=3)
-    assert [c.member for c in first] == ["m0", "m1", "m2"]
-    rest = await store.queue_claim("q", lease=10 * TTL, limit=10)
-    assert [c.member for c in rest] == ["m3", "m4"]  # "later" is not due yet
-    assert await store.queue_length("q") == 6
-
-
-async def test_extending_a_lease_keeps_the_member_from_other_claimers(store: KeyValueStore, advance: Advance) -> None:
-    await store.queue_add("q", "m", "v")
-    assert len(await store.queue_claim("q", lease=TTL)) == 1
-    await advance(TTL / 2)
-    assert await store.queue_extend("q", "m", TTL)
-    await advance(TTL / 2 + PAST)
-    assert await store.queue_claim("q", lease=TTL) == []  # renewed: still held
-    assert not await store.queue_extend("q", "missing", TTL)
-    with pytest.raises(ValueError):
-        await store.queue_claim("q", lease=0)
-
-
-async def test_queues_are_isolated_by_prefix_and_name(store: KeyValueStore, peer: KeyValueStore) -> None:
-    await store.queue_add("q", "m", "mine")
-    assert await peer.queue_length("q") == 0 and await store.queue_length("other") == 0
-    assert await peer.queue_claim("q", lease=TTL) == []
-    assert await peer.queue_add("q", "m", "theirs")
-    assert [c.value for c in await store.queue_claim("q", lease=TTL)] == ["mine"]
 
 
 async def test_in_process_sweep_drops_expired_keys_without_reads(clock: FakeClock) -> None:

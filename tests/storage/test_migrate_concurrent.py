@@ -12,6 +12,8 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -106,22 +108,26 @@ async def test_simultaneous_first_starts_on_postgres_all_come_up(postgres_server
         await _assert_at_head_once(url, await _start_together(url, processes))
 
 
-async def _until(condition: object, what: str, timeout_s: float = 10) -> None:
-    """Wait until ``condition()`` (sync or async) is true, checking each few milliseconds."""
+@contextmanager
+def logged(text: str) -> Iterator[asyncio.Event]:
+    """An event set once ``storage.migrate`` logs a message containing ``text`` (from any thread)."""
+    loop = asyncio.get_running_loop()
+    seen = asyncio.Event()
 
-    async def check() -> None:
-        while True:
-            result = condition()  # type: ignore[operator]
-            if asyncio.iscoroutine(result):
-                result = await result
-            if result:
-                return
-            await asyncio.sleep(0.01)
+    class Watch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if text in record.getMessage():
+                loop.call_soon_threadsafe(seen.set)
 
+    migrate_logger = logging.getLogger("storage.migrate")
+    handler, level = Watch(), migrate_logger.level
+    migrate_logger.addHandler(handler)
+    migrate_logger.setLevel(logging.INFO)
     try:
-        await asyncio.wait_for(check(), timeout_s)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting for {what}") from None
+        yield seen
+    finally:
+        migrate_logger.removeHandler(handler)
+        migrate_logger.setLevel(level)
 
 
 async def test_sqlite_upgrade_waits_for_the_lock_file_beside_the_database(
@@ -135,8 +141,10 @@ async def test_sqlite_upgrade_waits_for_the_lock_file_beside_the_database(
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # another process migrating
-        migrating = asyncio.create_task(upgrade(db.engine))
-        await _until(lambda: "waiting for it" in caplog.text, "upgrade to wait on the held lock file")
+        with logged("waiting for it") as waiting:
+            migrating = asyncio.create_task(upgrade(db.engine))
+            await asyncio.wait_for(waiting.wait(), 30)  # the upgrade found the lock file held
+        assert "kkini.db.migrate.lock is locked" in caplog.text
         assert not migrating.done()
         assert await current_revision(db.engine) is None
         fcntl.flock(fd, fcntl.LOCK_UN)
@@ -154,17 +162,9 @@ async def test_postgres_upgrade_waits_for_the_advisory_lock_and_releases_it(post
     db = Database(postgres_url, pool_size=1)
     try:
         await holder.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)  # another process migrating
-        migrating = asyncio.create_task(upgrade(db.engine))
-
-        async def upgrade_is_waiting() -> bool:
-            waiting = await holder.fetchval(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-                " AND (classid::bigint << 32 | objid::bigint) = $1",
-                MIGRATION_LOCK_KEY,
-            )
-            return bool(waiting)
-
-        await _until(upgrade_is_waiting, "upgrade to wait on the advisory lock")
+        with logged("waiting for it") as waiting:
+            migrating = asyncio.create_task(upgrade(db.engine))
+            await asyncio.wait_for(waiting.wait(), 30)  # the upgrade found the advisory lock taken
         assert not migrating.done()
         await holder.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
         await asyncio.wait_for(migrating, 30)

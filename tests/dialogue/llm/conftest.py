@@ -20,6 +20,7 @@ from dialogue.settings import AnthropicSettings, GeminiSettings, OpenAISettings,
 from storage.kv import InProcessStore
 from tests.fakes import anthropic_api, gemini_api, openai_api
 from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.clock import FakeClock
 from tests.fakes.gemini_api import FakeGemini
 from tests.fakes.llm_script import LLMFake
 from tests.fakes.openai_api import FakeOpenAI
@@ -47,16 +48,6 @@ class Recorder:
 
     async def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
-
-
-class Clock:
-    """A monotonic clock the test moves by hand (breaker cooldowns)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -150,11 +141,6 @@ def sleeps() -> Recorder:
     return Recorder()
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
 def make_router(
     providers: Sequence[Provider],
     kv: InProcessStore,
@@ -162,7 +148,7 @@ def make_router(
     settings: RouterSettings = FAST,
     pricing: dict[str, Pricing] | None = None,
     sleep: Recorder | None = None,
-    clock: Clock | None = None,
+    clock: FakeClock | None = None,
 ) -> Router:
     return Router(
         providers,

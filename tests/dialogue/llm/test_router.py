@@ -14,7 +14,6 @@ from dialogue.settings import RouterSettings
 from storage.kv import InProcessStore
 from tests.dialogue.llm.conftest import (
     FAST,
-    Clock,
     Recorder,
     anthropic_provider,
     gemini_provider,
@@ -23,6 +22,7 @@ from tests.dialogue.llm.conftest import (
     route,
 )
 from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.clock import FakeClock
 from tests.fakes.gemini_api import FakeGemini, rate_limited
 from tests.fakes.llm_script import ModelTurn
 from tests.fakes.openai_api import FakeOpenAI
@@ -102,7 +102,7 @@ async def test_after_the_first_token_a_failure_ends_the_reply_and_no_other_model
 
 
 async def test_a_wrong_key_opens_the_breaker_with_one_log_line(
-    kv: InProcessStore, caplog: pytest.LogCaptureFixture, clock: Clock
+    kv: InProcessStore, caplog: pytest.LogCaptureFixture, clock: FakeClock
 ) -> None:
     async with FakeOpenAI(api_key="the-real-key") as fake:
         router = make_router([openai_provider(fake, key="a-wrong-key")], kv, clock=clock)
@@ -123,7 +123,7 @@ async def test_a_wrong_key_opens_the_breaker_with_one_log_line(
 
 
 async def test_breaker_opens_after_repeated_failures_and_half_opens_for_one_probe(
-    openai_fake: FakeOpenAI, anthropic_fake: FakeAnthropic, kv: InProcessStore, clock: Clock
+    openai_fake: FakeOpenAI, anthropic_fake: FakeAnthropic, kv: InProcessStore, clock: FakeClock
 ) -> None:
     settings = FAST.model_copy(update={"retries": 0})
     openai_fake.fail("*", 503, {"error": {"message": "overloaded", "type": "server"}}, times=4)

@@ -34,7 +34,6 @@ from dialogue.llm.types import (
 from dialogue.settings import AnthropicSettings, GeminiSettings, OpenAISettings
 from storage.kv import InProcessStore
 from tests.dialogue.llm.conftest import (
-    Clock,
     anthropic_provider,
     events_of,
     gemini_provider,
@@ -44,6 +43,7 @@ from tests.dialogue.llm.conftest import (
 )
 from tests.fakes import anthropic_api, gemini_api, openai_api
 from tests.fakes.anthropic_api import FakeAnthropic
+from tests.fakes.clock import FakeClock
 from tests.fakes.gemini_api import SENTINEL, FakeGemini
 from tests.fakes.llm_script import FakeToolCall, ModelTurn
 from tests.fakes.openai_api import FakeOpenAI
@@ -110,7 +110,7 @@ async def test_a_retired_model_id_is_a_model_failure(vendor: str) -> None:
 
 
 async def test_a_retired_model_opens_the_breaker_at_once_with_one_error_line(
-    kv: InProcessStore, caplog: pytest.LogCaptureFixture, clock: Clock
+    kv: InProcessStore, caplog: pytest.LogCaptureFixture, clock: FakeClock
 ) -> None:
     async with FakeOpenAI() as openai_fake, FakeAnthropic() as anthropic_fake:
         stale = openai_provider(openai_fake)
@@ -128,7 +128,7 @@ async def test_a_retired_model_opens_the_breaker_at_once_with_one_error_line(
         await router.aclose()
 
 
-async def test_an_anthropic_billing_error_opens_the_breaker(kv: InProcessStore, clock: Clock) -> None:
+async def test_an_anthropic_billing_error_opens_the_breaker(kv: InProcessStore, clock: FakeClock) -> None:
     async with FakeAnthropic() as fake:
         fake.fail("*", 400, anthropic_api.error_body("billing_error", "Your credit balance is too low."))
         router = make_router([anthropic_provider(fake)], kv, clock=clock)

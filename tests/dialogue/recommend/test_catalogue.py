@@ -13,6 +13,7 @@ from dialogue.recommend.catalogue import Catalogue, CatalogueSnapshot
 from dialogue.recommend.personal import PersonalCache, UserContext
 from storage.geo import distance_m
 from tests.dialogue.recommend.builders import GANGNAM, MONDAY, around, at, shop, snapshot
+from tests.fakes.clock import FakeClock
 
 offsets = st.tuples(st.floats(-4000, 4000), st.floats(-4000, 4000))
 
@@ -51,27 +52,24 @@ def test_covers_the_days_whose_closures_are_known() -> None:
     assert not catalogue.covers(at("23:59", MONDAY - timedelta(days=1)))
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 class CountingLoader:
     def __init__(self) -> None:
         self.calls = 0
         self.fail = False
         self.gate: asyncio.Event | None = None
+        self.entered = asyncio.Event()
+        # Set as a load returns: the catalogue keeps the snapshot in the same step, before a waiter on this runs.
+        self.returned = asyncio.Event()
 
     async def __call__(self, moment: datetime) -> CatalogueSnapshot:
         self.calls += 1
+        self.entered.set()
         if self.gate is not None:
             await self.gate.wait()
         if self.fail:
             raise ConnectionError("database down")
         day = moment.date()
+        self.returned.set()
         return CatalogueSnapshot(
             [shop(self.calls)], first_day=day - timedelta(days=3), last_day=day + timedelta(days=9)
         )
@@ -83,9 +81,9 @@ async def test_catalogue_serves_within_the_ttl_and_refreshes_in_the_background()
     first = await catalogue.get(at("20:00"))
     assert await catalogue.get(at("20:01")) is first and loader.calls == 1
     clock.now += 61
+    loader.returned.clear()
     assert await catalogue.get(at("20:02")) is first  # stale but served; a reload starts
-    await asyncio.sleep(0)
-    await asyncio.sleep(0)
+    await loader.returned.wait()
     second = await catalogue.get(at("20:03"))
     assert second is not first and loader.calls == 2 and catalogue.reloads == 2
     await catalogue.aclose()
@@ -116,7 +114,7 @@ async def test_concurrent_callers_share_one_load() -> None:
     loader.gate = asyncio.Event()
     catalogue = Catalogue(loader=loader, clock=FakeClock())
     waiting = [asyncio.ensure_future(catalogue.get(at("20:00"))) for _ in range(5)]
-    await asyncio.sleep(0)
+    await loader.entered.wait()  # the first caller is loading; the others, started with it, wait for its load
     loader.gate.set()
     results = await asyncio.gather(*waiting)
     assert loader.calls == 1 and all(result is results[0] for result in results)
