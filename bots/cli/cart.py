@@ -49,7 +49,7 @@ def cart_show(ctx: click.Context, user: str, channel: str, as_json: bool) -> Non
             if known is None:
                 return None
             stored = await SessionStore(services.kv).load(SessionStore.key_for(channel, user))
-        return {"user": user, **cart_data(load_cart(stored.slots))}
+        return {"user": user, **cart_data(load_cart(stored.order))}
 
     shown = run_async(work)
     if shown is None:

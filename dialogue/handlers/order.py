@@ -13,19 +13,13 @@ import re
 from collections.abc import Iterable
 
 from dialogue.nlu.menu import menu_items
-from dialogue.ordering import phrases, replies
+from dialogue.ordering import cart_rules, phrases, replies
 from dialogue.ordering.cart import load_cart
+from dialogue.ordering.cart_rules import ChangeRequest
 from dialogue.ordering.catalogue import ShopMenu
 from dialogue.ordering.matching import variant_of
 from dialogue.ordering.orders import OrderDesk
-from dialogue.ordering.service import (
-    ORDER_SHOP_SLOT,
-    AddRequest,
-    CartService,
-    ChangeRequest,
-    find_line,
-    names_match,
-)
+from dialogue.ordering.service import AddRequest, CartService
 from dialogue.tools.base import ToolResult
 from dialogue.turn import Reply, TurnContext
 from storage.models import MenuKind
@@ -68,12 +62,12 @@ class OrderHandler:
         return result.reply or Reply("주문을 처리하지 못했어요. 다시 말해 주세요.")
 
     async def answer(self, ctx: TurnContext, text: str, intent: str) -> ToolResult:
-        named = await self.carts.named_shop(text, ctx.now)
-        if named is not None and load_cart(ctx.session.slots).empty:
-            ctx.session.slots[ORDER_SHOP_SLOT] = named.shop_id
+        named = await self.carts.shops.named(text, ctx.now)
+        if named is not None and load_cart(ctx.session.order).empty:
+            ctx.session.order.shop_id = named.shop_id
             text = _without_shop(text, named)
         if intent == "checkout":
-            if named is not None and load_cart(ctx.session.slots).empty:
+            if named is not None and load_cart(ctx.session.order).empty:
                 return await self._what_to_order(ctx, named)  # "든든버거에서 주문할래"
             return await self.desk.checkout(ctx, payment_of(text))
         command = phrases.command(text)
@@ -100,7 +94,7 @@ class OrderHandler:
             case phrases.ClearCart():
                 return await carts.clear_cart(ctx)
             case phrases.Remove(target=target, quantity=quantity):
-                cart = load_cart(ctx.session.slots)
+                cart = load_cart(ctx.session.order)
                 if intent == "cart_clear" and target is not None and not _in_cart(ctx, target):
                     return await self.desk.cancel(ctx)  # "다 필요 없어 취소해"
                 if target is None and quantity is None and cart.empty:
@@ -113,8 +107,8 @@ class OrderHandler:
             case phrases.Revert(target=target):
                 return await carts.revert_option(ctx, target)
             case phrases.ToSet(target=target):
-                cart = load_cart(ctx.session.slots)
-                if target is not None and find_line(cart, target) is None:
+                cart = load_cart(ctx.session.order)
+                if target is not None and cart_rules.find_line(cart, target) is None:
                     return await carts.add_to_cart(ctx, f"{target} 세트")
                 return await carts.to_set(ctx, target)
             case phrases.ToSingle(target=target):
@@ -130,11 +124,17 @@ class OrderHandler:
         """Whether a message that reads as an option change rather names products to add: "새우버거 세트 하나,
         음료는 사이다로" (a set and its change), "코울슬로 하나" (a name that ends in 로)."""
         items = _items(phrases.without_changes(text), await self._counted_variants())
+        cart = load_cart(ctx.session.order)
+        if items and cart.shop_id is not None:
+            # "감자튀김 (M) 양념감자 칠리로 바꿔줘" after a set: the set's side is what changes, not a side to add.
+            current = await self.carts.catalogue.menu(cart.shop_id, ctx.now)
+            if current is not None:
+                items = [i for i in items if not cart_rules.is_change_source(current, cart, i.product, change.splits)]
         if not items:
             return False
         if change.explicit:
             return True
-        menu = await self.carts.shop_menu(ctx, product=items[0].product)
+        menu = await self.carts.shops.menu_for(ctx, product=items[0].product)
         if isinstance(menu, ToolResult):
             return False
         return all(menu.find(item.product).score >= CONFIDENT for item in items)
@@ -149,7 +149,7 @@ class OrderHandler:
         if requests and changes:
             # Option changes belong to the set they follow ("불고기버거 세트 하나, 콜라는 사이다로").
             requests[-1] = AddRequest(requests[-1].product, requests[-1].quantity, changes)
-        elif changes and not load_cart(ctx.session.slots).empty:
+        elif changes and not load_cart(ctx.session.order).empty:
             return await self.carts.change_option(ctx, list(changes))
         if requests:
             return await self.carts.add_items(ctx, requests)
@@ -166,10 +166,10 @@ class OrderHandler:
         }
 
     async def _what_to_order(self, ctx: TurnContext, named: ShopMenu | None) -> ToolResult:
-        menu = named or await self.carts.shop_menu(ctx)
+        menu = named or await self.carts.shops.menu_for(ctx)
         if isinstance(menu, ToolResult):
             return menu
-        ctx.session.slots[ORDER_SHOP_SLOT] = menu.shop_id
+        ctx.session.order.shop_id = menu.shop_id
         sets = [item for item in menu.items.values() if item.is_set and not item.sold_out]
         sets.sort(key=lambda item: (item.price, item.id))
         picks = sets[:POPULAR]
@@ -234,7 +234,7 @@ class CartFirst:
         if replies.payload_intent(ctx.message.payload) is not None:
             return await self.order.handle(ctx)  # an ordering button, whatever its label read as
         text = ctx.message.payload or ctx.text
-        cart = load_cart(ctx.session.slots)
+        cart = load_cart(ctx.session.order)
         if not cart.empty:
             command = phrases.command(text)
             if command is not None and await self._edits_cart(ctx, command):
@@ -247,7 +247,7 @@ class CartFirst:
             case phrases.Remove(target=target):
                 return target is None or _in_cart(ctx, target)
             case phrases.Change(splits=splits):
-                cart = load_cart(ctx.session.slots)
+                cart = load_cart(ctx.session.order)
                 menu = (
                     await self.order.carts.catalogue.menu(cart.shop_id, ctx.now) if cart.shop_id is not None else None
                 )
@@ -264,8 +264,8 @@ class CartFirst:
 async def tops_a_burger(carts: CartService, ctx: TurnContext, said: str) -> bool:
     """Whether "``said`` 추가" puts a topping on a burger of the cart: ``said`` names a topping at least as well as
     any product ("치즈" is 치즈토핑 as much as 치즈버거; "치즈스틱" is the side)."""
-    cart = load_cart(ctx.session.slots)
-    if cart.shop_id is None or not any(line.kind in (MenuKind.MAIN, MenuKind.SET) for line in cart.lines):
+    cart = load_cart(ctx.session.order)
+    if cart.shop_id is None or not any(line.kind in cart_rules.TOPPED_KINDS for line in cart.lines):
         return False
     menu = await carts.catalogue.menu(cart.shop_id, ctx.now)
     if menu is None:
@@ -275,12 +275,7 @@ async def tops_a_burger(carts: CartService, ctx: TurnContext, said: str) -> bool
 
 
 def _in_cart(ctx: TurnContext, said: str) -> bool:
-    cart = load_cart(ctx.session.slots)
-    if find_line(cart, said) is not None:
-        return True
-    names = [extra.name for line in cart.lines for extra in line.extras]
-    names += [change.to_name for line in cart.lines for change in line.changes]
-    return bool(names) and names_match(said, *names)
+    return cart_rules.in_cart(load_cart(ctx.session.order), said)
 
 
 def _without_shop(text: str, menu: ShopMenu) -> str:

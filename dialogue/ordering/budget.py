@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from dialogue.korean import won
 from dialogue.messages import Button
 from dialogue.ordering.cart import Cart
+from dialogue.ordering.cart_rules import switch_difference, switch_target
 from dialogue.ordering.catalogue import ShopMenu
+from storage.models import MenuKind
 
 MAX_SWAPS = 3
 
@@ -38,12 +40,11 @@ def swaps(cart: Cart, menu: ShopMenu | None, over: int) -> list[Swap]:
                         Button(f"{change.to_name.split(' (')[0]} 원래대로", f"{change.to_name} 원래대로 해줘"),
                     )
                 )
-        if menu is not None and line.kind == "set":
-            combo = menu.items.get(line.item_id)
-            main = menu.main_of(combo) if combo is not None else None
-            if main is not None and not main.sold_out:
-                extras = sum(extra.price for extra in line.extras)
-                saving = (line.unit_price - main.price - extras) * line.quantity
+        if menu is not None and line.kind == MenuKind.SET:
+            # What "단품으로 바꿔줘" does, at the price the switch itself gives (`cart_rules`).
+            main = switch_target(menu, line, single=True)
+            if main is not None:
+                saving = -switch_difference(line, main, single=True) * line.quantity
                 if saving > 0:
                     found.append(
                         Swap(

@@ -13,10 +13,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dialogue.korean import won
+from dialogue.session import OrderState
 
 logger = logging.getLogger(__name__)
 
-CART_SLOT = "cart"
 MAX_LINES = 20
 MAX_QUANTITY = 20
 """Per line: larger orders go to the shop by phone, not through a chat."""
@@ -169,12 +169,10 @@ class Cart:
             return cls()
 
 
-def load_cart(slots: dict[str, Any]) -> Cart:
-    return Cart.from_slot(slots.get(CART_SLOT))
+def load_cart(order: OrderState) -> Cart:
+    """The conversation's cart (empty when it has none, or when what was kept cannot be read)."""
+    return Cart.from_slot(order.cart)
 
 
-def save_cart(slots: dict[str, Any], cart: Cart) -> None:
-    if cart.empty:
-        slots.pop(CART_SLOT, None)
-    else:
-        slots[CART_SLOT] = cart.to_slot()
+def save_cart(order: OrderState, cart: Cart) -> None:
+    order.cart = None if cart.empty else cart.to_slot()

@@ -42,14 +42,6 @@ MAX_CHOICES = 5
 BRAND_PRODUCTS = 3
 """A leading word is taken for a chain's brand when it leads at least this many products' names."""
 
-GROUP_WORDS: dict[str, tuple[str, ...]] = {
-    "side": ("사이드", "감자", "감자튀김", "감튀", "포테이토", "사이드메뉴"),
-    "drink": ("음료", "음료수", "드링크", "마실거", "마실것", "음료는", "탄산"),
-    "burger": ("버거", "햄버거", "메인"),
-}
-"""What people call a set's component groups ("감자는 양념감자로", "음료는 사이다로")."""
-GROUP_NAMES = {"side": "사이드", "drink": "음료", "burger": "버거", "topping": "토핑"}
-
 
 @dataclass(frozen=True, slots=True)
 class MenuEntry:
@@ -300,15 +292,6 @@ def _brand_words(shop_name: str, items: Iterable[MenuEntry]) -> list[str]:
             rests.setdefault(words[0], []).append(compact(" ".join(words[1:])))
     brands.update(word for word, rest in rests.items() if len(rest) >= BRAND_PRODUCTS and not names.intersection(rest))
     return sorted(brands)
-
-
-def group_of_word(text: str) -> str | None:
-    """The component group a word names ("감자" -> side, "음료는" -> drink), or None."""
-    said = compact(text)
-    for group, words in GROUP_WORDS.items():
-        if said in words:
-            return group
-    return None
 
 
 def build_menu(rows: ShopMenuRows) -> ShopMenu:

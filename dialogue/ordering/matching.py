@@ -59,6 +59,13 @@ VARIANT_WORDS: Mapping[str, tuple[str, ...]] = {
 }
 """Sizes, however a menu writes them in brackets ("(M)", "(미디움)", "(대)") and however people say them."""
 
+GROUP_WORDS: Mapping[str, tuple[str, ...]] = {
+    "side": ("사이드", "감자", "감자튀김", "감튀", "포테이토", "사이드메뉴"),
+    "drink": ("음료", "음료수", "드링크", "마실거", "마실것", "음료는", "탄산"),
+    "burger": ("버거", "햄버거", "메인"),
+}
+"""What people call a set's component groups ("감자는 양념감자로", "음료는 사이다로")."""
+
 
 def compact(text: str) -> str:
     """Lower case, without spaces or punctuation: "양념감자 (칠리)" -> "양념감자칠리"."""
@@ -130,6 +137,15 @@ def variant_of(text: str) -> str | None:
 def without_variant_words(text: str) -> str:
     drop = {word for said in VARIANT_WORDS.values() for word in said}
     return " ".join(word for word in text.split() if compact(word) not in drop)
+
+
+def group_of_word(text: str) -> str | None:
+    """The component group a word names ("감자" -> side, "음료는" -> drink), or None."""
+    said = compact(text)
+    for group, words in GROUP_WORDS.items():
+        if said in words:
+            return group
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from dialogue.nlu.lexicon import NATIVE_NUMBERS
-from dialogue.ordering.catalogue import group_of_word
+from dialogue.ordering.matching import group_of_word
 
 _NUMBER = r"\d{1,2}|하나|한|두|둘|세|셋|네|넷|다섯|여섯|일곱|여덟|아홉|열"
 _COUNTER = r"(?:개|잔|세트|그릇|인분|판|마리|조각|캔|병|줄|봉지|접시)"

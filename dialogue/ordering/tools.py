@@ -9,8 +9,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from dialogue.ordering.cart_rules import ChangeRequest
 from dialogue.ordering.orders import OrderDesk
-from dialogue.ordering.service import CartService, ChangeRequest
+from dialogue.ordering.service import CartService
 from dialogue.tools.arguments import NoArguments, ToolArguments
 from dialogue.tools.base import Tool, ToolResult
 from dialogue.turn import TurnContext

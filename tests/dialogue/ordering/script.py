@@ -58,7 +58,7 @@ def cart_lines(cart: Cart) -> tuple[str, ...]:
 
 async def cart_of(kv: KeyValueStore, user: str) -> Cart:
     session = await SessionStore(kv).load(SessionStore.key_for("console", user))
-    return load_cart(session.slots)
+    return load_cart(session.order)
 
 
 @dataclass(slots=True)

@@ -22,7 +22,7 @@ async def _store_cart(url: str, prefix: str, user: str, path: Path) -> None:
         line = cart.add(CartLine(0, 10, "불고기버거 세트", "set", 6900, 2))
         line.changes.append(OptionChange("side", 1, "감자튀김 (M)", 2, "양념감자 (칠리)", 600))
         session = Session(key=SessionStore.key_for("console", user))
-        save_cart(session.slots, cart)
+        save_cart(session.order, cart)
         await SessionStore(kv).save(session)
     finally:
         await kv.close()

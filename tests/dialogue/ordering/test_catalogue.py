@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogue.ordering.cart import Cart, CartLine, Extra
+from dialogue.ordering.cart_rules import ChangeRequest, OtherGroup, Plan, Refusal, apply_plan, plan_change
 from dialogue.ordering.catalogue import Component, MenuEntry, Rule, ShopMenu
 from dialogue.ordering.matching import edit_distance, jamo
-from dialogue.ordering.service import ChangeRequest, apply_change
+from dialogue.ordering.replies import change_done
 
 
 @pytest.mark.parametrize(
@@ -74,6 +75,18 @@ def test_jamo_edit_distance_counts_letters_inside_syllables() -> None:
     assert edit_distance("", "abc") == 3
 
 
+def apply_change(menu: ShopMenu, line: CartLine, request: ChangeRequest) -> Plan | Refusal | None:
+    """Plan the change and make it when it can be made, as the service does."""
+    plan = plan_change(menu, line, request)
+    if isinstance(plan, Plan):
+        apply_plan(line, plan)
+    return plan
+
+
+def done(outcome: Plan | Refusal | None) -> bool:
+    return isinstance(outcome, Plan)
+
+
 def _names(menu: ShopMenu) -> dict[str, int]:
     return {item.name: item.id for item in menu.items.values()}
 
@@ -82,15 +95,15 @@ def test_option_changes_cost_the_price_difference_within_a_group(burger_menu: Sh
     ids = _names(burger_menu)
     combo = burger_menu.items[ids["불고기버거 세트"]]
     line = CartLine(1, combo.id, combo.name, combo.kind, combo.price)
-    assert apply_change(burger_menu, line, ChangeRequest("감자튀김", "양념감자")).done
-    assert apply_change(burger_menu, line, ChangeRequest("콜라", "사이다")).done
+    assert done(apply_change(burger_menu, line, ChangeRequest("감자튀김", "양념감자")))
+    assert done(apply_change(burger_menu, line, ChangeRequest("콜라", "사이다")))
     assert [(c.to_name, c.delta) for c in line.changes] == [("양념감자 (칠리)", 600), ("사이다 (M)", 0)]
     refused = apply_change(burger_menu, line, ChangeRequest("감자튀김", "콜라"))
-    assert not refused.done and refused.relevant
+    assert isinstance(refused, OtherGroup)  # told, not done
     cheaper = apply_change(burger_menu, line, ChangeRequest("감자", "코울슬로"))  # 1,800 < 2,000: never negative
-    assert cheaper.done and line.changes[-1].delta == 0
+    assert done(cheaper) and line.changes[-1].delta == 0
     burger = apply_change(burger_menu, line, ChangeRequest("버거", "새우버거"))  # the shop wrote no burger rules
-    assert not burger.done
+    assert not done(burger)
     assert line.unit_price == combo.price  # the side is now 코울슬로 (+0), the drink 사이다 (+0)
 
 
@@ -99,13 +112,13 @@ def test_the_shops_own_rule_makes_water_instead_of_the_cola_cheaper(burger_menu:
     combo = burger_menu.items[ids["불고기버거 세트"]]
     line = CartLine(1, combo.id, combo.name, combo.kind, combo.price)
     water = apply_change(burger_menu, line, ChangeRequest("콜라", "생수"))
-    assert water.done and "-500원" in water.text
+    assert isinstance(water, Plan) and "-500원" in change_done(line, water)[0]
     assert [(c.to_name, c.delta) for c in line.changes] == [("생수", -500)] and line.unit_price == 6400
-    assert apply_change(burger_menu, line, ChangeRequest("음료", "사이다")).done  # the rule is for water only
+    assert done(apply_change(burger_menu, line, ChangeRequest("음료", "사이다")))  # the rule is for water only
     assert [(c.to_name, c.delta) for c in line.changes] == [("사이다 (M)", 0)] and line.unit_price == 6900
     breakfast = burger_menu.items[ids["에그 불고기 머핀 세트"]]  # its drink is 우유 (1,500), no rule of the shop's
     milk = CartLine(2, breakfast.id, breakfast.name, breakfast.kind, breakfast.price)
-    assert apply_change(burger_menu, milk, ChangeRequest("우유", "생수")).done
+    assert done(apply_change(burger_menu, milk, ChangeRequest("우유", "생수")))
     assert [(c.to_name, c.delta) for c in milk.changes] == [("생수", 0)] and milk.unit_price == 4900
 
 
@@ -126,7 +139,7 @@ def test_a_discount_never_takes_a_line_below_nothing() -> None:
     )
     cart = Cart(shop_id=1, shop_name="작은 가게")
     line = cart.add(CartLine(0, 1, "미니 세트", "set", 400, 3))
-    assert apply_change(menu, line, ChangeRequest("콜라", "생수")).done and line.changes[0].delta == -900
+    assert done(apply_change(menu, line, ChangeRequest("콜라", "생수"))) and line.changes[0].delta == -900
     assert (line.unit_price, line.total, cart.total) == (0, 0, 0)
 
 

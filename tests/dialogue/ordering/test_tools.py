@@ -74,7 +74,7 @@ async def test_a_model_orders_a_set_with_changes_and_checks_out(ordering_service
     await tools.call(ctx, "remove_item", json.dumps({"product": "감자튀김 (L)"}))
 
     refused = await tools.call(ctx, "add_to_cart", json.dumps({"product": "불고기버거 세트", "user_id": 3}))
-    assert refused.error is not None and refused.notes.get("invalid")  # who orders comes from the turn, not the model
+    assert refused.error is not None and refused.invalid  # who orders comes from the turn, not the model
 
     placed = await tools.call(ctx, "checkout", json.dumps({}))
     assert placed.data["ok"] and placed.data["total"] == 7500 and placed.data["payment"] == "card"
