@@ -24,6 +24,7 @@ other status is logged with Kakao's message.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -35,8 +36,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bots.channels.adapter import BackgroundTasks
 from bots.channels.middleware import Turns
 from bots.channels.replies import EMPTY_MESSAGE, RATE_LIMITED, TOO_SLOW, WORKING, Gathered, shorten, split_text
+from bots.http.bodies import BodyRefused, read_bounded
 from bots.inbox import Delivery, InboxUnavailable
 from bots.settings import KakaoSettings
 from dialogue.messages import Button, Card, IncomingMessage
@@ -70,6 +73,8 @@ class SkillRequest:
     callback_url: str | None
     params: dict[str, str]
     payload: str | None
+    key: str = ""
+    """The request's identity (Kakao gives no delivery id): a hash of its callback URL, or of the whole body."""
 
     @classmethod
     def parse(cls, body: object) -> SkillRequest:
@@ -101,12 +106,16 @@ class SkillRequest:
 
 
 class KakaoChannel:
+    """The `ChannelAdapter` for KakaoTalk's skill server."""
+
+    channel = CHANNEL
+
     def __init__(self, settings: KakaoSettings, turns: Turns, kv: KeyValueStore) -> None:
         assert settings.skill_key is not None
         self.settings = settings
         self.turns = turns
         self.kv = kv
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.tasks = BackgroundTasks(CHANNEL)
         self._session: aiohttp.ClientSession | None = None
 
     def register(self, router: web.UrlDispatcher) -> None:
@@ -116,9 +125,7 @@ class KakaoChannel:
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.tasks.close()  # callbacks still to post get their grace first
         if self._session is not None:
             await self._session.close()
 
@@ -127,32 +134,75 @@ class KakaoChannel:
         given = request.headers.get(KEY_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.settings.skill_key.get_secret_value().encode()):
             return web.json_response({"error": "wrong or missing skill key"}, status=401)
-        raw = await request.read()  # within KKINI_CHANNELS__MAX_BODY_BYTES and nesting limits (bots.http.bodies)
         try:
-            skill = SkillRequest.parse(json.loads(raw))
+            raw = await read_bounded(request)
+        except BodyRefused as refused:
+            return refused.response()
+        try:
+            skill = self.parse(raw)
         except ValueError as error:
             return web.json_response({"error": f"not a skill request: {error}"}, status=400)
-        identity = skill.callback_url or hashlib.sha256(raw).hexdigest()
-        identity_key = hashlib.sha256(identity.encode()).hexdigest()[:32]
         if not skill.utterance and skill.payload is None:
             return web.json_response(simple_response(EMPTY_MESSAGE))
         try:
-            delivery = await self.turns.inbox.accept(CHANNEL, identity_key, {"skill": json.loads(raw)}, hold=True)
+            delivery = await self.turns.inbox.accept(CHANNEL, skill.key, {"skill": json.loads(raw)}, hold=True)
         except InboxUnavailable:
             return web.json_response({"error": "storage unavailable, try again"}, status=503)
         if delivery is None:
-            return web.json_response(await self._earlier_answer(identity_key))
-        await self.kv.set(f"kakao-answer:{identity_key}", IN_PROGRESS, ttl=self.settings.dedup_ttl_s)
+            return web.json_response(await self._earlier_answer(skill.key))
+        await self.kv.set(f"kakao-answer:{skill.key}", IN_PROGRESS, ttl=self.settings.dedup_ttl_s)
         response = await self._respond(skill, delivery)
         return web.json_response(response)
+
+    def parse(self, raw: bytes) -> SkillRequest:
+        """The skill request in a body, its identity `SkillRequest.key` with it; ``ValueError`` when it is none."""
+        skill = SkillRequest.parse(json.loads(raw))
+        identity = skill.callback_url or hashlib.sha256(raw).hexdigest()
+        return dataclasses.replace(skill, key=hashlib.sha256(identity.encode()).hexdigest()[:32])
+
+    async def identity(self, request: SkillRequest) -> IncomingMessage:
+        """The user's words, or the payload of the button whose label they sent."""
+        return IncomingMessage(
+            CHANNEL,
+            request.user,
+            text=request.utterance,
+            payload=request.payload or await self._pressed(request),
+            delivery_id=request.key,
+            received_at=utcnow(),
+        )
+
+    async def render(self, gathered: Gathered) -> dict[str, Any]:
+        """A skill response within Kakao's limits; a silenced turn still gets one output, as Kakao needs."""
+        if gathered.final is None:  # silenced by the rate limit: Kakao still needs a response, with 1-3 outputs
+            return simple_response(RATE_LIMITED)
+        return render(gathered)
+
+    async def send(self, request: SkillRequest, reply: dict[str, Any]) -> None:
+        """Post a late answer to the request's callback URL (once: Kakao takes one post per URL)."""
+        assert request.callback_url is not None
+        session = self._session
+        if session is None or session.closed:
+            session = self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        try:
+            with self.turns.metrics.timed(CHANNEL, "send"):
+                async with session.post(request.callback_url, json=reply) as answer:
+                    text = await answer.text()
+                    status = _callback_status(text)
+                    if answer.status >= 400 or status != "SUCCESS":
+                        logger.warning(
+                            "kakao: callback refused (HTTP %s, status %s): %s", answer.status, status, text[:500]
+                        )
+        except (aiohttp.ClientError, TimeoutError) as error:
+            # Not retried: Kakao accepts one post per callback URL, and a post that may have arrived must not repeat.
+            logger.warning("kakao: posting to the callback URL failed: %r", error)
 
     async def _respond(self, skill: SkillRequest, delivery: Delivery) -> dict[str, Any]:
         """The answer within the budget, or ``useCallback`` and the answer posted later; the delivery is finished
         in the background once the turn (and its callback) is."""
-        message = await self._message(skill, delivery.delivery_id)
+        message = await self.identity(skill)
         turn = asyncio.create_task(self._turn(message, delivery.delivery_id))
         late: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
-        self._background(self.turns.inbox.process(delivery, lambda: self._complete(turn, late, delivery)))
+        self.tasks.spawn(self.turns.inbox.process(delivery, lambda: self._complete(turn, late, skill, delivery)))
         try:
             answer = await asyncio.wait_for(asyncio.shield(turn), self.settings.callback_budget_s)
         except TimeoutError:
@@ -168,32 +218,26 @@ class KakaoChannel:
     async def process(self, delivery: Delivery) -> None:
         """A request whose process died before it was finished: when its callback URL is still valid, run the turn
         again and post the answer there; otherwise Kakao has its answer (or can no longer take one)."""
-        skill = SkillRequest.parse(delivery.payload["skill"])
+        skill = dataclasses.replace(SkillRequest.parse(delivery.payload["skill"]), key=delivery.delivery_id)
         age = time.time() - delivery.received_at
         if skill.callback_url is None or age >= CALLBACK_DEADLINE_S:
             logger.warning("kakao: request %s taken again too late to answer (%.0f s)", delivery.delivery_id, age)
             return
-        turn = asyncio.create_task(self._turn(await self._message(skill, delivery.delivery_id), delivery.delivery_id))
-        await self._post_callback(turn, skill.callback_url, delivery, deadline_s=CALLBACK_DEADLINE_S - age)
-
-    async def _message(self, skill: SkillRequest, identity_key: str) -> IncomingMessage:
-        return IncomingMessage(
-            CHANNEL,
-            skill.user,
-            text=skill.utterance,
-            payload=skill.payload or await self._pressed(skill),
-            delivery_id=identity_key,
-            received_at=utcnow(),
-        )
+        turn = asyncio.create_task(self._turn(await self.identity(skill), delivery.delivery_id))
+        await self._post_callback(turn, skill, delivery, deadline_s=CALLBACK_DEADLINE_S - age)
 
     async def _complete(
-        self, turn: asyncio.Task[dict[str, Any]], late: asyncio.Future[str | None], delivery: Delivery
+        self,
+        turn: asyncio.Task[dict[str, Any]],
+        late: asyncio.Future[str | None],
+        skill: SkillRequest,
+        delivery: Delivery,
     ) -> None:
         """Wait for the turn; when it missed the budget and Kakao is waiting on a callback, post the answer there."""
         callback_url = await late
         if callback_url is not None:
             await self._post_callback(
-                turn, callback_url, delivery, deadline_s=CALLBACK_DEADLINE_S - self.settings.callback_budget_s
+                turn, skill, delivery, deadline_s=CALLBACK_DEADLINE_S - self.settings.callback_budget_s
             )
             return
         try:
@@ -205,10 +249,7 @@ class KakaoChannel:
         gathered = Gathered()
         async for event in self.turns.events(message):
             gathered.add(event)
-        if gathered.final is None:  # silenced by the rate limit: Kakao still needs a response, with 1-3 outputs
-            response: dict[str, Any] = simple_response(RATE_LIMITED)
-        else:
-            response = render(gathered)
+        response = await self.render(gathered)
         buttons = [button for button in gathered.buttons]
         if buttons:
             labels = {_label(button.label): button.payload for button in buttons}
@@ -241,7 +282,7 @@ class KakaoChannel:
             await asyncio.sleep(0.05)
 
     async def _post_callback(
-        self, turn: asyncio.Task[dict[str, Any]], url: str, delivery: Delivery, *, deadline_s: float
+        self, turn: asyncio.Task[dict[str, Any]], skill: SkillRequest, delivery: Delivery, *, deadline_s: float
     ) -> None:
         """Post the finished answer to the callback URL once; a turn that misses the minute gets an apology."""
         try:
@@ -254,27 +295,8 @@ class KakaoChannel:
         gate = self.turns.inbox.gate(CHANNEL, delivery.delivery_id)
         if not await gate.opens():
             return  # an earlier attempt at this request posted its answer
-        session = self._session
-        if session is None or session.closed:
-            session = self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
-        try:
-            with self.turns.metrics.timed(CHANNEL, "send"):
-                async with session.post(url, json=response) as answer:
-                    text = await answer.text()
-                    status = _callback_status(text)
-                    if answer.status >= 400 or status != "SUCCESS":
-                        logger.warning(
-                            "kakao: callback refused (HTTP %s, status %s): %s", answer.status, status, text[:500]
-                        )
-        except (aiohttp.ClientError, TimeoutError) as error:
-            # Not retried: Kakao accepts one post per callback URL, and a post that may have arrived must not repeat.
-            logger.warning("kakao: posting to the callback URL failed: %r", error)
+        await self.send(skill, response)
         await gate.delivered()  # also after a failed post: one that may have arrived must not repeat
-
-    def _background(self, work: Any) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
 
 def _callback_status(text: str) -> str | None:

@@ -24,7 +24,7 @@ from bots.channels.replies import ASSISTANT_BROKEN, NOT_INSTALLED, NOT_READY, RA
 from bots.http.metrics import Metrics
 from bots.inbox import Inbox
 from bots.settings import ChannelsSettings
-from dialogue.messages import Final, IncomingMessage, ReplyEvent, Text
+from dialogue.messages import Final, FinalMeta, IncomingMessage, ReplyEvent, Text
 from storage.kv import KeyValueStore, LockNotAcquired, lock
 
 logger = logging.getLogger(__name__)
@@ -105,8 +105,8 @@ class Turns:
                 with self.metrics.timed(message.channel, "turn"):
                     async for event in _within(engine.handle(message), timeout):
                         if isinstance(event, Final):
-                            self.metrics.engine_stages(message.channel, event.meta.get("timings_ms"))
-                            self.metrics.model_usage(event.meta.get("model"))
+                            self.metrics.engine_stages(message.channel, event.meta.timings_ms)
+                            self.metrics.model_usage(event.meta.model)
                             self.metrics.count(message.channel, "answered")
                         yield event
         except LockNotAcquired:
@@ -158,5 +158,5 @@ def unavailable(state: AssistantState, assistant: str) -> tuple[ReplyEvent, ...]
 
 
 def said(text: str, kind: str) -> tuple[ReplyEvent, ...]:
-    """A reply the channel layer gives itself, as the engine's events would carry it."""
-    return Text(text), Final(text, meta={"channel_reply": kind})
+    """A reply the channel layer gives itself (``kind`` says why), as the engine's events would carry it."""
+    return Text(text), Final(text, meta=FinalMeta(provider=f"channel:{kind}"))

@@ -5,22 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from contextlib import suppress
+from typing import Any, Protocol
 
 from aiohttp import web
 
+from bots.channels.adapter import BackgroundTasks, ChannelAdapter
 from bots.channels.dialogue import DialogueSlot
 from bots.channels.kakao import KakaoChannel
 from bots.channels.links import LinkCodes
 from bots.channels.middleware import Turns
-from bots.channels.slack import SlackChannel
-from bots.channels.slack_socket import socket_app_token
+from bots.channels.slack import SlackChannel, socket_app_token
 from bots.channels.telegram import TelegramChannel
 from bots.channels.web import WebChannel
 from bots.channels.web_session import WebSessions
 from bots.http.metrics import Metrics
 from bots.inbox import Inbox
 from bots.settings import Settings
+from dialogue.ordering.admin import ShopAdmin
 from dialogue.ordering.staff import StaffActions
 from storage.database import Database
 from storage.kv import KeyValueStore
@@ -52,22 +54,57 @@ class Channels:
         self.inbox: Inbox | None = None
         self.ready: Callable[[], Awaitable[None]] | None = None
         """What the inbox's workers wait for before they take deliveries (the assistants loaded)."""
-        self._tasks: list[asyncio.Task[None]] = []
+        self.tasks = BackgroundTasks("channels")
+        """The inbox's workers (served until the stop) and Telegram's start with its retries."""
+        self.inbox_changed = asyncio.Event()
+        """Set whenever the inbox accepts, finishes or fails a delivery (`drain` waits on it)."""
+
+    @property
+    def adapters(self) -> list[ChannelAdapter[Any, Any]]:
+        """The mounted adapters, each a `ChannelAdapter`."""
+        mounted: list[ChannelAdapter[Any, Any] | None] = [self.web, self.telegram, self.kakao, self.slack]
+        return [adapter for adapter in mounted if adapter is not None]
 
     async def start(self) -> None:
         if self.inbox is not None and self.inbox.handlers:
-            self._tasks.append(asyncio.create_task(self.inbox.run(self.ready)))
+            self.tasks.serve(self.inbox.run(self.ready))
         if self.kakao is not None:
             await self.kakao.start()
         if self.slack is not None:
             await self.slack.start()
         if self.telegram is not None:
-            self._tasks.append(asyncio.create_task(_start_with_retries("telegram", self.telegram)))
+            self.tasks.serve(_start_with_retries("telegram", self.telegram))
+
+    def observe_inbox(self, observe: Callable[[str, str], None]) -> Callable[[str, str], None]:
+        """``observe`` (the metrics), and `inbox_changed` set, for every inbox event."""
+
+        def observed(channel: str, outcome: str) -> None:
+            observe(channel, outcome)
+            self.inbox_changed.set()
+
+        return observed
+
+    async def drain(self, timeout_s: float = 30.0) -> None:
+        """Until every delivery in the inbox has been worked off and no adapter has background work left: what a
+        test waits for instead of sleeping. ``TimeoutError`` after ``timeout_s``."""
+        async with asyncio.timeout(timeout_s):
+            while True:
+                self.inbox_changed.clear()
+                runners = [adapter.tasks for adapter in (self.kakao, self.slack) if adapter is not None]
+                for runner in runners:
+                    await runner.drain()
+                if self.inbox is not None:
+                    await self.inbox.drain()
+                    if await self.inbox.depth() > 0:
+                        lease = self.inbox.lease_s
+                        with suppress(TimeoutError):  # a failed delivery is due again after its lease
+                            await asyncio.wait_for(self.inbox_changed.wait(), lease)
+                        continue
+                if not any(runners):
+                    return
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.tasks.close()
         if self.inbox is not None:
             await self.inbox.stop()
         if self.telegram is not None:
@@ -93,6 +130,9 @@ async def _start_with_retries(name: str, channel: Lifecycle) -> None:
             await asyncio.sleep(delay)
 
 
+MOUNTED_KEY: web.AppKey[Channels] = web.AppKey("mounted_channels", Channels)
+
+
 def mount_channels(
     app: web.Application,
     settings: Settings,
@@ -112,9 +152,10 @@ def mount_channels(
         "slack": settings.slack.dedup_ttl_s,
         "kakao": settings.kakao.dedup_ttl_s,
     }
-    inbox = Inbox(kv, dedup, observe=metrics.inbox_event, lease_s=limits.lease_s)
-    turns = Turns(slot, kv, limits, LinkCodes(db, kv, limits.link_code_ttl_s), metrics, inbox)
     channels = Channels()
+    app[MOUNTED_KEY] = channels
+    inbox = Inbox(kv, dedup, observe=channels.observe_inbox(metrics.inbox_event), lease_s=limits.lease_s)
+    turns = Turns(slot, kv, limits, LinkCodes(db, kv, limits.link_code_ttl_s), metrics, inbox)
     channels.inbox = inbox
     channels.ready = slot.wait_loaded
     metrics.inbox = inbox
@@ -138,7 +179,13 @@ def mount_channels(
         inbox.handle("kakao", channels.kakao.process)
         channels.names.append("kakao")
     if settings.slack.enabled:
-        channels.slack = SlackChannel(settings.slack, turns, db, staff=staff, socket_mode=slack_socket)
+        admin = ShopAdmin(db)
+        channels.slack = SlackChannel(settings.slack, turns, admin, staff=staff, socket_mode=slack_socket)
+        # Orders reach the shops' Slack channels; without another desk, the staff's buttons move them through this
+        # admin, which shows each move on the same board.
+        admin.board = channels.slack.board
+        if staff is None:
+            channels.slack.staff = admin
         channels.slack.register(app.router)
         inbox.handle("slack", channels.slack.process)
         channels.names.append("slack (Socket Mode)" if slack_socket else "slack")

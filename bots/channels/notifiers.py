@@ -22,7 +22,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from bots.channels.slack_text import section_text
+from bots.channels.slack.text import section_text
 from bots.channels.telegram_buttons import callback_data
 from bots.settings import KakaoSettings, Settings, SlackSettings, TelegramSettings
 from jobs.notifier import DeliveryError, Notifier, Push
@@ -35,7 +35,6 @@ SENT_TTL_S = 7 * 24 * 3600
 CLAIM_TTL_S = 60.0
 """How long a push being sent is claimed; a worker that died mid-send frees it after this."""
 CLAIMED = "\x00sending"
-TELEGRAM_CALLBACK_DATA_MAX = 64
 SLACK_PERMANENT_ERRORS = frozenset(
     {
         "account_inactive",
@@ -139,14 +138,13 @@ class TelegramNotifier:
 async def inline_keyboard(
     buttons: tuple[tuple[str, str], ...], kv: KeyValueStore | None
 ) -> InlineKeyboardMarkup | None:
-    """One button per row, each carrying its payload the way the Telegram channel reads it back: as is when it fits
-    Telegram's 64 bytes of callback data, else a short key to it in the store (`telegram_buttons.callback_data`).
-    Without a store a payload that does not fit cannot be carried, so that button is left out."""
+    """One button per row, each carrying its payload the way the Telegram channel reads it back, under the one
+    callback-data policy (`telegram_buttons.callback_data`): a button whose payload cannot be carried is left out."""
     rows = []
     for label, payload in buttons:
-        data = await callback_data(kv, payload) if kv is not None else payload
-        if len(data.encode("utf-8")) > TELEGRAM_CALLBACK_DATA_MAX:
-            logger.warning("telegram: a push button's payload is too long without a store; the button is left out")
+        data = await callback_data(kv, payload)
+        if data is None:
+            logger.warning("telegram: a push button's payload does not fit without a store; the button is left out")
             continue
         rows.append([InlineKeyboardButton(label, callback_data=data)])
     return InlineKeyboardMarkup(rows) if rows else None

@@ -16,14 +16,11 @@ import asyncio
 import hmac
 import json
 import logging
-import secrets
-import time
 from typing import Any
 
 from aiohttp import web
 from telegram import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import MessageLimit
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -37,16 +34,17 @@ from telegram.ext import (
 from bots.channels.middleware import Turns
 from bots.channels.replies import EMPTY_MESSAGE, Gathered, split_text
 from bots.channels.telegram_buttons import callback_data, payload_of
+from bots.channels.telegram_stream import MAX_TEXT, DraftStream, EditStream, Stream, TelegramReply
+from bots.http.bodies import BodyRefused, read_bounded
 from bots.inbox import Delivery, InboxUnavailable, ReplyGate
 from bots.settings import TelegramSettings
-from dialogue.messages import Button, IncomingMessage, TextDelta
+from dialogue.messages import IncomingMessage, TextDelta
 from storage.kv import KeyValueStore
 from storage.models import utcnow
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 COMMAND_UTTERANCES = {
     "start": "안녕하세요",
     "balance": "카드 잔액 알려줘",
@@ -67,6 +65,10 @@ lower one would queue a busy minute's turns behind each other. One chat's turns 
 
 
 class TelegramChannel:
+    """The `ChannelAdapter` for Telegram; python-telegram-bot's handlers decide which updates are turns."""
+
+    channel = CHANNEL
+
     def __init__(
         self,
         settings: TelegramSettings,
@@ -112,6 +114,10 @@ class TelegramChannel:
             await updater.start_polling(allowed_updates=["message", "callback_query"], poll_interval=0.0)
         self._started.set()
 
+    async def wait_started(self) -> None:
+        """Until the bot has started (its getMe answered); updates from the inbox wait for it too."""
+        await self._started.wait()
+
     async def stop(self) -> None:
         self._started.clear()
         updater = self.application.updater
@@ -128,15 +134,14 @@ class TelegramChannel:
         given = request.headers.get(SECRET_HEADER, "")
         if expected is None or not hmac.compare_digest(given.encode(), expected.get_secret_value().encode()):
             return web.json_response({"ok": False, "error": "wrong or missing secret token"}, status=403)
-        raw = await request.read()  # within KKINI_CHANNELS__MAX_BODY_BYTES and nesting limits (bots.http.bodies)
         try:
-            data = json.loads(raw)
-            update = Update.de_json(data, self.application.bot) if isinstance(data, dict) else None
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            # python-telegram-bot trusts the shape it is given: a field of the wrong type fails anywhere inside.
+            raw = await read_bounded(request)
+        except BodyRefused as refused:
+            return refused.response()
+        try:
+            data, update = self._parse(raw)
+        except ValueError as error:
             logger.info("telegram: malformed update refused: %r", error)
-            update = None
-        if update is None or not isinstance(data.get("update_id"), int):
             return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
         try:
             await self.turns.inbox.accept(CHANNEL, str(update.update_id), {"update": data})
@@ -144,10 +149,25 @@ class TelegramChannel:
             return web.json_response({"ok": False, "error": "storage unavailable, deliver again"}, status=503)
         return web.json_response({"ok": True})
 
+    def parse(self, raw: bytes) -> Update:
+        """The update in a webhook body; ``ValueError`` when it is not one."""
+        return self._parse(raw)[1]
+
+    def _parse(self, raw: bytes) -> tuple[dict[str, Any], Update]:
+        try:
+            data = json.loads(raw)
+            update = Update.de_json(data, self.application.bot) if isinstance(data, dict) else None
+        except (TypeError, KeyError, AttributeError) as error:
+            # python-telegram-bot trusts the shape it is given: a field of the wrong type fails anywhere inside.
+            raise ValueError(f"not a Telegram update: {error!r}") from error
+        if update is None or not isinstance(data.get("update_id"), int):
+            raise ValueError("not a Telegram update")
+        return data, update
+
     async def process(self, delivery: Delivery) -> None:
         """An update from the inbox, through the handlers (errors go to `_on_error`). Until the bot has started
         (its getMe may be retried for a while) the update waits, its lease renewed."""
-        await self._started.wait()
+        await self.wait_started()
         update = Update.de_json(delivery.payload["update"], self.application.bot)
         await self.application.process_update(update)
 
@@ -165,11 +185,7 @@ class TelegramChannel:
         app.add_error_handler(self._on_error)
 
     async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is None or message.text is None:
-            return
-        command = message.text.split()[0].lstrip("/").split("@")[0].lower()
-        await self._answer(update, COMMAND_UTTERANCES[command])
+        await self._answer(update)
 
     async def _on_help(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
@@ -177,9 +193,7 @@ class TelegramChannel:
             await self._send_once(update, chat.id, HELP)
 
     async def _on_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is not None and message.text:
-            await self._answer(update, message.text)
+        await self._answer(update)
 
     async def _on_other(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
@@ -193,24 +207,39 @@ class TelegramChannel:
             await query.answer()  # stops the button's spinner at once; the reply follows as a message
         except TelegramError as error:
             logger.info("telegram: answering a callback query failed: %r", error)
-        payload = await self._payload(query.data or "")
-        if payload is None:
+        message = await self.identity(update)
+        if message is None:
             chat = update.effective_chat
             if chat is not None:
                 await self._send_once(update, chat.id, "이 버튼은 시간이 지나 쓸 수 없어요. 다시 말씀해 주세요.")
             return
-        await self._answer(update, _button_label(query) or "", payload=payload)
+        await self._answer(update, message)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.error("telegram: handling update failed", exc_info=context.error)
 
     # -- one turn ------------------------------------------------------------------------------------------
 
-    async def _answer(self, update: Update, text: str, *, payload: str | None = None) -> None:
+    async def identity(self, update: Update) -> IncomingMessage | None:
+        """A text message (a command as the words it stands for) or a pressed button (its payload, read back under
+        `telegram_buttons`); None when it is neither, or the button's key has expired."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
-            return
-        message = IncomingMessage(
+            return None
+        payload: str | None = None
+        query = update.callback_query
+        if query is not None:
+            payload = await payload_of(self.kv, query.data or "")
+            if payload is None:
+                return None
+            text = _button_label(query) or ""
+        else:
+            said = update.effective_message.text if update.effective_message is not None else None
+            if not said:
+                return None
+            command = said.split()[0].lstrip("/").split("@")[0].lower() if said.startswith("/") else ""
+            text = COMMAND_UTTERANCES.get(command, said)
+        return IncomingMessage(
             CHANNEL,
             str(user.id),
             text=text,
@@ -219,11 +248,38 @@ class TelegramChannel:
             delivery_id=str(update.update_id),
             received_at=utcnow(),
         )
+
+    async def render(self, gathered: Gathered) -> TelegramReply:
+        """The text, and an inline keyboard: each card's buttons on a row of their own, quick replies two a row."""
+        rows: list[list[InlineKeyboardButton]] = []
+        for card in gathered.cards:
+            for button in card.buttons:
+                data = await callback_data(self.kv, button.payload)
+                if data is not None:
+                    rows.append([InlineKeyboardButton(f"{card.title} · {button.label}", callback_data=data)])
+        quick = []
+        for button in gathered.quick_replies:
+            data = await callback_data(self.kv, button.payload)
+            if data is not None:
+                quick.append(InlineKeyboardButton(button.label, callback_data=data))
+        rows.extend(quick[i : i + 2] for i in range(0, len(quick), 2))
+        return TelegramReply(gathered.text, InlineKeyboardMarkup(rows) if rows else None)
+
+    async def send(self, update: Update, reply: TelegramReply) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            await self._send(chat.id, reply.text, reply.keyboard)
+
+    async def _answer(self, update: Update, message: IncomingMessage | None = None) -> None:
+        message = message or await self.identity(update)
+        chat = update.effective_chat
+        if message is None or chat is None:
+            return
         gate = self._gate(update)
         stream: Stream = (
-            DraftStream(self, chat.id, self.settings.draft_interval_s, gate)
+            DraftStream(self.application.bot, self._send, chat.id, self.settings.draft_interval_s, gate)
             if chat.type == Chat.PRIVATE
-            else EditStream(self, chat.id, self.settings.edit_interval_s, gate)
+            else EditStream(self.application.bot, self._send, chat.id, self.settings.edit_interval_s, gate)
         )
         gathered = Gathered()
         async for event in self.turns.events(message):
@@ -234,7 +290,7 @@ class TelegramChannel:
         if gathered.final is None or not await gate.opens():
             return  # silenced by the rate limit, or answered by an earlier attempt at this update
         with self.turns.metrics.timed(CHANNEL, "send"):
-            await stream.finish(gathered.text, await self._keyboard(gathered))
+            await stream.finish(await self.render(gathered))
         await gate.delivered()
 
     def _gate(self, update: Update) -> ReplyGate:
@@ -246,25 +302,6 @@ class TelegramChannel:
         if await gate.opens():
             await self._send(chat_id, text)
             await gate.delivered()
-
-    async def _keyboard(self, gathered: Gathered) -> InlineKeyboardMarkup | None:
-        rows: list[list[InlineKeyboardButton]] = []
-        for card in gathered.cards:
-            for button in card.buttons:
-                label = f"{card.title} · {button.label}"
-                rows.append([InlineKeyboardButton(label, callback_data=await self._callback_data(button))])
-        quick = [
-            InlineKeyboardButton(button.label, callback_data=await self._callback_data(button))
-            for button in gathered.quick_replies
-        ]
-        rows.extend(quick[i : i + 2] for i in range(0, len(quick), 2))
-        return InlineKeyboardMarkup(rows) if rows else None
-
-    async def _callback_data(self, button: Button) -> str:
-        return await callback_data(self.kv, button.payload)
-
-    async def _payload(self, data: str) -> str | None:
-        return await payload_of(self.kv, data)
 
     async def _send(self, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int | None:
         """Send the text in pieces of at most 4,096 characters, the keyboard under the last; the last message id."""
@@ -282,85 +319,6 @@ class TelegramChannel:
                 return None
             last = sent.message_id
         return last
-
-
-class Stream:
-    """How a streamed answer appears while it is written; `finish` sends the whole answer."""
-
-    def __init__(self, channel: TelegramChannel, chat_id: int, interval_s: float, gate: ReplyGate) -> None:
-        self.channel = channel
-        self.bot = channel.application.bot
-        self.chat_id = chat_id
-        self.interval_s = interval_s
-        self.gate = gate
-        self.text = ""
-        self.last_shown = 0.0
-        self.enabled = True
-
-    async def push(self, delta: str) -> None:
-        self.text += delta
-        now = time.monotonic()
-        if not self.enabled or now - self.last_shown < self.interval_s:
-            return
-        self.last_shown = now
-        if not await self.gate.opens():
-            self.enabled = False
-            return
-        try:
-            await self.show(self.text)
-        except TelegramError as error:
-            logger.info("telegram: streaming to %s stopped: %r", self.chat_id, error)
-            self.enabled = False
-
-    async def show(self, text: str) -> None:
-        raise NotImplementedError
-
-    async def finish(self, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-        await self.channel._send(self.chat_id, text, keyboard)
-
-
-class DraftStream(Stream):
-    """Private chats: the text so far as an animated draft (sendMessageDraft), then the real message."""
-
-    def __init__(self, channel: TelegramChannel, chat_id: int, interval_s: float, gate: ReplyGate) -> None:
-        super().__init__(channel, chat_id, interval_s, gate)
-        self.draft_id = secrets.randbelow(2**31 - 1) + 1
-
-    async def show(self, text: str) -> None:
-        await self.bot.send_message_draft(self.chat_id, self.draft_id, split_text(text, MAX_TEXT)[-1])
-
-
-class EditStream(Stream):
-    """Groups: one message, edited as the text grows (throttled), finished in place."""
-
-    message_id: int | None = None
-
-    async def show(self, text: str) -> None:
-        piece = split_text(text, MAX_TEXT)[0]
-        if self.message_id is None:
-            self.message_id = (await self.bot.send_message(self.chat_id, piece)).message_id
-        else:
-            await self.bot.edit_message_text(piece, chat_id=self.chat_id, message_id=self.message_id)
-
-    async def finish(self, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-        if self.message_id is None:
-            await super().finish(text, keyboard)
-            return
-        pieces = split_text(text, MAX_TEXT)
-        try:
-            await self.bot.edit_message_text(
-                pieces[0],
-                chat_id=self.chat_id,
-                message_id=self.message_id,
-                reply_markup=keyboard if len(pieces) == 1 else None,
-            )
-        except BadRequest as error:
-            if "not modified" not in str(error).lower():
-                logger.warning("telegram: final edit in %s failed: %r", self.chat_id, error)
-        except TelegramError as error:
-            logger.warning("telegram: final edit in %s failed: %r", self.chat_id, error)
-        if len(pieces) > 1:
-            await self.channel._send(self.chat_id, "\n\n".join(pieces[1:]), keyboard)
 
 
 def _button_label(query: CallbackQuery) -> str | None:

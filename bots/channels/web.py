@@ -12,6 +12,7 @@ intent, turn id) and ``error``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import AsyncIterator
@@ -23,8 +24,9 @@ from aiohttp import web
 
 from bots.channels.dialogue import AssistantState
 from bots.channels.middleware import Turns
-from bots.channels.replies import EMPTY_MESSAGE
+from bots.channels.replies import EMPTY_MESSAGE, Gathered
 from bots.channels.web_session import WebSession, WebSessions
+from bots.http.bodies import BodyRefused, read_bounded
 from dialogue.messages import Button, Cards, Final, IncomingMessage, QuickReplies, ReplyEvent, Text, TextDelta
 from storage.models import utcnow
 
@@ -62,6 +64,8 @@ class ChatRequest:
     assistant: str
     payload: str | None
     id: str | None
+    origin: str | None = None
+    """The sender's address (rate limits per source)."""
 
     @classmethod
     def parse(cls, body: object, user: str) -> ChatRequest:
@@ -81,7 +85,7 @@ class ChatRequest:
             raise BadRequest("empty_text", EMPTY_MESSAGE)
         return cls(user, text, str(assistant), payload, message_id)
 
-    def message(self, origin: str | None = None) -> IncomingMessage:
+    def message(self) -> IncomingMessage:
         return IncomingMessage(
             CHANNEL,
             self.user,
@@ -90,11 +94,15 @@ class ChatRequest:
             delivery_id=self.id,
             received_at=utcnow(),
             assistant=self.assistant,
-            origin=origin,
+            origin=self.origin,
         )
 
 
 class WebChannel:
+    """The `ChannelAdapter` for the web chat; the sender is the signed session, never the body."""
+
+    channel = CHANNEL
+
     def __init__(self, turns: Turns, sessions: WebSessions) -> None:
         self.turns = turns
         self.sessions = sessions
@@ -122,13 +130,48 @@ class WebChannel:
             listed.append(entry)
         return web.json_response({"assistants": listed})
 
-    async def _request(self, request: web.Request, session: WebSession) -> ChatRequest:
-        raw = await request.read()  # within KKINI_CHANNELS__MAX_BODY_BYTES and nesting limits (bots.http.bodies)
+    async def start(self) -> None:
+        """Nothing to connect to."""
+
+    async def stop(self) -> None:
+        """Nothing held."""
+
+    def parse(self, raw: bytes) -> ChatRequest:
+        """The chat request in a body, from nobody yet (the route sets the session's user); `BadRequest`."""
         try:
             body = json.loads(raw)
         except ValueError:
             raise BadRequest("invalid_json", "요청 본문이 올바른 JSON이 아니에요.") from None
-        chat = ChatRequest.parse(body, session.user)
+        return ChatRequest.parse(body, "")
+
+    async def identity(self, request: ChatRequest) -> IncomingMessage:
+        return request.message()
+
+    async def render(self, gathered: Gathered) -> dict[str, Any]:
+        """The JSON reply of ``/api/chat``: text, cards, quick replies apart from FAQ follow-ups, sources."""
+        follow_ups, quick = _split_follow_ups(tuple(gathered.quick_replies))
+        reply: dict[str, Any] = {
+            "text": gathered.text,
+            "cards": [card_json(card) for card in gathered.cards],
+            "quick_replies": quick,
+            "follow_ups": follow_ups,
+        }
+        final = gathered.final
+        if final is not None:
+            reply.update(intent=final.intent, turn_id=final.turn_id)
+            if final.meta.sources:
+                reply["sources"] = [asdict(source) for source in final.meta.sources]
+        return reply
+
+    async def send(self, request: ChatRequest, reply: dict[str, Any]) -> web.Response:
+        return web.json_response({"user": request.user, **reply})
+
+    async def _request(self, request: web.Request, session: WebSession) -> ChatRequest:
+        try:
+            raw = await read_bounded(request)
+        except BodyRefused as refused:
+            raise BadRequest(refused.code, str(refused), refused.status) from None
+        chat = dataclasses.replace(self.parse(raw), user=session.user, origin=request.remote)
         if chat.id is not None and not await self.turns.first_delivery(CHANNEL, f"{chat.user}:{chat.id}", DEDUP_TTL_S):
             raise BadRequest("duplicate", "이미 받은 메시지예요.", status=409)
         return chat
@@ -139,21 +182,10 @@ class WebChannel:
             chat = await self._request(request, session)
         except BadRequest as error:
             return _error_response(error)
-        reply: dict[str, Any] = {"user": chat.user, "text": "", "cards": [], "quick_replies": [], "follow_ups": []}
-        async for event in self.turns.events(chat.message(request.remote)):
-            if isinstance(event, Text):
-                reply["text"] = f"{reply['text']}\n\n{event.text}" if reply["text"] else event.text
-            elif isinstance(event, Cards):
-                reply["cards"].extend(card_json(card) for card in event.cards)
-            elif isinstance(event, QuickReplies):
-                follow_ups, quick = _split_follow_ups(event.buttons)
-                reply["quick_replies"].extend(quick)
-                reply["follow_ups"].extend(follow_ups)
-            elif isinstance(event, Final):
-                reply.update(intent=event.intent, turn_id=event.turn_id)
-                if "sources" in event.meta:
-                    reply["sources"] = event.meta["sources"]
-        response = web.json_response(reply)
+        gathered = Gathered()
+        async for event in self.turns.events(await self.identity(chat)):
+            gathered.add(event)
+        response = await self.send(chat, await self.render(gathered))
         self.sessions.remember(request, response, session)
         return response
 
@@ -169,7 +201,7 @@ class WebChannel:
         self.sessions.remember(request, response, session)
         await response.prepare(request)
         try:
-            async for name, data in sse_events(self.turns.events(chat.message(request.remote))):
+            async for name, data in sse_events(self.turns.events(await self.identity(chat))):
                 await response.write(sse(name, data))
         except ConnectionResetError:
             return response  # the page went away; the turn is stored all the same
@@ -199,17 +231,10 @@ async def sse_events(events: AsyncIterator[ReplyEvent]) -> AsyncIterator[tuple[s
             if follow_ups:
                 yield "follow_ups", {"buttons": follow_ups}
         elif isinstance(event, Final):
-            found = event.meta.get("sources")
-            if isinstance(found, list) and found:
-                yield "sources", {"sources": [_source(item) for item in found]}
+            if event.meta.sources:
+                shown = [{"question": source.question, "score": source.score} for source in event.meta.sources]
+                yield "sources", {"sources": shown}
             yield "done", {"text": event.text, "intent": event.intent, "turn_id": event.turn_id}
-
-
-def _source(item: object) -> dict[str, Any]:
-    """A source as the page shows it: ``{"question", "score"}`` (an id alone, from the model path, is its question)."""
-    if isinstance(item, dict):
-        return {"question": str(item.get("question", item.get("id", ""))), "score": item.get("score")}
-    return {"question": str(item), "score": None}
 
 
 def sse(event: str, data: dict[str, Any]) -> bytes:

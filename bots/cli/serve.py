@@ -18,7 +18,7 @@ from bots.app import (
     serving_dialogue,
 )
 from bots.channels.dialogue import AssistantState, DialogueSlot
-from bots.channels.slack_socket import socket_app_token
+from bots.channels.slack import socket_app_token
 from bots.cli.jobs import scheduled_jobs
 from bots.cli.root import settings_from, stop_on_crash
 from bots.http.memory import freeze_long_lived_objects

@@ -3,8 +3,10 @@
 A body over ``client_max_size`` (the channels' ``max_body_bytes``) is 413; a JSON body, or the JSON ``payload``
 field of a form (Slack's interactivity), nested deeper than `MAX_JSON_DEPTH` is 400. Either is one log line and a
 short JSON reason, never a traceback: JSON nested thousands deep otherwise reaches parsers and handlers that recurse
-(a RecursionError on every route). A RecursionError a handler still raises is answered the same way. The body stays
-readable by the handler (``await request.read()`` returns what was read here).
+(a RecursionError on every route). A RecursionError a handler still raises is answered the same way.
+
+`read_bounded` is the one way a route reads its body: the middleware reads it through it first, and a channel
+adapter's call returns the same bytes (aiohttp keeps what it read), so the limits hold whoever reads first.
 """
 
 from __future__ import annotations
@@ -57,17 +59,40 @@ def bad_request(code: str, message: str, status: int = 400) -> web.Response:
     return web.json_response({"error": {"code": code, "message": message}}, status=status)
 
 
+class BodyRefused(ValueError):
+    """A body `read_bounded` will not hand over; ``code`` is machine-readable, the message is for the sender."""
+
+    def __init__(self, code: str, message: str, status: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+    def response(self) -> web.Response:
+        return bad_request(self.code, str(self), self.status)
+
+
+async def read_bounded(request: web.Request, *, max_depth: int = MAX_JSON_DEPTH) -> bytes:
+    """The request's body, within the application's ``client_max_size`` (the channels' ``max_body_bytes``) and, for
+    JSON (or a form's JSON fields), ``max_depth`` levels of nesting. Raises `BodyRefused` (413 or 400) otherwise,
+    after one log line. Reading twice costs nothing: aiohttp keeps the bytes it read."""
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        logger.info("%s %s: body over the size limit refused", request.method, request.path)
+        raise BodyRefused("too_large", "요청 본문이 너무 커요.", 413) from None
+    if _too_deep(request, raw, max_depth):
+        logger.info("%s %s: JSON nested deeper than %d refused", request.method, request.path, max_depth)
+        raise BodyRefused("too_deep", "요청 본문의 JSON이 너무 깊게 중첩되어 있어요.", 400)
+    return raw
+
+
 @web.middleware
 async def body_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method in ("POST", "PUT", "PATCH") and request.can_read_body:
         try:
-            raw = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            logger.info("%s %s: body over the size limit refused", request.method, request.path)
-            return bad_request("too_large", "요청 본문이 너무 커요.", status=413)
-        if _too_deep(request, raw):
-            logger.info("%s %s: JSON nested deeper than %d refused", request.method, request.path, MAX_JSON_DEPTH)
-            return bad_request("too_deep", "요청 본문의 JSON이 너무 깊게 중첩되어 있어요.")
+            await read_bounded(request)
+        except BodyRefused as refused:
+            return refused.response()
     try:
         return await handler(request)
     except RecursionError:
@@ -75,11 +100,11 @@ async def body_guard(request: web.Request, handler: Handler) -> web.StreamRespon
         return bad_request("too_deep", "요청 본문을 처리할 수 없어요.")
 
 
-def _too_deep(request: web.Request, raw: bytes) -> bool:
+def _too_deep(request: web.Request, raw: bytes, limit: int) -> bool:
     if request.content_type == "application/x-www-form-urlencoded":
         try:
             fields = parse_qs(raw.decode("utf-8"), max_num_fields=1000)
         except (UnicodeDecodeError, ValueError):
             return False  # the handler says what is wrong with it
-        return any(json_too_deep(value.encode("utf-8")) for values in fields.values() for value in values)
-    return json_too_deep(raw)
+        return any(json_too_deep(value.encode("utf-8"), limit) for values in fields.values() for value in values)
+    return json_too_deep(raw, limit)

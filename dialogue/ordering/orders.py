@@ -1,10 +1,8 @@
 """Orders: checkout (availability, opening hours, what the card can pay), placing an order once, handing it to the
-shop's staff, the staff's status changes and the customer's notices, and cancelling.
+shop's staff, and cancelling. The staff's moves on an order live in `dialogue.ordering.admin.ShopAdmin`.
 
 Placing is idempotent: the order's key is made of the cart's id and revision and the payment method, so a repeated
-"주문할게" (a retried delivery, a double tap) finds the order already stored instead of writing a second one. A
-status change and the notice to the customer are one transaction (the notifications outbox; the jobs deliver it on
-the customer's channel), so a notice exists exactly when the change happened.
+"주문할게" (a retried delivery, a double tap) finds the order already stored instead of writing a second one.
 """
 
 from __future__ import annotations
@@ -16,16 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from dialogue.korean import hhmm, particle, won
 from dialogue.messages import Button
 from dialogue.ordering import replies
+from dialogue.ordering.admin import ShopAdmin, staff_order, staff_view
 from dialogue.ordering.budget import swap_lines, swaps
 from dialogue.ordering.cart import Cart, CartLine, load_cart, save_cart
 from dialogue.ordering.catalogue import OrderCatalogue, ShopMenu
-from dialogue.ordering.service import failure
-from dialogue.ordering.staff import StaffBoard, StaffOrder, StaffOrderLine
+from dialogue.ordering.results import failure
+from dialogue.ordering.staff import StaffBoard, StaffOrder
 from dialogue.tools.base import ToolResult
 from dialogue.turn import Reply, TurnContext
 from storage.database import Database
@@ -33,35 +30,13 @@ from storage.hours import OpenState, local_time, open_state, sold_at
 from storage.models import MenuItem, Order, OrderLine, OrderStatus, Shop, User, utcnow
 from storage.repositories import ShopRepository
 from storage.repositories.ordering import OrderingRepository
-from storage.repositories.outbox import NewNotice
 
 logger = logging.getLogger(__name__)
 
-LAST_ORDER_SLOT = "last_order"
 CANCEL_WINDOW = timedelta(hours=12)
 """How far back "주문 취소할래" looks for the user's order."""
 
-STAFF_MOVES: dict[str, frozenset[str]] = {
-    OrderStatus.PLACED: frozenset({OrderStatus.ACCEPTED, OrderStatus.REJECTED}),
-    OrderStatus.ACCEPTED: frozenset({OrderStatus.READY, OrderStatus.REJECTED}),
-    OrderStatus.READY: frozenset({OrderStatus.PICKED_UP}),
-}
-"""The moves staff may make from each status; the customer cancels (placed -> cancelled) themselves."""
-
 PAYMENT_NAMES = {"card": "급식카드", "cash": "현장 결제"}
-
-
-def notice_text(status: str, order: Order, shop_name: str) -> str | None:
-    """What the customer is told when staff move their order; None for moves that need no notice."""
-    number = f"주문 #{order.id}"
-    if status == OrderStatus.ACCEPTED:
-        return f"{shop_name}에서 {particle(number, '을', '를')} 접수했어요. 준비되면 다시 알려드릴게요."
-    if status == OrderStatus.REJECTED:
-        reason = f" (사유: {order.reject_reason})" if order.reject_reason else ""
-        return f"죄송해요, {shop_name}에서 {particle(number, '을', '를')} 받지 못했어요{reason}. 다른 메뉴로 다시 주문해 보세요."
-    if status == OrderStatus.READY:
-        return f"{number} 메뉴가 준비됐어요! {shop_name}에서 받아 가세요."
-    return None
 
 
 def order_key(user_id: int, cart: Cart, payment: str) -> str:
@@ -82,7 +57,7 @@ class Checked:
 
 
 class OrderDesk:
-    """Checkout, cancelling, and the staff's actions on orders (``StaffActions``)."""
+    """Checkout and cancelling; the staff's actions on orders (``StaffActions``) are its `ShopAdmin`'s."""
 
     def __init__(
         self,
@@ -96,11 +71,12 @@ class OrderDesk:
         self.catalogue = catalogue
         self.board = board
         self.clock = clock
+        self.admin = ShopAdmin(db, board=board, clock=clock)
 
     # ---- checkout ------------------------------------------------------------------------------------------------
 
     async def checkout(self, ctx: TurnContext, payment: str | None = None) -> ToolResult:
-        cart = load_cart(ctx.session.slots)
+        cart = load_cart(ctx.session.order)
         if cart.empty or cart.shop_id is None:
             return await self._nothing_to_order(ctx)
         menu = await self.catalogue.menu(cart.shop_id, ctx.now)
@@ -114,7 +90,7 @@ class OrderDesk:
             error = "sold out" if len(checked.off_hours) < len(checked.sold_out) else "not sold at this hour"
             return failure(unavailable_text(checked.sold_out, checked.off_hours), error, buttons)
         if checked.repriced:
-            save_cart(ctx.session.slots, cart)
+            save_cart(ctx.session.order, cart)
             return failure(
                 f"그 사이 가격이 바뀌었어요. 바뀐 가격을 확인하고 다시 주문해 주세요.\n{replies.cart_text(cart)}",
                 "prices changed",
@@ -240,10 +216,10 @@ class OrderDesk:
         stored = placed.order
         assert stored.id is not None
         if self.board is not None and stored.staff_message_ref is None:
-            await self._post(_staff_order(stored, placed.lines, shop, customer))
+            await self._post(staff_order(stored, placed.lines, shop, customer))
         cart.clear()
-        save_cart(ctx.session.slots, cart)
-        ctx.session.slots[LAST_ORDER_SLOT] = stored.id
+        save_cart(ctx.session.order, cart)
+        ctx.session.order.last_order_id = stored.id
         paid = PAYMENT_NAMES.get(stored.payment_method, stored.payment_method)
         text = (
             f"{shop.name}에 주문을 보냈어요! 주문번호 #{stored.id}, 합계 {won(stored.total)} "
@@ -262,20 +238,20 @@ class OrderDesk:
             reply=Reply(text, quick_replies=(Button("주문 취소", "주문 취소할래"),)),
         )
 
-    async def _post(self, staff_order: StaffOrder) -> None:
+    async def _post(self, shown: StaffOrder) -> None:
         assert self.board is not None
         try:
-            ref = await self.board.post(staff_order)
+            ref = await self.board.post(shown)
         except Exception:
             # The order is stored; staff see it when the board is reachable again (a repeated checkout re-posts).
-            logger.exception("posting order %s to the staff board failed", staff_order.order_id)
+            logger.exception("posting order %s to the staff board failed", shown.order_id)
             return
         if ref:
             async with self.db.session() as session:
-                await OrderingRepository(session).set_staff_ref(staff_order.order_id, ref[:64])
+                await OrderingRepository(session).set_staff_ref(shown.order_id, ref[:64])
 
     async def _nothing_to_order(self, ctx: TurnContext) -> ToolResult:
-        last = ctx.session.slots.get(LAST_ORDER_SLOT)
+        last = ctx.session.order.last_order_id
         if isinstance(last, int):
             async with self.db.session() as session:
                 order = await OrderingRepository(session).get(last)
@@ -303,17 +279,17 @@ class OrderDesk:
                 )
                 await session.refresh(order)
                 if moved:
-                    cancelled = await _staff_view(session, order)
+                    cancelled = await staff_view(session, order)
             shop = await session.get(Shop, order.shop_id) if order is not None else None
         if cancelled is not None:
-            if self.board is not None and cancelled.staff_message_ref:
-                await self._update_board(cancelled)
-            ctx.session.slots.pop(LAST_ORDER_SLOT, None)
+            if cancelled.staff_message_ref:
+                await self.admin.update_board(cancelled)
+            ctx.session.order.last_order_id = None
             return ToolResult(
                 data={"ok": True, "order_id": cancelled.order_id, "status": cancelled.status},
                 reply=Reply(f"주문 #{cancelled.order_id}을 취소했어요. 가게에도 알렸어요."),
             )
-        cart = load_cart(ctx.session.slots)
+        cart = load_cart(ctx.session.order)
         if order is not None and order.status in (OrderStatus.ACCEPTED, OrderStatus.READY) and cart.empty:
             phone = f" ({shop.phone})" if shop is not None and shop.phone else ""
             return failure(
@@ -323,80 +299,21 @@ class OrderDesk:
             )
         if not cart.empty:
             cart.clear()
-            save_cart(ctx.session.slots, cart)
+            save_cart(ctx.session.order, cart)
             return ToolResult(
                 data={"ok": True, "cart": replies.cart_data(cart)}, reply=Reply("주문을 취소하고 장바구니를 비웠어요.")
             )
         return failure("취소할 주문이 없어요.", "nothing to cancel")
 
-    # ---- staff actions -------------------------------------------------------------------------------------------
+    # ---- staff actions (``StaffActions``, for callers that hold the desk) ----------------------------------------
 
-    async def set_status(self, order_id: int, status: str, *, actor: str, reason: str | None = None) -> StaffOrder:
-        """Staff move an order (accepted, rejected with a reason, ready, picked up); the customer's notice is written
-        in the same transaction. Repeating the move the order already made changes nothing and returns it."""
-        reason = " ".join(reason.split())[:200] if reason else None
-        async with self.db.session() as session:
-            repository = OrderingRepository(session)
-            order = await repository.get(order_id)
-            if order is None:
-                raise LookupError(f"no order {order_id}")
-            if order.status != status:
-                if status not in STAFF_MOVES.get(order.status, frozenset()):
-                    raise ValueError(f"order {order_id} is {order.status}; it cannot become {status}")
-                if status == OrderStatus.REJECTED and not reason:
-                    raise ValueError("a rejection needs a reason")
-                shop = await session.get(Shop, order.shop_id)
-                shop_name = shop.name if shop is not None else "가게"
-                now = self.clock()
-                order.reject_reason = reason if status == OrderStatus.REJECTED else order.reject_reason
-                text = notice_text(status, order, shop_name)
-                notice = (
-                    NewNotice(
-                        user_id=order.user_id,
-                        kind="order_status",
-                        dedup_key=f"order:{order_id}:{status}",
-                        text=text,
-                        not_before=now,
-                        payload={
-                            "order_id": order_id,
-                            "status": status,
-                            "shop_id": order.shop_id,
-                            "channel": order.channel,
-                            "actor": actor[:60],
-                        },
-                    )
-                    if text is not None
-                    else None
-                )
-                moved = await repository.move(
-                    order_id, from_status=order.status, to_status=status, at=now, reason=reason, notice=notice
-                )
-                await session.refresh(order)
-                if not moved and order.status != status:
-                    raise ValueError(f"order {order_id} became {order.status} meanwhile")
-                changed = moved
-            else:
-                changed = False
-            staff_order = await _staff_view(session, order)
-        if changed and self.board is not None:
-            await self._update_board(staff_order)
-        logger.info("order %s -> %s by %s", order_id, order.status, actor)
-        return staff_order
+    async def check_move(self, order_id: int, status: str, *, channel: str | None = None) -> None:
+        await self.admin.check_move(order_id, status, channel=channel)
 
-    async def _update_board(self, staff_order: StaffOrder) -> None:
-        assert self.board is not None
-        try:
-            await self.board.update(staff_order)
-        except Exception:
-            logger.exception("updating order %s on the staff board failed", staff_order.order_id)
-
-
-async def _staff_view(session: AsyncSession, order: Order) -> StaffOrder:
-    shop = await session.get(Shop, order.shop_id)
-    if shop is None:
-        raise LookupError(f"order {order.id} names no shop")
-    customer = await session.get(User, order.user_id)
-    return _staff_order(order, await OrderingRepository(session).lines(order.id or 0), shop, customer)
+    async def set_status(
+        self, order_id: int, status: str, *, actor: str, reason: str | None = None, channel: str | None = None
+    ) -> StaffOrder:
+        return await self.admin.set_status(order_id, status, actor=actor, reason=reason, channel=channel)
 
 
 def _gone(item: MenuItem | None, now: datetime) -> bool:
@@ -430,43 +347,6 @@ def _options(line: CartLine) -> list[dict[str, Any]]:
         {"type": "extra", "name": x.name, "item_id": x.item_id, "price": x.price} for x in line.extras
     ]
     return changes + extras
-
-
-def _staff_order(order: Order, lines: Sequence[OrderLine], shop: Shop, customer: User | None) -> StaffOrder:
-    assert order.id is not None and shop.id is not None
-    return StaffOrder(
-        order_id=order.id,
-        shop_id=shop.id,
-        shop_name=shop.name,
-        slack_channel=shop.slack_channel,
-        status=order.status,
-        lines=tuple(
-            StaffOrderLine(line.name, line.quantity, tuple(_option_label(o) for o in line.options), line.line_total)
-            for line in lines
-        ),
-        total=order.total,
-        payment_method=order.payment_method,
-        customer=customer_label(customer, order.id),
-        created_at=order.created_at,
-        staff_message_ref=order.staff_message_ref,
-        reject_reason=order.reject_reason,
-    )
-
-
-def _option_label(option: dict[str, Any]) -> str:
-    if option.get("type") == "extra":
-        return f"{option.get('name')} 추가 (+{won(int(option.get('price', 0)))})"
-    delta = int(option.get("delta", 0))
-    sign = "+" if delta >= 0 else "-"
-    return f"{option.get('from')} → {option.get('to')} ({sign}{won(abs(delta))})"
-
-
-def customer_label(customer: User | None, order_id: int) -> str:
-    """How staff call the customer: a masked display name ("김*수") or the order number."""
-    name = (customer.display_name or "").strip() if customer is not None else ""
-    if len(name) >= 2:
-        return name[0] + "*" * (len(name) - 2) + name[-1] if len(name) > 2 else name[0] + "*"
-    return f"주문 #{order_id} 손님"
 
 
 def closed_text(shop_name: str, state: OpenState, now: datetime) -> str:

@@ -13,9 +13,21 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bots.app import Services, init_application
 from bots.channels.dialogue import DialogueSlot, Engine
+from bots.channels.mount import MOUNTED_KEY, Channels
 from bots.settings import Settings
 from dialogue.korean import text_parts
-from dialogue.messages import Button, Card, Cards, Final, IncomingMessage, QuickReplies, ReplyEvent, Text, TextDelta
+from dialogue.messages import (
+    Button,
+    Card,
+    Cards,
+    Final,
+    FinalMeta,
+    IncomingMessage,
+    QuickReplies,
+    ReplyEvent,
+    Text,
+    TextDelta,
+)
 from dialogue.ordering.staff import StaffActions
 from storage.database import Database
 from storage.kv import InProcessStore, KeyValueStore
@@ -61,7 +73,9 @@ class ScriptedEngine:
             yield Cards(scripted.cards)
         if scripted.quick_replies:
             yield QuickReplies(scripted.quick_replies)
-        yield Final(scripted.text, intent="scripted", turn_id=f"t{len(self.messages)}", meta={"timings_ms": {"nlu": 1}})
+        yield Final(
+            scripted.text, intent="scripted", turn_id=f"t{len(self.messages)}", meta=FinalMeta(timings_ms={"nlu": 1})
+        )
 
 
 @pytest.fixture
@@ -128,6 +142,18 @@ def slack_settings(fake: FakeSlack) -> dict[str, Any]:
 
 
 ClientFactory = Callable[..., Awaitable[TestClient]]
+
+
+def mounted(client: TestClient) -> Channels:
+    """The channels the application under test mounted."""
+    assert client.app is not None
+    return client.app[MOUNTED_KEY]
+
+
+async def drain(client: TestClient) -> None:
+    """Until every delivery the application accepted is worked off and its adapters' background work is done: what
+    a test waits for before it checks that nothing more happened."""
+    await mounted(client).drain()
 
 
 @pytest.fixture

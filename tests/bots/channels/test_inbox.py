@@ -17,6 +17,7 @@ from tests.bots.channels.conftest import (
     ClientFactory,
     ScriptedEngine,
     channel_settings,
+    drain,
     telegram_settings,
 )
 from tests.fakes.telegram_api import FakeTelegram, message_update
@@ -122,7 +123,7 @@ async def test_updates_of_a_server_that_died_mid_turn_are_answered_once_by_the_n
         response = await second.post("/telegram/webhook", json=update, headers={SECRET_HEADER: WEBHOOK_SECRET})
         assert response.status == 200
     await telegram.wait_for("sendMessage", len(updates), within=15)
-    await asyncio.sleep(3 * LEASE)  # nothing more comes
+    await drain(second)  # every delivery worked off: nothing more comes
     answered = sorted(call.params["chat_id"] for call in telegram.calls_to("sendMessage"))
     assert answered == sorted(2000 + n for n in range(6))
     assert sorted(message.delivery_id or "" for message in engine.messages) == [str(5000 + n) for n in range(6)]

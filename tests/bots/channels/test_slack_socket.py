@@ -3,7 +3,6 @@ de-duplication as the HTTP route (which keeps working alongside)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -19,8 +18,15 @@ from bots.app import CHANNELS_KEY
 from bots.cli import main
 from bots.settings import SettingsError
 from storage.database import Database
-from tests.bots.channels.conftest import ClientFactory, Scripted, ScriptedEngine, channel_settings, slack_settings
-from tests.bots.channels.test_slack import (
+from tests.bots.channels.conftest import (
+    ClientFactory,
+    Scripted,
+    ScriptedEngine,
+    channel_settings,
+    drain,
+    slack_settings,
+)
+from tests.bots.channels.slack_support import (
     SHOP_CHANNEL,
     deliver,
     mention,
@@ -69,7 +75,7 @@ async def test_a_direct_message_is_acknowledged_first_and_answered_once_also_whe
     (posted,) = await socket_slack.wait_for("chat.postMessage")
     assert posted.params["channel"] == "D0STAFF" and posted.params["thread_ts"] == "1700000000.000200"
     assert posted.params["text"] == "환불은 구매확정 전까지 가능해요."
-    await asyncio.sleep(0.2)
+    await drain(client)
     assert len(engine.messages) == 1 and len(socket_slack.calls_to("chat.postMessage")) == 1
     assert engine.messages[0].assistant == "seller" and engine.messages[0].delivery_id == "Ev0SOCKET1"
     assert socket_slack.calls_to("apps.connections.open")[0].headers["authorization"] == f"Bearer {APP_TOKEN}"
@@ -155,7 +161,7 @@ async def test_the_http_route_works_alongside_and_shares_the_deduplication(
     assert posted.params["text"] == "정산 주기에 대한 답이에요."
     again = await socket_slack.send_event(json.loads(raw))
     await socket_slack.wait_ack(again)
-    await asyncio.sleep(0.2)
+    await drain(client)
     assert len(engine.messages) == 1 and len(socket_slack.calls_to("chat.postMessage")) == 1
 
 
@@ -180,7 +186,7 @@ async def test_a_refused_app_token_is_reported_once_and_http_still_serves(
     engine: ScriptedEngine,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.ERROR, logger="bots.channels.slack_socket")
+    caplog.set_level(logging.ERROR, logger="bots.channels.slack.socket_mode")
     client = await socket_client(make_client, tmp_path, socket_slack, app_token="xapp-1-revoked")
     await socket_slack.wait_for("apps.connections.open")
     assert (await deliver(client, mention("반품 방법", event_id="Ev0NOSOCKET")))[0] == 200

@@ -18,6 +18,8 @@ from tests.bots.channels.conftest import (
     Scripted,
     ScriptedEngine,
     channel_settings,
+    drain,
+    mounted,
     telegram_settings,
 )
 from tests.fakes.telegram_api import FakeTelegram, callback_update, message_update
@@ -27,8 +29,9 @@ async def client_for(make_client: ClientFactory, tmp_path: Path, telegram: FakeT
     channels = kw.pop("channels", {})
     settings = channel_settings(tmp_path, telegram=telegram_settings(telegram, **kw), channels=channels)
     client = await make_client(settings)
-    await telegram.wait_for("getMe")  # the application is starting
-    await asyncio.sleep(0.05)
+    telegram_channel = mounted(client).telegram
+    assert telegram_channel is not None
+    await telegram_channel.wait_started()
     return client
 
 
@@ -44,7 +47,7 @@ async def test_wrong_or_missing_secret_is_403(
     client = await client_for(make_client, tmp_path, telegram)
     assert await post(client, message_update("안녕"), secret="guess") == 403
     assert await post(client, message_update("안녕"), secret=None) == 403
-    await asyncio.sleep(0.1)
+    await drain(client)
     assert engine.messages == [] and telegram.calls_to("sendMessage") == []
 
 
@@ -80,7 +83,7 @@ async def test_group_chat_edits_one_message(
     client = await client_for(make_client, tmp_path, telegram)
     assert await post(client, message_update("점심 추천", chat_id=-500, user_id=42)) == 200
     edits = await telegram.wait_for("editMessageText")
-    await asyncio.sleep(0.1)
+    await drain(client)
     assert len(telegram.calls_to("sendMessage")) == 1
     assert telegram.calls_to("sendMessageDraft") == []
     (message,) = [message for (chat, _), message in telegram.messages.items() if chat == -500]
@@ -95,8 +98,7 @@ async def test_a_redelivered_update_is_answered_once(
     update = message_update("안녕", update_id=777)
     statuses = await asyncio.gather(*(post(client, update) for _ in range(3)))
     assert statuses == [200, 200, 200]
-    await telegram.wait_for("sendMessage")
-    await asyncio.sleep(0.2)
+    await drain(client)
     assert len(engine.messages) == 1 and len(telegram.calls_to("sendMessage")) == 1
 
 
@@ -182,7 +184,7 @@ async def test_429_is_waited_out_and_sent_once(
     await post(client, message_update("안녕"))
     calls = await telegram.wait_for("sendMessage", 2)
     assert calls[1].at - calls[0].at >= 0.9
-    await asyncio.sleep(0.1)
+    await drain(client)
     assert len(telegram.calls_to("sendMessage")) == 2  # one refused, one delivered
 
 
@@ -192,9 +194,7 @@ async def test_rate_limited_user_hears_it_once(
     client = await client_for(make_client, tmp_path, telegram, channels={"rate_limit_count": 1})
     for text in ("하나", "둘", "셋"):
         await post(client, message_update(text, chat_id=1001))
-        await asyncio.sleep(0.05)
-    await telegram.wait_for("sendMessage", 2)
-    await asyncio.sleep(0.2)
+        await drain(client)  # in order: the first is answered, the second told once, the third silenced
     assert telegram.sent_texts(1001)[1] == RATE_LIMITED and len(telegram.sent_texts(1001)) == 2
     assert len(engine.messages) == 1
 

@@ -180,12 +180,12 @@ async def test_the_page_sets_the_session_cookie_and_names_no_user(make_client: C
 
 async def test_the_stream_sends_the_sources_of_an_answer_before_done() -> None:
     from bots.channels.web import sse_events
-    from dialogue.messages import Final, Text
+    from dialogue.messages import Final, FinalMeta, Source, Text
 
     async def answered() -> Any:
         yield Text("정산은 언제 되나요?\n\n구매확정 다음 날 됩니다.")
-        sources = [{"id": "[정산] 정산은 언제 되나요?", "question": "정산은 언제 되나요?", "score": 1.23}, "Q2"]
-        yield Final("정산은 언제 되나요?", intent=None, turn_id="t1", meta={"sources": sources})
+        sources = (Source("[정산] 정산은 언제 되나요?", "정산은 언제 되나요?", 1.23), Source("Q2", "Q2"))
+        yield Final("정산은 언제 되나요?", intent=None, turn_id="t1", meta=FinalMeta(sources=sources))
 
     events = [event async for event in sse_events(answered())]
     assert [name for name, _ in events][-2:] == ["sources", "done"]
@@ -195,7 +195,7 @@ async def test_the_stream_sends_the_sources_of_an_answer_before_done() -> None:
 
     async def chatted() -> Any:
         yield Text("안녕하세요!")
-        yield Final("안녕하세요!", meta={})
+        yield Final("안녕하세요!")
 
     assert "sources" not in [name async for name, _ in sse_events(chatted())]
 
