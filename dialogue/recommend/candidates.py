@@ -87,7 +87,9 @@ def screen(snapshot: CatalogueSnapshot, constraints: Constraints, *, keep_reject
     in_reach = reach(snapshot, constraints)
     removed["reach"] = len(snapshot.shops) - len(in_reach)
     result = Screening([], removed, len(snapshot.shops))
-    menu, cap, at = constraints.menu, constraints.cap, constraints.at
+    menu, cap, at, wallet = constraints.menu, constraints.cap, constraints.at, constraints.wallet
+    minute = int(at.timestamp()) // 60
+    offers_of = _offers_memo(snapshot, menu, cap)
     for shop, metres in in_reach:
         if shop.id in constraints.exclude_shop_ids:
             removed["excluded"] += 1
@@ -95,13 +97,17 @@ def screen(snapshot: CatalogueSnapshot, constraints: Constraints, *, keep_reject
         if constraints.pay_by_card and shop.card_acceptance not in CARD_PAYABLE:
             removed["card"] += 1
             continue
-        window = open_window(shop, at)
+        window = _window(snapshot, shop, at, minute)
         if window is None:
             removed["closed"] += 1
             if keep_rejects:
                 result.closed.append((shop, metres))
             continue
-        verdict, offers, cheapest = _offers(shop, menu, cap, constraints.wallet)
+        shop_wallet = coupons.for_shop(wallet, shop) if wallet else ()
+        found = offers_of.get((shop.id, shop_wallet))
+        if found is None:
+            found = offers_of[(shop.id, shop_wallet)] = _offers(shop, menu, cap, shop_wallet)
+        verdict, offers, cheapest = found
         if verdict:
             removed[verdict] += 1
             if keep_rejects and verdict == "price" and cheapest is not None:
@@ -111,13 +117,45 @@ def screen(snapshot: CatalogueSnapshot, constraints: Constraints, *, keep_reject
     return result
 
 
-def _offers(
-    shop: CatalogueShop, menu: MenuRules, cap: int | None, wallet: tuple[WalletCoupon, ...]
-) -> tuple[str | None, tuple[Offer, ...], CatalogueItem | None]:
+MAX_WINDOWS = 100_000
+"""Open windows a snapshot keeps before it starts afresh (a few hundred shops times the minutes asked about)."""
+
+
+def _window(snapshot: CatalogueSnapshot, shop: CatalogueShop, at: datetime, minute: int) -> OpenWindow | None:
+    """``open_window`` of the shop at ``at``, computed once per shop and minute of a snapshot. A staff override is
+    timed to the second, so a shop with one is always asked afresh."""
+    if shop.status_override:
+        return open_window(shop, at)
+    key = (shop.id, minute)
+    windows = snapshot.windows
+    if key in windows:
+        return windows[key]
+    if len(windows) >= MAX_WINDOWS:
+        windows.clear()
+    window = windows[key] = open_window(shop, at)
+    return window
+
+
+ShopOffers = tuple[str | None, tuple[Offer, ...], CatalogueItem | None]
+MAX_RULE_SETS = 256
+"""Distinct (food rules, price cap) pairs whose offers a snapshot keeps before it starts afresh."""
+
+
+def _offers_memo(
+    snapshot: CatalogueSnapshot, menu: MenuRules, cap: int | None
+) -> dict[tuple[int, tuple[WalletCoupon, ...]], ShopOffers]:
+    """The offers already worked out under these rules, by shop and the coupons that fit it: they depend on nothing
+    else (not the moment: closing is checked apart), so turns with the same rules share them."""
+    memo = snapshot.offers
+    if (menu, cap) not in memo and len(memo) >= MAX_RULE_SETS:
+        memo.clear()
+    return memo.setdefault((menu, cap), {})
+
+
+def _offers(shop: CatalogueShop, menu: MenuRules, cap: int | None, shop_wallet: tuple[WalletCoupon, ...]) -> ShopOffers:
     """(the rule that removes the shop or None, its payable offers, its cheapest allowed item)."""
     if menu.excludes_shop(shop):
         return "food", (), None
-    shop_wallet = coupons.for_shop(wallet, shop) if wallet else ()
     bound = coupons.saving_bound(shop_wallet)
     offers: list[Offer] = []
     any_item = False

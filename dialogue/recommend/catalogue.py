@@ -15,12 +15,18 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from storage.database import Database
 from storage.geo import bounding_box, distance_m
 from storage.hours import SEOUL, DayHours, OpenState, local_time, open_state, week_of
 from storage.models import ShopHours, utcnow
 from storage.repositories.catalogue import COUPON_COLUMNS, SHOP_COLUMNS, CatalogueRepository
+
+if TYPE_CHECKING:
+    from dialogue.recommend.candidates import ShopOffers
+    from dialogue.recommend.coupons import WalletCoupon
+    from dialogue.recommend.rules import MenuRules, OpenWindow
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +131,11 @@ class CatalogueSnapshot:
         self.by_area = {area: tuple(shops) for area, shops in by_area.items()}
         self.by_category = {category: tuple(shops) for category, shops in by_category.items()}
         self._grid = {cell: tuple(shops) for cell, shops in grid.items()}
+        self.windows: dict[tuple[int, int], OpenWindow | None] = {}
+        """Each shop's open window by (shop id, minute), filled and read by ``dialogue.recommend.candidates``: turns
+        in the same minute share it, and it goes with the snapshot."""
+        self.offers: dict[tuple[MenuRules, int | None], dict[tuple[int, tuple[WalletCoupon, ...]], ShopOffers]] = {}
+        """Each shop's payable offers by the food rules and price cap asked, filled the same way."""
 
     def __len__(self) -> int:
         return len(self.shops)
