@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -18,15 +18,10 @@ from bots.http.bodies import body_guard
 from bots.http.health import HealthRoutes, KnowledgeProbe
 from bots.http.metrics import Metrics
 from bots.settings import Settings
+from dialogue.assistants import MealParts, meal_assistant, meal_tools, seller_assistant, seller_tools
 from dialogue.engine import DialogueEngine
-from dialogue.handlers.account import BalanceHandler, CouponHandler
-from dialogue.handlers.chat import OutOfScopeHandler, SmallTalkHandler
-from dialogue.handlers.faq import FaqFollowUpFirst, FaqHandler, FaqSource
-from dialogue.handlers.notify import NoticeHandler
-from dialogue.handlers.order import CART_COMMAND_INTENTS, CART_EDIT_INTENTS, ORDER_INTENTS, CartFirst, OrderHandler
-from dialogue.handlers.profile import PreferenceHandler
-from dialogue.handlers.recommend import RecommendHandler
-from dialogue.handlers.select import SelectHandler
+from dialogue.faq import FaqAnswers, FaqSource
+from dialogue.handlers.order import OrderHandler
 from dialogue.llm.factory import ProviderSettings, build_router
 from dialogue.llm.prompts import MEAL_SYSTEM, SELLER_SYSTEM
 from dialogue.llm.responder import AssistantModel, ModelResponder
@@ -35,19 +30,13 @@ from dialogue.ordering.catalogue import OrderCatalogue
 from dialogue.ordering.orders import OrderDesk
 from dialogue.ordering.service import CartService
 from dialogue.ordering.staff import StaffActions, StaffBoard
-from dialogue.ordering.tools import ordering_tools
 from dialogue.places import PlaceDirectory
 from dialogue.recommend.catalogue import Catalogue
 from dialogue.recommend.personal import PersonalCache
 from dialogue.recommend.recommender import Recommender
-from dialogue.routing import Always, ForIntents, Interceptors
+from dialogue.recommend.search import MealSearch
 from dialogue.session import SessionStore
-from dialogue.tools.account import BalanceTool, CouponsTool
-from dialogue.tools.base import Tool
-from dialogue.tools.faq import FaqSearchTool
-from dialogue.tools.recommend import RecommendTool
 from dialogue.tools.registry import ToolRegistry
-from dialogue.turn import Assistant, Handler
 from knowledge.assistants import (
     SELLER_COLLECTION,
     SELLER_INSTALL,
@@ -58,7 +47,7 @@ from knowledge.assistants import (
     open_gated,
 )
 from knowledge.corpus.meal_faq import MEAL_COLLECTION
-from knowledge.gate.refusal import meal_suggester, refusal, seller_suggester
+from knowledge.gate.refusal import meal_suggester, seller_suggester
 from knowledge.index.registry import KnowledgeBase
 from knowledge.index.tokens import Analyzer
 from storage.database import Database
@@ -159,10 +148,8 @@ def init_application(
     app[CHANNELS_KEY] = channels.names
     app[CHANNEL_NOTES_KEY] = channels.notes
     if channels.slack is not None:
-        # Orders reach the shops' Slack channels; staff buttons move them through the ordering desk.
+        # Orders reach the shops' Slack channels; staff buttons move them through the shop admin (`mount_channels`).
         app[STAFF_BOARD_KEY] = channels.slack.board
-        if staff is None:
-            channels.slack.staff = OrderDesk(services.db, OrderCatalogue(services.db), board=channels.slack.board)
     return app
 
 
@@ -209,18 +196,6 @@ async def _fill_dialogue(
         await asyncio.Event().wait()  # keep the engine open until the server stops
 
 
-# Intents the recommender answers: each narrows or widens the same search.
-RECOMMEND_INTENTS = (
-    "food_request",
-    "budget_inquiry",
-    "location_inquiry",
-    "time_inquiry",
-    "emergency_food",
-    "group_dining",
-    "menu_option",
-)
-
-
 @asynccontextmanager
 async def running_dialogue(
     services: Services,
@@ -244,7 +219,8 @@ async def running_dialogue(
     if nlu is None:
         from dialogue.nlu.understander import OfflineNLU
 
-        nlu = await asyncio.to_thread(OfflineNLU, kiwi=kiwi)
+        # The fitted intent model is kept in the data folder: a start after the first one reads it (no training).
+        nlu = await asyncio.to_thread(OfflineNLU, kiwi=kiwi, cache_dir=services.settings.data_dir / "nlu")
     knowledge = await asyncio.to_thread(  # may wait for another process's ingest to finish
         partial(
             KnowledgeBase,
@@ -277,45 +253,24 @@ async def _engine(
     catalogue = Catalogue(db)
     await catalogue.get(utcnow())  # the first turn should not wait for the catalogue to load
     personal = PersonalCache(db)
-    recommend = RecommendHandler(Recommender(catalogue, personal), await PlaceDirectory.load(db), catalogue)
-    handlers: dict[str, Handler] = dict.fromkeys(RECOMMEND_INTENTS, recommend)
-    card_faq = FaqHandler(meal_faq, partial(refusal, "meal"), faq_turns_only=True)
-    handlers.update(
-        {
-            "balance_inquiry": BalanceHandler(),
-            "coupon_inquiry": CouponHandler(db),
-            "preference_update": PreferenceHandler(db, on_change=personal.forget),
-            "general_chat": SmallTalkHandler(),
-            "out_of_scope": OutOfScopeHandler(),
-            "faq": card_faq,
-        }
-    )
     ordering = OrderCatalogue(db)
-    order = OrderHandler(CartService(ordering), OrderDesk(db, ordering, board=staff_board))
-    handlers.update(dict.fromkeys(ORDER_INTENTS, order))
-    first = Interceptors(  # asked in this order before the intent's handler or the model (dialogue.routing)
-        (
-            NoticeHandler(db),  # "알림 꺼줘", whichever intent it was read as
-            ForIntents(CartFirst(order), frozenset(CART_EDIT_INTENTS)),  # "콜라 사이다로" with the cart open
-            ForIntents(Always(order), frozenset(CART_COMMAND_INTENTS)),  # the cart as stored, not as a model words it
-            ForIntents(FaqFollowUpFirst(card_faq), frozenset({"general_chat", "out_of_scope"})),  # "다른 방법은?"
-        )
-    )
-    served = {"meal": Assistant("meal", handlers, fallback=SmallTalkHandler(), interceptors=first)}
-    if "seller" in assistants:
-        seller = await _seller_assistant(services, knowledge, slot, progress)
-        if seller is not None:
-            served["seller"] = seller
-    llm = _language_model(services, recommend, meal_faq, served, ordering_tools(order.carts, order.desk))
-    engine = DialogueEngine(
-        db=db,
-        sessions=SessionStore(services.kv),
-        nlu=nlu,
-        assistants=served,
-        on_select=SelectHandler(db, on_change=personal.forget),
+    meal = MealParts(
+        db,
+        search=MealSearch(Recommender(catalogue, personal), await PlaceDirectory.load(db)),
+        catalogue=catalogue,
+        order=OrderHandler(CartService(ordering), OrderDesk(db, ordering, board=staff_board)),
+        faq=FaqAnswers(meal_faq, faq_turns_only=True),
         on_user_changed=personal.forget,
-        llm=llm,
     )
+    served = {"meal": meal_assistant(meal)}
+    tools = {"meal": meal_tools(meal)}
+    if "seller" in assistants:
+        seller_faq = await _seller_faq(services, knowledge, slot, progress)
+        if seller_faq is not None:
+            served["seller"] = seller_assistant(seller_faq)
+            tools["seller"] = seller_tools(seller_faq)
+    llm = _language_model(services, tools)
+    engine = DialogueEngine(db=db, sessions=SessionStore(services.kv), nlu=nlu, assistants=served, llm=llm)
     try:
         yield engine
     finally:
@@ -324,10 +279,10 @@ async def _engine(
         await catalogue.aclose()
 
 
-async def _seller_assistant(
+async def _seller_faq(
     services: Services, knowledge: KnowledgeBase, slot: DialogueSlot | None, progress: Progress | None
-) -> Assistant | None:
-    """The seller assistant over the SmartStore FAQ collection; None (and the slot told why) when a server cannot
+) -> FaqAnswers | None:
+    """The SmartStore FAQ collection of the seller assistant; None (and the slot told why) when a server cannot
     offer it."""
     source = services.settings.knowledge.seller_faq_path
     try:
@@ -345,8 +300,7 @@ async def _seller_assistant(
         slot.mark("seller", AssistantState.FAILED, str(error))
         logger.error("dialogue: the seller assistant could not be built: %s", error)
         return None
-    seller = FaqHandler(seller_faq, partial(refusal, "seller"))
-    return Assistant("seller", {}, fallback=seller, understands=False, onboarding=False)
+    return FaqAnswers(seller_faq)
 
 
 def provider_sections(settings: Settings) -> dict[str, ProviderSettings]:
@@ -354,34 +308,15 @@ def provider_sections(settings: Settings) -> dict[str, ProviderSettings]:
     return {"openai": settings.openai, "anthropic": settings.anthropic, "gemini": settings.gemini}
 
 
-def _language_model(
-    services: Services,
-    recommend: RecommendHandler,
-    meal_faq: FaqSource,
-    served: dict[str, Assistant],
-    meal_extra: Sequence[Tool] = (),
-) -> ModelResponder | None:
-    """The model path with the tools each assistant offers (``meal_extra``: the ordering tools), or None when no
-    provider has a key (offline only)."""
+def _language_model(services: Services, tools: Mapping[str, ToolRegistry]) -> ModelResponder | None:
+    """The model path with the tools each assistant offers (``dialogue.assistants``), or None when no provider has
+    a key (offline only)."""
     settings = services.settings
     router = build_router(provider_sections(settings), settings.router, services.kv)
     if not router.providers:
         return None
-    meal_faq_handler = FaqHandler(meal_faq, partial(refusal, "meal"), faq_turns_only=True)
-    meal_tools = ToolRegistry(
-        [
-            RecommendTool(recommend),
-            BalanceTool(),
-            CouponsTool(services.db),
-            FaqSearchTool(meal_faq_handler, about="급식카드와 끼니 사용법"),
-            *meal_extra,
-        ]
-    )
-    models = {"meal": AssistantModel(MEAL_SYSTEM, meal_tools)}
-    seller = served.get("seller")
-    if seller is not None and isinstance(seller.fallback, FaqHandler):
-        seller_tools = ToolRegistry([FaqSearchTool(seller.fallback, about="스마트스토어 판매자")])
-        models["seller"] = AssistantModel(SELLER_SYSTEM, seller_tools)
+    systems = {"meal": MEAL_SYSTEM, "seller": SELLER_SYSTEM}
+    models = {name: AssistantModel(systems[name], registry) for name, registry in tools.items()}
     logger.info("language models on: %s (then offline)", ", ".join(router.names))
     return ModelResponder(router, models, settings.router)
 

@@ -6,8 +6,10 @@ channel's raw payload and never knows which channel it talks to.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +76,48 @@ class QuickReplies:
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """An FAQ entry an answer used (the web stream's ``sources`` event)."""
+
+    id: str
+    question: str
+    score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelMeta:
+    """What the model path did in a turn, for metrics: every provider tried with its outcome, tokens and cost."""
+
+    provider: str
+    attempts: tuple[tuple[str, str], ...] = ()
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    cached: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FinalMeta:
+    """What a turn understood and cost, beside its text."""
+
+    confidence: float = 0.0
+    entities: Mapping[str, Any] = field(default_factory=dict)
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+    """Milliseconds per stage of the engine (guard, session, nlu, handler, session_save, store, total ...)."""
+    provider: str = "offline"
+    """Who wrote the reply: a provider, ``cache`` for a cached model answer, or ``offline``."""
+    model: ModelMeta | None = None
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Final:
     """The last event of a turn: the whole reply as plain text, and what the turn understood."""
 
     text: str
     intent: str | None = None
     turn_id: str | None = None
-    meta: dict[str, object] = field(default_factory=dict)
+    meta: FinalMeta = field(default_factory=FinalMeta)
 
 
 ReplyEvent = TextDelta | Text | Cards | QuickReplies | Final

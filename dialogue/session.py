@@ -24,6 +24,17 @@ class Turn:
 
 
 @dataclass(slots=True)
+class OrderState:
+    """A conversation's order: the cart, the shop it orders from, the order last placed. It lasts as long as the
+    session (24 h after the last message), never dropped with idle slots: a cart waits for the child."""
+
+    cart: dict[str, Any] | None = None
+    """The cart as ``dialogue.ordering.cart.Cart.to_slot`` wrote it; None when empty."""
+    shop_id: int | None = None
+    last_order_id: int | None = None
+
+
+@dataclass(slots=True)
 class Session:
     """What one conversation remembers between messages (JSON in the store, 24 h after the last message)."""
 
@@ -31,12 +42,28 @@ class Session:
     user_id: int | None = None
     turns: list[Turn] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
-    """budget, food, food_category, location, party_size, dietary ... carried across turns."""
+    """budget, food, food_category, location, party_size, dietary, spot ... carried across turns, dropped after
+    ``dialogue.slots.SLOT_IDLE_S`` without a message (a lunch budget is not a dinner budget)."""
+    slots_at: float = 0.0
+    """When the slots were last written (epoch seconds)."""
+    order: OrderState = field(default_factory=OrderState)
     last_shops: list[int] = field(default_factory=list)
     """Shops shown in the last recommendation, best first ("거기" means the first)."""
     last_items: list[int] = field(default_factory=list)
+    last_prices: list[int] = field(default_factory=list)
+    """The prices shown last, for "더 싼 거"."""
+    faq_entry: str | None = None
+    """The FAQ entry answered last: the topic a follow-up ("그건 얼마나 걸려?") continues."""
     onboarding: str | None = None
     """The onboarding question awaiting an answer (area, restrictions, likes), or None."""
+
+    def expire_slots(self, now: float, idle_s: float) -> None:
+        """Drop the slots, the last list's prices and the FAQ topic when the conversation was idle longer than
+        ``idle_s``; the order stays."""
+        if self.turns and now - self.slots_at > idle_s:
+            self.slots = {}
+            self.last_prices = []
+            self.faq_entry = None
 
     def user_texts(self) -> list[str]:
         return [turn.text for turn in self.turns if turn.role == "user"]
@@ -51,13 +78,22 @@ class Session:
     @classmethod
     def from_json(cls, key: str, text: str) -> Session:
         data = json.loads(text)
+        slots = dict(data.get("slots", {}))
+        order = data.get("order") or {}
+        # Sessions written before the state was typed kept all of it in the slots.
+        legacy_order = {"cart": slots.pop("cart", None), "shop_id": slots.pop("order_shop", None)}
+        legacy_order["last_order_id"] = slots.pop("last_order", None)
         return cls(
             key=key,
             user_id=data.get("user_id"),
             turns=[Turn(**turn) for turn in data.get("turns", [])],
-            slots=dict(data.get("slots", {})),
+            slots=slots,
+            slots_at=float(data.get("slots_at", slots.pop("_at", 0.0))),
+            order=OrderState(**{name: order.get(name, value) for name, value in legacy_order.items()}),
             last_shops=list(data.get("last_shops", [])),
             last_items=list(data.get("last_items", [])),
+            last_prices=list(data.get("last_prices", slots.pop("last_prices", []))),
+            faq_entry=data.get("faq_entry", slots.pop("faq_entry", None)),
             onboarding=data.get("onboarding"),
         )
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from dialogue.account import CardView
-from dialogue.messages import Button, Card, IncomingMessage
+from dialogue.messages import Button, Card, IncomingMessage, Source
 from dialogue.nlu.types import Understanding
 from dialogue.recommend.types import Recommendation
-from dialogue.routing import NO_INTERCEPTORS, Interceptors
 from dialogue.session import Session
 from storage.models import User
+
+if TYPE_CHECKING:
+    from dialogue.llm.responder import ModelAnswer
 
 
 @dataclass(slots=True)
@@ -42,27 +43,19 @@ class Reply:
     quick_replies: tuple[Button, ...] = ()
     shown: tuple[Recommendation, ...] = ()
     """Recommendations shown, for the log and for "거기" in the next turn."""
-    notes: dict[str, object] = field(default_factory=dict)
+    sources: tuple[Source, ...] = ()
+    """The FAQ entries the answer used, best first (the web stream's ``sources`` event)."""
+    stream: bool = False
+    """Sent word by word on channels that stream (an FAQ answer), as a model's text would be."""
+    streamed: bool = False
+    """A model already streamed the text as it wrote it."""
+    in_scope: bool = True
+    """False for a refusal: the question is not for this assistant."""
+    model: ModelAnswer | None = None
+    """What the model path did this turn (providers tried, tokens, cost), when it ran."""
 
 
 class Handler(Protocol):
     async def handle(self, ctx: TurnContext) -> Reply:
         """Answer one understood message. Facts (prices, balances, hours) come from storage, never invented."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class Assistant:
-    """What one assistant offers: its handlers by intent, and what answers the rest.
-
-    ``understands`` runs the intent and entity reading; an assistant without it (``seller``, FAQ only) sends every
-    message to ``fallback``. ``onboarding`` asks a new user's first questions. ``interceptors`` answer first, on the
-    offline and the model path alike (``dialogue.routing``).
-    """
-
-    name: str
-    handlers: Mapping[str, Handler]
-    fallback: Handler
-    understands: bool = True
-    onboarding: bool = True
-    interceptors: Interceptors = NO_INTERCEPTORS

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Protocol
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from dialogue.messages import ModelMeta
 from storage.database import Database
 from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.outbox import OutboxRepository
@@ -174,25 +175,22 @@ class Metrics:
     def pool_wait(self, seconds: float) -> None:
         self.kv_pool_wait.observe(seconds)
 
-    def engine_stages(self, channel: str, timings_ms: object) -> None:
+    def engine_stages(self, channel: str, timings_ms: Mapping[str, float]) -> None:
         """Record the engine's per-stage timings from a turn's ``Final.meta``."""
-        if isinstance(timings_ms, dict):
-            for stage, ms in timings_ms.items():
-                if stage != "total" and isinstance(ms, int | float):
-                    self.latency.labels(channel, f"engine_{stage}").observe(ms / 1000)
+        for stage, ms in timings_ms.items():
+            if stage != "total":
+                self.latency.labels(channel, f"engine_{stage}").observe(ms / 1000)
 
-    def model_usage(self, model: object) -> None:
-        """Record a turn's model path from ``Final.meta["model"]``: every provider tried, tokens and cost."""
-        if not isinstance(model, dict):
+    def model_usage(self, model: ModelMeta | None) -> None:
+        """Record a turn's model path from ``Final.meta.model``: every provider tried, tokens and cost."""
+        if model is None:
             return
-        for attempt in model.get("attempts") or ():
-            provider, outcome = attempt
-            self.provider_calls.labels(str(provider), str(outcome)).inc()
-        provider = str(model.get("provider") or "")
-        if provider and not model.get("cached"):
-            self.provider_tokens.labels(provider, "in").inc(float(model.get("tokens_in") or 0))
-            self.provider_tokens.labels(provider, "out").inc(float(model.get("tokens_out") or 0))
-            self.provider_cost.labels(provider).inc(float(model.get("cost_usd") or 0.0))
+        for provider, outcome in model.attempts:
+            self.provider_calls.labels(provider, outcome).inc()
+        if model.provider and not model.cached:
+            self.provider_tokens.labels(model.provider, "in").inc(model.tokens_in)
+            self.provider_tokens.labels(model.provider, "out").inc(model.tokens_out)
+            self.provider_cost.labels(model.provider).inc(model.cost_usd)
 
     async def _read_database(self, db: Database) -> None:
         async with db.session() as session:

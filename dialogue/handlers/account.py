@@ -1,75 +1,19 @@
-"""Balance and limits, and the coupon wallet."""
+"""Balance and limits, and the coupon wallet (worded in ``dialogue.wallet``)."""
 
 from __future__ import annotations
 
-from dialogue.korean import won
-from dialogue.messages import Button
 from dialogue.turn import Reply, TurnContext
-from storage.database import Database
-from storage.hours import local_time
-from storage.repositories import CouponRepository
-
-NO_CARD = (
-    "아직 연결된 급식카드가 없어요. 카드를 연결하면 잔액과 오늘 쓸 수 있는 금액을 알려드릴 수 있어요. "
-    "카드 연결은 센터나 선생님께 요청해 주세요."
-)
-STATUS_TEXT = {"SUSPENDED": "지금 사용이 정지된 카드예요", "EXPIRED": "유효기간이 지난 카드예요"}
+from dialogue.wallet import Coupons, balance_reply, coupons_reply
 
 
 class BalanceHandler:
     async def handle(self, ctx: TurnContext) -> Reply:
-        card = ctx.card
-        if card is None:
-            return Reply(NO_CARD)
-        if not card.active:
-            status = STATUS_TEXT.get(card.status, "지금 쓸 수 없는 카드예요")
-            return Reply(f"{card.program} ({card.number_masked})는 {status}. 발급한 주민센터에 문의해 주세요.")
-        lines = [f"{card.program} 잔액은 {won(card.balance)}이에요."]
-        if card.daily_remaining < card.daily_limit:
-            lines.append(
-                f"오늘 한도 {won(card.daily_limit)} 중 {won(card.spent_today)}을 써서 "
-                f"오늘은 {won(card.spendable_today)}까지 쓸 수 있어요."
-            )
-        else:
-            lines.append(f"오늘은 {won(card.spendable_today)}까지 쓸 수 있어요 (하루 한도 {won(card.daily_limit)}).")
-        if card.meal_amount:
-            lines.append(f"한 끼 지원 금액은 {won(card.meal_amount)}이에요.")
-        if card.next_top_up is not None:
-            lines.append(f"다음 충전일은 {card.next_top_up.month}월 {card.next_top_up.day}일이에요.")
-        buttons: tuple[Button, ...] = ()
-        if card.spendable_today > 0:
-            buttons = (Button(f"{won(card.spendable_today)}으로 먹을 곳", f"{won(card.spendable_today)}으로 뭐 먹지?"),)
-        return Reply(" ".join(lines), quick_replies=buttons)
+        return balance_reply(ctx.card)
 
 
 class CouponHandler:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, coupons: Coupons) -> None:
+        self.coupons = coupons
 
     async def handle(self, ctx: TurnContext) -> Reply:
-        async with self.db.session() as session:
-            wallet = await CouponRepository(session).usable(ctx.user_id, ctx.now)
-        if not wallet:
-            return Reply("지금 쓸 수 있는 쿠폰이 없어요. 새 쿠폰이 생기면 알려드릴게요.")
-        lines = [f"쓸 수 있는 쿠폰이 {len(wallet)}장 있어요."]
-        for entry in wallet[:6]:
-            coupon = entry.coupon
-            if coupon.discount_type == "RATE":
-                amount = f"{coupon.amount}% 할인" + (
-                    f" (최대 {won(coupon.max_discount)})" if coupon.max_discount else ""
-                )
-            else:
-                amount = f"{won(coupon.amount)} 할인"
-            where = {
-                "ALL": "어디서나",
-                "FOODCARD": "급식카드 결제 시",
-                "CATEGORY": f"{coupon.category} 가게에서",
-                "SHOP": f"{entry.shop_name or '지정 가게'}에서",
-            }.get(coupon.scope, "")
-            condition = f", {won(coupon.min_order)} 이상" if coupon.min_order else ""
-            until = local_time(coupon.valid_until)
-            lines.append(f"• {coupon.title}: {where} {amount}{condition} ({until.month}/{until.day}까지)")
-        return Reply(
-            "\n".join(lines),
-            quick_replies=(Button("쿠폰 쓸 수 있는 곳", "쿠폰 쓸 수 있는 곳 추천해줘"),),
-        )
+        return coupons_reply(await self.coupons.usable(ctx))

@@ -10,6 +10,9 @@ from storage.database import Database
 from storage.models import Shop
 from storage.repositories import ConversationRepository
 
+PAYLOAD_PREFIX = "select:"
+"""The "여기로 갈래요" button under a recommended shop: the shop's id follows."""
+
 
 class SelectHandler:
     def __init__(self, db: Database, on_change: Callable[[int], None] | None = None) -> None:
@@ -18,7 +21,7 @@ class SelectHandler:
 
     async def handle(self, ctx: TurnContext) -> Reply:
         payload = ctx.message.payload or ""
-        shop_id = payload.removeprefix("select:")
+        shop_id = payload.removeprefix(PAYLOAD_PREFIX)
         if not shop_id.isdigit():
             return Reply("어느 가게인지 모르겠어요. 추천 목록에서 다시 골라 주세요.")
         async with self.db.session() as session:

@@ -164,13 +164,13 @@ class ModelResponder:
                 answer.tool_calls.append(call.name)
                 if outcome.error:
                     logger.info("tool %s refused (%s) in turn %s", call.name, outcome.error, ctx.turn_id)
-                invalid = invalid or bool(outcome.notes.get("invalid"))
+                invalid = invalid or outcome.invalid
                 messages.append(
                     ToolResultMessage(call.id, call.name, result_json(outcome), is_error=outcome.error is not None)
                 )
                 if outcome.reply is not None:
                     answer.views.append(outcome.reply)
-                answer.sources.extend(str(source) for source in outcome.notes.get("sources", ()))
+                answer.sources.extend(outcome.sources)
             invalid_rounds += invalid
             if invalid_rounds >= self.settings.max_invalid_tool_rounds:
                 logger.warning("turn %s: %d rounds of invalid tool arguments", ctx.turn_id, invalid_rounds)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogue.handlers.account import BalanceHandler, CouponHandler
 from dialogue.tools.arguments import NoArguments
 from dialogue.tools.base import ToolResult
 from dialogue.turn import TurnContext
-from storage.database import Database
+from dialogue.wallet import Coupons, balance_reply, coupons_reply
 from storage.hours import local_time
-from storage.repositories import CouponRepository
 
 
 class BalanceTool:
@@ -21,12 +19,9 @@ class BalanceTool:
     )
     arguments = NoArguments
 
-    def __init__(self) -> None:
-        self.view = BalanceHandler()
-
     async def run(self, ctx: TurnContext, args: NoArguments) -> ToolResult:
         card = ctx.card
-        reply = await self.view.handle(ctx)
+        reply = balance_reply(card)
         if card is None:
             return ToolResult({"has_card": False}, reply=reply)
         data: dict[str, Any] = {
@@ -53,13 +48,11 @@ class CouponsTool:
     )
     arguments = NoArguments
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.view = CouponHandler(db)
+    def __init__(self, coupons: Coupons) -> None:
+        self.coupons = coupons
 
     async def run(self, ctx: TurnContext, args: NoArguments) -> ToolResult:
-        async with self.db.session() as session:
-            wallet = await CouponRepository(session).usable(ctx.user_id, ctx.now)
+        wallet = await self.coupons.usable(ctx)
         coupons = []
         for entry in wallet:
             coupon = entry.coupon
@@ -78,4 +71,4 @@ class CouponsTool:
             if coupon.min_order:
                 item["min_order_won"] = coupon.min_order
             coupons.append(item)
-        return ToolResult({"coupons": coupons}, reply=await self.view.handle(ctx))
+        return ToolResult({"coupons": coupons}, reply=coupons_reply(wallet))

@@ -3,7 +3,7 @@ for come from the turn's context, never from the model's arguments."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -19,7 +19,10 @@ class ToolResult:
     """What the offline path shows for the same call (text, cards, quick replies), when the tool has a view."""
     error: str | None = None
     """Set when the call could not be done (bad arguments, nothing found); the model may try again."""
-    notes: dict[str, Any] = field(default_factory=dict)
+    invalid: bool = False
+    """The call itself was wrong (unknown tool, arguments that do not fit): the model should correct it."""
+    sources: tuple[str, ...] = ()
+    """FAQ entry ids the call found, best first."""
 
 
 class Tool(Protocol):

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from dialogue.handlers.faq import FaqHandler
+from dialogue.faq import FaqAnswers
 from dialogue.tools.arguments import ToolArguments
 from dialogue.tools.base import ToolResult
 from dialogue.turn import TurnContext
@@ -24,8 +24,8 @@ class FaqSearchTool:
     name = "faq_search"
     arguments = FaqArguments
 
-    def __init__(self, handler: FaqHandler, *, about: str, k: int = 3) -> None:
-        self.handler = handler
+    def __init__(self, answers: FaqAnswers, *, about: str, k: int = 3) -> None:
+        self.answers = answers
         self.k = k
         self.description = (
             f"{about} FAQ에서 질문에 맞는 항목을 찾습니다. in_scope가 false면 이 FAQ가 다루지 않는 질문입니다. "
@@ -33,10 +33,10 @@ class FaqSearchTool:
         )
 
     async def run(self, ctx: TurnContext, args: FaqArguments) -> ToolResult:
-        source = self.handler.source
-        result = source.searcher.search(args.query, k=self.k, history=self.handler.history(ctx))
+        source = self.answers.source
+        result = self.answers.search(ctx, args.query, k=self.k)
         if not result.in_scope:
-            return ToolResult({"in_scope": False, "entries": []}, notes={"in_scope": False})
+            return ToolResult({"in_scope": False, "entries": []})
         entries: list[dict[str, Any]] = []
         for number, hit in enumerate(result.hits, start=1):
             entry = source.entries.get(hit.entry_id)
@@ -45,5 +45,5 @@ class FaqSearchTool:
             answer = compose_answer(entry, limit=ANSWER_CHARS)
             entries.append({"number": number, "question": answer.title, "answer": answer.text})
         ids = [hit.entry_id for hit in result.hits if hit.entry_id in source.entries]
-        reply = self.handler.answer(source.entries[ids[0]], ctx) if ids else None
-        return ToolResult({"in_scope": True, "entries": entries}, reply=reply, notes={"sources": ids})
+        reply = self.answers.answer(source.entries[ids[0]], ctx) if ids else None
+        return ToolResult({"in_scope": True, "entries": entries}, reply=reply, sources=tuple(ids))

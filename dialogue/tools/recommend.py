@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from dialogue.handlers.recommend import RecommendHandler
+from dialogue.recommend.replies import render
+from dialogue.recommend.search import MealSearch
 from dialogue.recommend.types import Recommendation, RecommendationResult
 from dialogue.tools.arguments import ToolArguments
 from dialogue.tools.base import ToolResult
@@ -45,8 +46,8 @@ class RecommendTool:
     )
     arguments = RecommendArguments
 
-    def __init__(self, handler: RecommendHandler) -> None:
-        self.handler = handler
+    def __init__(self, search: MealSearch) -> None:
+        self.search = search
 
     async def run(self, ctx: TurnContext, args: RecommendArguments) -> ToolResult:
         slots = ctx.session.slots
@@ -68,11 +69,9 @@ class RecommendTool:
             slots["urgency"] = "high"
         if args.other_places:
             ctx.understanding = replace(ctx.understanding, wants_other=True)
-        query, where = self.handler.query_for(ctx)
-        result = await self.handler.recommender.recommend(query)
-        slots["last_prices"] = [item.final_price for item in result.items]
-        reply = self.handler.render(ctx, query, result, where, None)
-        return ToolResult(_data(result, where), reply=reply)
+        found = await self.search.find(ctx)
+        reply = render(ctx, found.query, found.result, found.where, None)
+        return ToolResult(_data(found.result, found.where), reply=reply)
 
 
 def _data(result: RecommendationResult, where: str | None) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The tools one assistant offers a model: described once as JSON schema, arguments checked before anything runs.
 
 A call the registry cannot run (unknown tool, arguments that are not JSON or do not fit the schema) becomes a
-`ToolResult` with ``error`` set and ``notes["invalid"]``, which goes back to the model as a tool error so that it can
+`ToolResult` with ``error`` set and ``invalid``, which goes back to the model as a tool error so that it can
 correct itself; the caller counts such rounds. A tool that raises is logged and answered with a short error too:
 one broken tool never loses the user's turn.
 """
@@ -78,7 +78,7 @@ class ToolRegistry:
 
 
 def _invalid(message: str) -> ToolResult:
-    return ToolResult({}, error=message, notes={"invalid": True})
+    return ToolResult({}, error=message, invalid=True)
 
 
 def result_json(result: ToolResult) -> str:

@@ -5,19 +5,19 @@ from __future__ import annotations
 from prometheus_client import generate_latest
 
 from bots.http.metrics import Metrics
+from dialogue.messages import ModelMeta
 
 
 def test_a_turn_that_fell_over_to_the_second_provider_counts_both_attempts() -> None:
     metrics = Metrics()
     metrics.model_usage(
-        {
-            "provider": "anthropic",
-            "attempts": [("openai", "rate_limit"), ("anthropic", "ok")],
-            "tokens_in": 300,
-            "tokens_out": 40,
-            "cost_usd": 0.0005,
-            "cached": False,
-        }
+        ModelMeta(
+            provider="anthropic",
+            attempts=(("openai", "rate_limit"), ("anthropic", "ok")),
+            tokens_in=300,
+            tokens_out=40,
+            cost_usd=0.0005,
+        )
     )
     metrics.model_usage(None)  # an offline turn records nothing
     text = generate_latest(metrics.registry).decode()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 
@@ -21,21 +21,10 @@ from storage.kv import InProcessStore
 from storage.migrate import upgrade
 from storage.sample import load_sample_data
 from storage.settings import SampleDataSettings
+from tests.fakes.nlu import ScriptedNLU
 
 KEY = b"dialogue-test-key"
 SELLER_TOPICS = ("회원가입", "가입", "정산", "배송", "반품", "교환", "수수료", "상품 등록", "톡톡", "탈퇴")
-
-
-class ScriptedNLU:
-    """Understands exactly the messages it was given, so engine tests do not depend on the classifier."""
-
-    def __init__(self, script: dict[str, Understanding]) -> None:
-        self.script = script
-        self.contexts: list[Sequence[str]] = []
-
-    def parse(self, text: str, context: Sequence[str] = ()) -> Understanding:
-        self.contexts.append(tuple(context))
-        return self.script.get(text, Understanding("general_chat", 0.5))
 
 
 SELLER_EMBEDDING = "lsa"

@@ -67,7 +67,7 @@ async def test_every_turn_is_stored_with_personal_data_masked(
     assert turn.intent == "budget_inquiry" and turn.entities == {"budget": 5000}
     # The row holds the stages before it was written; the final event also has the write and the total.
     assert {"guard", "session", "nlu", "handler", "session_save"} <= set(turn.timings_ms)
-    assert {"store", "total"} <= set(final(events).meta["timings_ms"])  # type: ignore[arg-type]
+    assert {"store", "total"} <= set(final(events).meta.timings_ms)
     assert [row.shop_id for row in logged] == [int(card.ref.split(":")[1]) for card in shown if card.ref]
     assert all(row.reasons for row in logged)
 

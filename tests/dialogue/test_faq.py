@@ -13,7 +13,7 @@ from kiwipiepy import Kiwi
 from bots.app import Services, running_dialogue
 from bots.settings import Settings
 from dialogue.engine import DialogueEngine
-from dialogue.handlers.faq import MORE_LABEL
+from dialogue.faq import MORE_LABEL
 from dialogue.messages import IncomingMessage, QuickReplies, Text, TextDelta
 from dialogue.nlu.types import Understanding
 from knowledge.corpus.meal_faq import meal_faq
@@ -118,9 +118,9 @@ async def test_a_meal_faq_answer_names_its_source(engine: DialogueEngine, script
     question = "급식카드 잃어버렸어 어떻게 해?"
     script[question] = Understanding("faq", 0.9, {})
     done = final(await collect(engine, console("demo09", question)))
-    sources = done.meta["sources"]
-    assert isinstance(sources, list) and len(sources) == 1
-    assert done.text.startswith(sources[0]["question"]) and isinstance(sources[0]["score"], float)
+    sources = done.meta.sources
+    assert len(sources) == 1
+    assert done.text.startswith(sources[0].question) and isinstance(sources[0].score, float)
 
 
 async def test_the_seller_greets_a_greeting(seller: DialogueEngine) -> None:

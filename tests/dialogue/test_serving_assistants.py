@@ -15,7 +15,8 @@ from bots.app import Services, init_application, serving_dialogue
 from bots.channels.dialogue import AssistantState, DialogueSlot
 from bots.channels.replies import ASSISTANT_BROKEN, NOT_INSTALLED, NOT_READY
 from dialogue.nlu.types import Understanding
-from tests.dialogue.conftest import SELLER_EMBEDDING, ScriptedNLU
+from tests.dialogue.conftest import SELLER_EMBEDDING
+from tests.fakes.nlu import ScriptedNLU
 
 QUESTION = "반품 배송비는 누가 내나요?"
 

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 
 from dialogue.engine import DialogueEngine
-from dialogue.handlers.notify import ALREADY_OFF, NO_PUSH_CHANNEL, OFF_REPLY, ON_REPLY, NoticeHandler, notice_switch
+from dialogue.handlers.notify import NoticeHandler, notice_switch
 from dialogue.messages import Final, IncomingMessage
 from dialogue.nlu.types import Understanding
-from dialogue.routing import Interceptors
+from dialogue.notices import ALREADY_OFF, NO_PUSH_CHANNEL, OFF_REPLY, ON_REPLY, Notices
+from dialogue.routing import Assistant, Interceptors
 from dialogue.session import SessionStore
-from dialogue.turn import Assistant, Reply, TurnContext
+from dialogue.turn import Reply, TurnContext
 from storage.database import Database
 from storage.kv import InProcessStore
 from storage.models import User
+from tests.fakes.nlu import ScriptedNLU
 from tests.jobs.support import EVENING, build_world
-
-
-class Scripted:
-    def __init__(self, script: dict[str, str]) -> None:
-        self.script = script
-
-    def parse(self, text: str, context: Sequence[str] = ()) -> Understanding:
-        return Understanding(self.script.get(text, "general_chat"), 0.6)
 
 
 class Echo:
@@ -76,12 +68,18 @@ async def test_switching_through_the_engine(sqlite_db: Database) -> None:
             assert user is not None
             user.onboarded_at = EVENING
             session.add(user)
-    notices = NoticeHandler(sqlite_db)
+    notices = NoticeHandler(Notices(sqlite_db))
     handlers = {"preference_update": Echo(), "faq": Echo(), "general_chat": Echo()}
     engine = DialogueEngine(
         db=sqlite_db,
         sessions=SessionStore(InProcessStore("t:")),
-        nlu=Scripted({"알림 다시 켜줘": "preference_update", "주문 들어오면 알림 어떻게 받아요?": "faq"}),
+        nlu=ScriptedNLU(
+            {
+                "알림 다시 켜줘": Understanding("preference_update", 0.6),
+                "주문 들어오면 알림 어떻게 받아요?": Understanding("faq", 0.6),
+            },
+            default=Understanding("general_chat", 0.6),
+        ),
         assistants={"meal": Assistant("meal", handlers, fallback=Echo(), interceptors=Interceptors((notices,)))},
     )
     first = world.user_ids[0]

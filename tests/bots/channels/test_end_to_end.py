@@ -25,9 +25,9 @@ from tests.bots.channels.conftest import (
     telegram_settings,
 )
 from tests.bots.channels.test_web import parse_sse
-from tests.dialogue.conftest import ScriptedNLU
 from tests.fakes import kakao_api
 from tests.fakes.kakao_api import FakeKakao, skill_request
+from tests.fakes.nlu import ScriptedNLU
 from tests.fakes.telegram_api import FakeTelegram, callback_update, message_update
 
 SCRIPT = {

@@ -17,7 +17,8 @@ from sqlmodel import select
 
 from bots.app import Services, running_dialogue
 from bots.settings import Settings
-from dialogue.engine import INTERRUPTED, DialogueEngine
+from dialogue.engine import DialogueEngine
+from dialogue.llm.turns import INTERRUPTED
 from dialogue.messages import Cards, IncomingMessage, ReplyEvent, Text, TextDelta
 from dialogue.nlu.types import Understanding
 from dialogue.settings import OpenAISettings
@@ -28,9 +29,10 @@ from storage.kv import InProcessStore
 from storage.migrate import upgrade
 from storage.models import Conversation, MealCard
 from storage.repositories import UserRepository
-from tests.dialogue.conftest import KEY, ScriptedNLU, collect, console, final
+from tests.dialogue.conftest import KEY, collect, console, final
 from tests.dialogue.llm.conftest import FAST
 from tests.fakes.llm_script import FakeToolCall, ModelTurn
+from tests.fakes.nlu import ScriptedNLU
 from tests.fakes.openai_api import FakeOpenAI
 
 LUNCH = datetime(2026, 11, 23, 12, 30, tzinfo=SEOUL)  # a Monday
@@ -86,9 +88,9 @@ async def test_the_model_recommends_through_the_real_tool_and_streams_its_answer
     turn = await stored(sample_services, final(events).turn_id)
     assert turn.provider == "openai" and (turn.tokens_in, turn.tokens_out) == (340, 32)
     assert turn.cost_usd == pytest.approx((340 * 0.75 + 32 * 4.50) / 1e6)  # the default gpt-5.4-mini prices
-    assert "model_first_token" in turn.timings_ms and final(events).meta["provider"] == "openai"
-    model = final(events).meta["model"]
-    assert model["attempts"] == [("openai", "ok"), ("openai", "ok")] and model["tokens_in"] == 340
+    assert "model_first_token" in turn.timings_ms and final(events).meta.provider == "openai"
+    model = final(events).meta.model
+    assert model is not None and model.attempts == (("openai", "ok"), ("openai", "ok")) and model.tokens_in == 340
 
 
 async def test_the_user_comes_from_the_session_never_from_the_model(
@@ -120,7 +122,7 @@ async def test_invalid_arguments_three_times_fall_back_to_the_offline_answer(
     offline = await collect(engine, console("demo08", "잔액 알려줘", at=LUNCH))
     assert len(openai_fake.calls) == 3 and "이 답은" not in final(events).text
     assert "잔액은" in final(events).text and "잔액은" in final(offline).text
-    assert final(events).meta["provider"] == "offline"
+    assert final(events).meta.provider == "offline"
 
 
 async def test_a_wrong_key_is_logged_once_and_offline_answers(
@@ -135,9 +137,9 @@ async def test_a_wrong_key_is_logged_once_and_offline_answers(
         first = await collect(model_engine, console("demo07", "쿠폰 있어?", at=LUNCH))
         second = await collect(model_engine, console("demo07", "쿠폰 있어?", at=LUNCH))
     assert "쿠폰" in final(first).text and final(first).text == final(second).text
-    assert final(first).meta["provider"] == "offline" and len(openai_fake.calls) == 1
-    assert ("openai", "auth") in final(first).meta["model"]["attempts"]
-    assert ("openai", "skipped:breaker") in final(second).meta["model"]["attempts"]
+    assert final(first).meta.provider == "offline" and len(openai_fake.calls) == 1
+    assert ("openai", "auth") in final(first).meta.model.attempts
+    assert ("openai", "skipped:breaker") in final(second).meta.model.attempts
     assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 1
 
 
@@ -207,7 +209,7 @@ async def test_the_seller_still_refuses_what_is_not_its_faq_without_asking_a_mod
 
 
 async def test_without_a_key_the_engine_stays_offline(engine: DialogueEngine) -> None:
-    assert engine.llm is None
+    assert engine.model is None
 
 
 async def test_the_ordering_tools_are_offered_and_run_for_the_session(
@@ -260,3 +262,29 @@ async def test_a_configured_model_never_does_less_than_the_offline_path(
     async with sample_services.db.session() as session:
         holder = await UserRepository(session).by_identity("console", user)
     assert holder is not None and holder.notify_low_balance is False
+
+
+async def test_the_model_has_a_tool_for_notices_and_preferences_as_the_offline_path_has(
+    model_engine: DialogueEngine, openai_fake: FakeOpenAI, sample_services: Services, script: dict[str, Understanding]
+) -> None:
+    """Said in words no interceptor reads, a wish about notices or food still lands: the model calls the tools, which
+    change the same stored settings as "알림 꺼줘" and "나 매운 거 못 먹어" offline."""
+    user = "demo13"
+    script["이제 그 잔액 문자 같은 거 그만 보내"] = Understanding("general_chat", 0.5)
+    script["아 그리고 나 오이 진짜 싫어하고 매운 건 못 먹어"] = Understanding("general_chat", 0.5)
+    openai_fake.script(
+        ModelTurn(tool_calls=(FakeToolCall("notices", {"on": False}),)),
+        ModelTurn(text="알겠어요. 이제 알림을 보내지 않을게요."),
+        ModelTurn(tool_calls=(FakeToolCall("remember_preference", {"cannot_eat": ["no_spicy"], "less_of": ["오이"]}),)),
+        ModelTurn(text="기억할게요!"),
+    )
+    assert final(await collect(model_engine, console(user, "이제 그 잔액 문자 같은 거 그만 보내", at=LUNCH))).text
+    switched = json.loads(openai_fake.bodies[1]["messages"][-1]["content"])
+    assert switched["notices_on"] is False and switched["changed"] is True
+    await collect(model_engine, console(user, "아 그리고 나 오이 진짜 싫어하고 매운 건 못 먹어", at=LUNCH))
+    async with sample_services.db.session() as session:
+        holder = await UserRepository(session).by_identity("console", user)
+    assert holder is not None and holder.notify_low_balance is False
+    assert "no_spicy" in holder.preferences["dietary"] and holder.preferences["dislikes_food"] == ["오이"]
+    offered = {tool["function"]["name"] for tool in openai_fake.bodies[0]["tools"]}
+    assert {"recommend", "balance", "coupons", "faq_search", "notices", "remember_preference"} <= offered

@@ -96,7 +96,7 @@ async def test_invalid_calls_come_back_as_errors_the_model_can_fix() -> None:
     }
     for name, (tool_name, arguments) in cases.items():
         result = await registry.call(context(), tool_name, arguments)
-        assert result.error and result.notes.get("invalid"), name
+        assert result.error and result.invalid, name
         assert json.loads(result_json(result)) == {"error": result.error}
     assert tool.runs == []
 
@@ -104,7 +104,7 @@ async def test_invalid_calls_come_back_as_errors_the_model_can_fix() -> None:
 async def test_a_failing_tool_is_an_error_not_a_lost_turn() -> None:
     registry = ToolRegistry([BrokenTool()])
     result = await registry.call(context(), "broken", "{}")
-    assert result.error and not result.notes.get("invalid")
+    assert result.error and not result.invalid
 
 
 def test_names_are_unique() -> None:

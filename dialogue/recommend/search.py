@@ -1,0 +1,104 @@
+"""From a conversation to a recommendation query: the slots gathered (budget, food, place, meal time ...), the
+user's stored preferences and card, and the place they mean; shared by the handler and the model's ``recommend``
+tool, which both answer with ``dialogue.recommend.replies``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from dialogue.places import PlaceDirectory, Spot, is_nearby_word, is_school_word
+from dialogue.recommend.types import RecommendationQuery, RecommendationResult
+from dialogue.turn import TurnContext
+from storage.hours import SEOUL, local_time
+
+MEAL_TIMES = {"breakfast": (8, 0), "lunch": (12, 30), "dinner": (18, 30), "late_night": (22, 30)}
+"""When a meal time is named, recommend for this local time (the next one to come)."""
+
+
+class Recommends(Protocol):
+    async def recommend(self, query: RecommendationQuery) -> RecommendationResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    query: RecommendationQuery
+    result: RecommendationResult
+    where: str | None
+    """The named place searched near, when there was one."""
+
+
+class MealSearch:
+    """The recommender asked for what the conversation has gathered."""
+
+    def __init__(self, recommender: Recommends, places: PlaceDirectory) -> None:
+        self.recommender = recommender
+        self.places = places
+
+    async def find(self, ctx: TurnContext) -> Found:
+        """Recommendations for the session's slots; the prices shown are kept for "더 싼 거" next turn."""
+        query, where = self.query_for(ctx)
+        result = await self.recommender.recommend(query)
+        ctx.session.last_prices = [item.final_price for item in result.items]
+        return Found(query, result, where)
+
+    def query_for(self, ctx: TurnContext) -> tuple[RecommendationQuery, str | None]:
+        slots = ctx.session.slots
+        preferences: dict[str, Any] = ctx.user.preferences
+        card = ctx.card
+        pay_by_card = card is None or card.active
+        spot, area = self._where(slots.get("location"), preferences, ctx)
+        dietary = [*slots.get("dietary", []), *preferences.get("dietary", [])]
+        dietary += [f"allergy:{food}" for food in preferences.get("allergies", [])]
+        food = slots.get("food")
+        exclude = tuple(ctx.session.last_shops) if ctx.understanding.wants_other else ()
+        query = RecommendationQuery(
+            at=meal_time(ctx.now, slots.get("meal_time")),
+            user_id=ctx.user.id,
+            budget=slots.get("budget"),
+            balance=card.balance if card is not None and card.active else None,
+            daily_remaining=card.daily_remaining if card is not None and card.active else None,
+            pay_by_card=pay_by_card,
+            latitude=spot.latitude if spot else None,
+            longitude=spot.longitude if spot else None,
+            area=None if spot else area,
+            food=(str(food),) if food else (),
+            excluded_food=tuple(slots.get("excluded_food", [])),
+            dietary=tuple(dict.fromkeys(dietary)),
+            taste=slots.get("taste"),
+            party_size=slots.get("party_size"),
+            urgent=slots.get("urgency") == "high",
+            exclude_shop_ids=exclude,
+            limit=3 if slots.get("urgency") == "high" else 5,
+        )
+        return query, spot.name if spot else None
+
+    def _where(self, said: str | None, preferences: dict[str, Any], ctx: TurnContext) -> tuple[Spot | None, str | None]:
+        """The point the user means, or else the area to search."""
+        home_area = preferences.get("home_area")
+        if home_area is None and ctx.card is not None:
+            home_area = ctx.card.region
+        if said:
+            if is_school_word(said) and preferences.get("school"):
+                said = str(preferences["school"])
+            elif is_nearby_word(said):
+                remembered = ctx.session.slots.get("spot")
+                said = str(remembered) if remembered else None
+            spot = self.places.find(said) if said else None
+            if spot is not None:
+                ctx.session.slots["spot"] = spot.name
+                return spot, spot.area
+        return None, home_area
+
+
+def meal_time(now: datetime, meal_time: str | None) -> datetime:
+    """``now``, or the next time of the named meal (today's if still ahead, else tomorrow's)."""
+    if meal_time not in MEAL_TIMES:
+        return now
+    hour, minute = MEAL_TIMES[str(meal_time)]
+    local = local_time(now)
+    target = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if target + timedelta(hours=1) < local:
+        target += timedelta(days=1)
+    return target if target > local else local.astimezone(SEOUL)
