@@ -207,7 +207,8 @@ async def running_dialogue(
     slot: DialogueSlot | None = None,
     progress: Progress | None = None,
 ) -> AsyncIterator[DialogueEngine]:
-    """The dialogue engine on the offline path, with every assistant and handler registered here and nowhere else.
+    """The dialogue engine with the assistants named, built from their parts here (their routing tables are
+    ``dialogue.assistants``).
 
     ``assistants`` names the assistants to serve (meal, seller). The meal FAQ collection is brought up to date; the
     seller's is opened, or built from ``KKINI_KNOWLEDGE__SELLER_FAQ_PATH`` when that is set, else `SellerNotInstalled`.

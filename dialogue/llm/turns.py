@@ -84,9 +84,6 @@ class ModelTurns:
             model=answer,
         )
 
-    async def aclose(self) -> None:
-        await self.llm.aclose()
-
 
 def citations(text: str, entries: list[dict[str, object]]) -> str:
     """The FAQ entries the answer cites by number ([1]), or the best one when it cites none, as a closing line."""

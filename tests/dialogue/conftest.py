@@ -15,6 +15,7 @@ from bots.settings import Settings
 from dialogue.engine import DialogueEngine
 from dialogue.messages import Final, IncomingMessage, ReplyEvent
 from dialogue.nlu.types import Understanding
+from dialogue.nlu.understander import OfflineNLU
 from knowledge.corpus.pickle_loader import load_faq_pickle
 from storage.database import Database
 from storage.kv import InProcessStore
@@ -38,6 +39,13 @@ way whichever leg found them; the e5 leg over the real seller FAQ is tested in t
 def kiwi() -> Kiwi:
     """One morpheme analyser for the session: loading one takes about a second."""
     return Kiwi()
+
+
+@pytest.fixture(scope="session")
+def offline_nlu(kiwi: Kiwi) -> OfflineNLU:
+    """kkini's own understander, trained once for the session (training takes seconds) and shared by the engines
+    that need the real one."""
+    return OfflineNLU(kiwi=kiwi)
 
 
 @pytest.fixture(scope="session")

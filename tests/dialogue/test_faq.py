@@ -16,6 +16,7 @@ from dialogue.engine import DialogueEngine
 from dialogue.faq import MORE_LABEL
 from dialogue.messages import IncomingMessage, QuickReplies, Text, TextDelta
 from dialogue.nlu.types import Understanding
+from dialogue.nlu.understander import OfflineNLU
 from knowledge.corpus.meal_faq import meal_faq
 from knowledge.gate.refusal import SELLER_GREETING, SELLER_REFUSAL
 from storage.database import Database
@@ -52,7 +53,9 @@ async def test_meal_faq_refuses_questions_of_another_domain(
 
 
 @pytest.fixture
-async def seller(tmp_path: Path, seller_faq_file: Path, kiwi: Kiwi) -> AsyncIterator[DialogueEngine]:
+async def seller(
+    tmp_path: Path, seller_faq_file: Path, kiwi: Kiwi, offline_nlu: OfflineNLU
+) -> AsyncIterator[DialogueEngine]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}")
     await upgrade(db.engine)
     kv = InProcessStore("seller:")
@@ -61,7 +64,7 @@ async def seller(tmp_path: Path, seller_faq_file: Path, kiwi: Kiwi) -> AsyncIter
     )
     services = Services(settings=settings, db=db, kv=kv, card_hash_key=KEY)
     try:
-        async with running_dialogue(services, kiwi=kiwi, assistants=("seller",)) as engine:
+        async with running_dialogue(services, nlu=offline_nlu, kiwi=kiwi, assistants=("seller",)) as engine:
             yield engine
     finally:
         await kv.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,19 +9,16 @@ import pytest
 
 from dialogue.nlu.evaluate import Case, case_from_json, entity_pairs, evaluate, load_cases
 from dialogue.nlu.types import Understanding
+from tests.fakes.nlu import ScriptedNLU
 
 
-class Scripted:
-    """Answers each text with a fixed reading; records the context it was given."""
-
-    def __init__(self, answers: dict[str, tuple[str, dict[str, Any]]]) -> None:
-        self.answers = answers
-        self.contexts: list[tuple[str, ...]] = []
-
-    def parse(self, text: str, context: Sequence[str] = ()) -> Understanding:
-        self.contexts.append(tuple(context))
-        intent, entities = self.answers[text]
-        return Understanding(intent=intent, confidence=1.0, entities=entities)
+def scripted(answers: dict[str, tuple[str, dict[str, Any]]]) -> ScriptedNLU:
+    """The suite's scripted understanding, each text read as (intent, entities) at full confidence, nothing else."""
+    readings = {
+        text: Understanding(intent=intent, confidence=1.0, entities=entities)
+        for text, (intent, entities) in answers.items()
+    }
+    return ScriptedNLU(readings, default=None)
 
 
 def counts(expected: dict[str, Any], got: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
@@ -77,7 +73,7 @@ def test_report_scores_intents_entities_and_lists_errors() -> None:
         Case("안녕", ("general_chat",), {}),
         Case("쿠폰 있어?", ("coupon_inquiry",), {}),
     ]
-    understander = Scripted(
+    understander = scripted(
         {
             "5천원으로 치킨": ("budget_inquiry", {"budget": 5000, "food_type": "치킨"}),
             "그럼 중식은?": ("food_request", {"food_type": "중식", "location": "근처"}),
@@ -115,8 +111,8 @@ def test_styles_precision_and_confusion_are_reported() -> None:
         Case("b", ("faq",), {}, style="typo"),
         Case("c", ("faq",), {}, style="casual"),
     ]
-    scripted = Scripted({"a": ("food_request", {}), "b": ("food_request", {}), "c": ("faq", {})})
-    report = evaluate(scripted, cases).as_dict()
+    fake = scripted({"a": ("food_request", {}), "b": ("food_request", {}), "c": ("faq", {})})
+    report = evaluate(fake, cases).as_dict()
     assert report["per_style"]["typo"]["intent_accuracy"] == 0.5
     assert report["per_style"]["casual"]["intent_accuracy"] == 1.0
     assert report["per_intent"]["food_request"]["precision"] == 0.5

@@ -79,11 +79,6 @@ def imported_menu_db_file(tmp_path_factory: pytest.TempPathFactory, shared_dir: 
     return _template(tmp_path_factory, "imported.db", shared_dir / "data" / "burger")
 
 
-@pytest.fixture(scope="session")
-def offline_nlu(kiwi: Kiwi) -> OfflineNLU:
-    return OfflineNLU(kiwi=kiwi)
-
-
 @asynccontextmanager
 async def copied_services(folder: Path, template: Path, knowledge_dir: Path) -> AsyncIterator[Services]:
     path = folder / "kkini.db"
