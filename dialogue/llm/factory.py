@@ -1,13 +1,13 @@
-"""Providers and the router built from settings: a provider whose key is unset is off; building touches no network."""
+"""Providers and the router built from settings: a provider whose key is unset is off; building touches no network.
+
+Each provider's SDK is imported only when its key is set: the three together take seconds to import, which every
+start on the offline default (``kkini chat``, ``serve``, ``worker``) would otherwise pay for nothing."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dialogue.llm.anthropic_provider import AnthropicProvider
 from dialogue.llm.cache import ResponseCache
-from dialogue.llm.gemini_provider import GeminiProvider
-from dialogue.llm.openai_provider import OpenAIProvider
 from dialogue.llm.router import Router
 from dialogue.llm.spend import Pricing, SpendLedger
 from dialogue.llm.types import Provider
@@ -23,6 +23,8 @@ def build_provider(name: str, section: ProviderSettings, router: RouterSettings)
         return None
     key = section.api_key.get_secret_value()
     if isinstance(section, OpenAISettings):
+        from dialogue.llm.openai_provider import OpenAIProvider
+
         return OpenAIProvider(
             api_key=key,
             base_url=section.base_url,
@@ -34,6 +36,8 @@ def build_provider(name: str, section: ProviderSettings, router: RouterSettings)
             reasoning_tokens=router.reasoning_tokens,
         )
     if isinstance(section, AnthropicSettings):
+        from dialogue.llm.anthropic_provider import AnthropicProvider
+
         return AnthropicProvider(
             api_key=key,
             base_url=section.base_url,
@@ -42,6 +46,8 @@ def build_provider(name: str, section: ProviderSettings, router: RouterSettings)
             read_timeout_s=router.total_timeout_s,
             keepalive_connections=router.keepalive_connections,
         )
+    from dialogue.llm.gemini_provider import GeminiProvider
+
     return GeminiProvider(
         api_key=key,
         base_url=section.base_url,

@@ -92,6 +92,11 @@ class IntentGuess:
     runner_up: str | None = None
 
 
+_FITTED: dict[str, LinearModel] = {}
+"""Models fitted or read in this process, by fingerprint: a fitted model is only read from, so a second
+understander of the same examples (another assistant, an engine built again) shares it instead of training anew."""
+
+
 class IntentModel:
     """Trains on (text, intent) examples at construction (or loads them from ``cache_dir``) and classifies."""
 
@@ -115,11 +120,15 @@ class IntentModel:
             samples = [features(analyzer.analyze(text)) for text, _ in pairs]
             return LinearModel.train(samples, [intent for _, intent in pairs], chosen)
 
+        key = _fingerprint(given, options)
+        fitted = _FITTED.get(key)
         if cache_dir is None:
-            self.model = train()
+            self.model = fitted or train()
+        elif fitted is not None:  # still kept in this folder, for the next process
+            self.model = kept(cache_dir, "intent", key, load=lambda _: fitted, build=lambda: fitted, what="intent model")
         else:
-            key = _fingerprint(given, options)
             self.model = kept(cache_dir, "intent", key, load=LinearModel.load, build=train, what="intent model")
+        _FITTED[key] = self.model
         self.training_seconds = time.perf_counter() - started
         logger.debug("intent model: %d examples in %.2f s", len(given), self.training_seconds)
 

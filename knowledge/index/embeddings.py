@@ -10,13 +10,15 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
-import openai
 
 from knowledge.index.documents import read_mark
+
+if TYPE_CHECKING:
+    import openai
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +76,8 @@ class OpenAIEmbedder:
     def from_settings(
         cls, api_key: str, base_url: str, model: str, *, timeout_s: float, batch_size: int, cache_size: int
     ) -> OpenAIEmbedder:
+        import openai  # only when configured: the SDK takes a second to import
+
         client = openai.OpenAI(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout_s)
         return cls(client, model, batch_size=batch_size, cache_size=cache_size)
 
@@ -104,6 +108,8 @@ class OpenAIEmbedder:
         return vectors
 
     def _request(self, batch: list[str]) -> FloatArray:
+        import openai
+
         try:
             response = self.client.embeddings.create(model=self.model, input=batch, encoding_format="float")
         except openai.OpenAIError as error:

@@ -54,6 +54,13 @@ def knowledge_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("knowledge")
 
 
+@pytest.fixture(scope="session")
+def seller_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir shared by the session's seller engines: the seller collection is built by the first and opened,
+    unchanged, by the others (each still has its own database)."""
+    return tmp_path_factory.mktemp("seller-knowledge")
+
+
 @pytest.fixture
 async def sample_services(tmp_path: Path, shared_dir: Path, knowledge_dir: Path) -> AsyncIterator[Services]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}")

@@ -54,13 +54,13 @@ async def test_meal_faq_refuses_questions_of_another_domain(
 
 @pytest.fixture
 async def seller(
-    tmp_path: Path, seller_faq_file: Path, kiwi: Kiwi, offline_nlu: OfflineNLU
+    tmp_path: Path, seller_faq_file: Path, seller_dir: Path, kiwi: Kiwi, offline_nlu: OfflineNLU
 ) -> AsyncIterator[DialogueEngine]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}")
     await upgrade(db.engine)
     kv = InProcessStore("seller:")
     settings = Settings(
-        data_dir=tmp_path, knowledge={"seller_faq_path": seller_faq_file, "embedding": SELLER_EMBEDDING}
+        data_dir=seller_dir, knowledge={"seller_faq_path": seller_faq_file, "embedding": SELLER_EMBEDDING}
     )
     services = Services(settings=settings, db=db, kv=kv, card_hash_key=KEY)
     try:

@@ -21,6 +21,7 @@ from dialogue.engine import DialogueEngine
 from dialogue.llm.turns import INTERRUPTED
 from dialogue.messages import Cards, IncomingMessage, ReplyEvent, Text, TextDelta
 from dialogue.nlu.types import Understanding
+from dialogue.nlu.understander import OfflineNLU
 from dialogue.settings import OpenAISettings
 from knowledge.gate.refusal import SELLER_REFUSAL
 from storage.database import Database
@@ -170,7 +171,9 @@ SELLER_FAQ = [
 
 
 @pytest.fixture
-async def seller_engine(tmp_path: Path, kiwi: Kiwi, openai_fake: FakeOpenAI) -> AsyncIterator[DialogueEngine]:
+async def seller_engine(
+    tmp_path: Path, kiwi: Kiwi, offline_nlu: OfflineNLU, openai_fake: FakeOpenAI
+) -> AsyncIterator[DialogueEngine]:
     faq = tmp_path / "seller.jsonl"
     faq.write_text("\n".join(json.dumps({"question": q, "answer": a}, ensure_ascii=False) for q, a in SELLER_FAQ))
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'kkini.db'}")
@@ -179,7 +182,10 @@ async def seller_engine(tmp_path: Path, kiwi: Kiwi, openai_fake: FakeOpenAI) -> 
     settings = with_model(Settings(data_dir=tmp_path, knowledge={"seller_faq_path": faq}), openai_fake)
     try:
         async with running_dialogue(
-            Services(settings=settings, db=db, kv=kv, card_hash_key=KEY), kiwi=kiwi, assistants=("seller",)
+            Services(settings=settings, db=db, kv=kv, card_hash_key=KEY),
+            nlu=offline_nlu,
+            kiwi=kiwi,
+            assistants=("seller",),
         ) as engine:
             yield engine
     finally:
