@@ -13,6 +13,8 @@ from dialogue.faq import PAYLOAD_PREFIX as FAQ_PREFIX
 from dialogue.faq import FaqAnswers
 from dialogue.handlers.account import BalanceHandler, CouponHandler
 from dialogue.handlers.chat import OutOfScopeHandler, SmallTalkHandler
+from dialogue.handlers.clarify import PAYLOAD_PREFIX as CLARIFY_PREFIX
+from dialogue.handlers.clarify import ChosenMeaning
 from dialogue.handlers.faq import FaqFollowUpFirst, FaqHandler
 from dialogue.handlers.notify import NoticeHandler
 from dialogue.handlers.onboarding import OnboardingAnswers
@@ -86,11 +88,13 @@ def meal_assistant(parts: MealParts) -> Assistant:
         "out_of_scope": OutOfScopeHandler(),
         "faq": faq,
     }
+    small_talk = SmallTalkHandler()
     return Assistant(
         "meal",
         handlers,
-        fallback=SmallTalkHandler(),
+        fallback=small_talk,
         buttons=(
+            ButtonRoute(CLARIFY_PREFIX, ChosenMeaning(handlers, small_talk)),  # "카드 사용법" under "…아니면 …?"
             ButtonRoute(ONBOARDING_PREFIX, onboarding),  # "onboard:diet:no_spicy"
             ButtonRoute(SELECT_PREFIX, SelectHandler(db, on_change=parts.on_user_changed)),  # "여기로 갈래요"
             ButtonRoute(FAQ_PREFIX, faq),  # a follow-up question or "자세히 보기" under an answer
@@ -104,6 +108,7 @@ def meal_assistant(parts: MealParts) -> Assistant:
                 ForIntents(FaqFollowUpFirst(faq), frozenset({"general_chat", "out_of_scope"})),  # "다른 방법은?"
             )
         ),
+        asks_when_unsure=True,
     )
 
 

@@ -51,3 +51,9 @@ def switch_reply(done: NoticeSwitch) -> Reply:
         return Reply(OFF_REPLY if done.changed else ALREADY_OFF)
     text = ON_REPLY if done.changed else ALREADY_ON
     return Reply(text if done.reachable else text + NO_PUSH_CHANNEL)
+
+
+def is_switch_reply(text: str) -> bool:
+    """Whether ``text`` is what a user is told after a switch (``switch_reply``): the next message may then switch
+    again without naming notices ("다시 켜줘")."""
+    return text.startswith((OFF_REPLY, ALREADY_OFF, ON_REPLY, ALREADY_ON))

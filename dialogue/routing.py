@@ -7,7 +7,8 @@
 4. **The interceptors** (``Assistant.interceptors``), first match wins: notices on/off, cart edits and cart commands
    with the cart open, FAQ follow-ups.
 5. **The model with its tools** when one is configured for the assistant and the message was typed, else **the
-   intent's handler** (``Assistant.handlers``, then ``Assistant.fallback``).
+   intent's handler** (``Assistant.handlers``, then ``Assistant.fallback``), unless the reading is unsure between
+   two different answers: then a short question with a button for each (``Assistant.asks_when_unsure``).
 6. A new user's first onboarding question follows the reply (``Assistant.onboarding``).
 
 Steps 1-4 run on the offline and the model path alike, so a configured model never does less: "알림 꺼줘" turns
@@ -22,6 +23,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from dialogue.handlers.clarify import ask_which_one
 from dialogue.handlers.onboarding import with_first_question
 from dialogue.messages import IncomingMessage, TextDelta
 from dialogue.slots import merge_slots
@@ -109,6 +111,9 @@ class Assistant:
     interceptors: Interceptors = NO_INTERCEPTORS
     understands: bool = True
     onboarding: bool = True
+    asks_when_unsure: bool = False
+    """Offline, an unsure reading between two different answers is asked about first (``dialogue.handlers.clarify``);
+    a model, when one answers, reads the message itself."""
 
 
 def button_route(assistant: Assistant, message: IncomingMessage) -> Handler | None:
@@ -153,7 +158,8 @@ async def route(
                 reply = item
         assert reply is not None
     elif reply is None:
-        reply = await handler.handle(ctx)
+        asked = ask_which_one(ctx) if assistant.asks_when_unsure else None
+        reply = asked or await handler.handle(ctx)
     if assistant.onboarding:
         asked = with_first_question(ctx, reply)
         if reply.streamed and len(asked.text) > len(reply.text):

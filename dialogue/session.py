@@ -56,6 +56,9 @@ class Session:
     """The FAQ entry answered last: the topic a follow-up ("그건 얼마나 걸려?") continues."""
     onboarding: str | None = None
     """The onboarding question awaiting an answer (area, restrictions, likes), or None."""
+    unsure: dict[str, Any] | None = None
+    """A message kkini asked about ("메뉴를 추천해 드릴까요, 아니면 …?"), kept until a button says what it meant
+    (``dialogue.handlers.clarify``)."""
 
     def expire_slots(self, now: float, idle_s: float) -> None:
         """Drop the slots, the last list's prices and the FAQ topic when the conversation was idle longer than
@@ -95,6 +98,7 @@ class Session:
             last_prices=list(data.get("last_prices", slots.pop("last_prices", []))),
             faq_entry=data.get("faq_entry", slots.pop("faq_entry", None)),
             onboarding=data.get("onboarding"),
+            unsure=data.get("unsure"),
         )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dialogue.handlers.context import finished
 from dialogue.turn import Reply, TurnContext
 from dialogue.wallet import Coupons, balance_reply, coupons_reply
 
 
 class BalanceHandler:
     async def handle(self, ctx: TurnContext) -> Reply:
-        return balance_reply(ctx.card)
+        return finished(ctx, balance_reply(ctx.card))
 
 
 class CouponHandler:
@@ -16,4 +17,4 @@ class CouponHandler:
         self.coupons = coupons
 
     async def handle(self, ctx: TurnContext) -> Reply:
-        return coupons_reply(await self.coupons.usable(ctx))
+        return finished(ctx, coupons_reply(await self.coupons.usable(ctx)))

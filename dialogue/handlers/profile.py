@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogue.handlers.context import finished
 from dialogue.preferences import PreferenceChange, Preferences, remembered_reply
 from dialogue.turn import Reply, TurnContext
 
@@ -28,6 +29,8 @@ class PreferenceHandler:
     async def handle(self, ctx: TurnContext) -> Reply:
         change = change_said(ctx)
         if not change:
-            return Reply('어떤 걸 기억하면 될까요? 예: "나 매운 거 못 먹어", "난 분식 좋아해", "땅콩 알레르기 있어"')
+            return finished(
+                ctx, Reply('어떤 걸 기억하면 될까요? 예: "나 매운 거 못 먹어", "난 분식 좋아해", "땅콩 알레르기 있어"')
+            )
         await self.preferences.remember(ctx, change)
-        return remembered_reply(change)
+        return finished(ctx, remembered_reply(change))

@@ -33,7 +33,10 @@ CUES: dict[str, re.Pattern[str]] = {
         r"넘지|원 ?(?:으로|밖에|있)"
     ),
     "group": re.compile(
-        r"친구|가족|엄마|아빠|부모님|동생|형이랑|누나|언니|오빠|할머니|할아버지|단체|여럿|다 ?같이|모임|회식|동아리|"
+        # A parent or sibling is company only with a word of going together ("엄마랑", "동생 데리고"): "엄마한테
+        # 혼날까 봐" is about a worry, not a table for two.
+        r"(?:엄마|아빠|부모님|동생|형|누나|언니|오빠|할머니|할아버지)(?: ?(?:랑|이랑|하고|와|과|도 ?같이|데리고|모시고|까지|네 ?식구))|"
+        r"친구|가족|단체|여럿|다 ?같이|모임|회식|동아리|"
         r"명이서|명이|이서|팀원|반 ?애들|사촌|둘이|셋이|넷이|인원|사람 ?많|자리 ?있"
     ),
     "option_change": re.compile(

@@ -57,6 +57,16 @@ _COMPANIONS = (
     ),
     ("alone", re.compile(r"혼자|혼밥|나 ?홀로|1인(?!분)|솔로")),
 )
+# A family member named in a worry about being scolded ("엄마한테 혼날까 봐") is not someone to eat with: without a
+# word of eating or going together, such a message names no companions.
+_SCOLDED = re.compile(r"혼나|혼날|혼낼|혼내|혼났|혼쭐|야단|꾸중|잔소리|들킬|들키|걱정|무서|겁나|까 ?봐")
+_TOGETHER_WORDS = re.compile(r"먹|갈 ?(?:데|곳|거|래|게|까)|가자|가서|식당|밥집|맛집|데려|같이|함께|끼리|모시고")
+# An amount followed by one of these is the one being replaced ("5천원 말고 8천원"), not the budget.
+_REPLACED = re.compile(r"^ ?(?:은|는|이|가)? ?(?:말고|말구|아니고|아니라|아니야|대신|빼고|아냐)")
+# "매운 거 말고" rules spicy dishes out of the search; "매운 것" is the food word the menu rules read as spicy.
+_NOT_SPICY_NOW = re.compile(r"(?:매운|매콤한) ?(?:거|것|걸|음식|건)? ?(?:은|는)? ?(?:말고|말구|빼고|제외)")
+SPICY_FOOD = "매운 것"
+"""What "매운 거 말고" adds to the foods ruled out (``dialogue.recommend.rules`` reads it as the spicy tag)."""
 _GROUP_COUNT = re.compile(r"(?<![가-힣])우리(?! ?(?:집|동네|학교|학원|반))")
 _SPEAKER = re.compile(r"(?<![가-힣])(?:나|저|내가|제가)(?P<how> ?포함| ?까지|랑|하고| ?빼고| ?말고| ?제외)")
 _NOT_THIS_MEAL = re.compile(
@@ -146,6 +156,8 @@ def _headcount(text: str) -> tuple[int, int, int] | None:
 def companions(text: str, size: int | None = None) -> str | None:
     """friends or family when the message names them, else group (단체, 다 같이, "우리 다섯 명"), else alone."""
     named = _first_label(text, [(label, p) for label, p in _COMPANIONS if label in {"friends", "family"}])
+    if named == "family" and _SCOLDED.search(text) and not _TOGETHER_WORDS.search(text):
+        named = None
     if named:
         return named
     if _COMPANIONS[2][1].search(text) or (size is not None and size >= 3 and _GROUP_COUNT.search(text)):
@@ -185,7 +197,9 @@ class EntityExtractor:
         signals: set[str] = set()
         amounts = find_amounts(text)
         if amounts:
-            entities["budget"] = amounts[0].value
+            kept = [a for a in amounts if not _REPLACED.match(text[a.end :])]
+            if kept:
+                entities["budget"] = kept[0].value
             signals.add("money")
             spans.extend((a.start, a.end, "Ⓜ") for a in amounts)
         mentions = self.foods.find(text, nouns)
@@ -231,10 +245,13 @@ class EntityExtractor:
             signals.add(f"ref_{reference}")
         if wants_other:
             signals.add("other")
+        excluded = [m.said for m in mentions if m.excluded]
+        if _NOT_SPICY_NOW.search(text):
+            excluded.append(SPICY_FOOD)
         return Extraction(
             entities=entities,
             food_category=food.category if food else None,
-            excluded_food=tuple(dict.fromkeys(m.said for m in mentions if m.excluded)),
+            excluded_food=tuple(dict.fromkeys(excluded)),
             reference=reference,
             wants_other=wants_other,
             foods=tuple(mentions),

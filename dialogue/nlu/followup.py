@@ -57,9 +57,51 @@ _FILLER = re.compile(
 # Questions about how something works, whose follow-ups ("왜?", "그럼 배달은?", "언제까지야?") keep the topic.
 _ASKING = frozenset({"faq", "coupon_inquiry", "balance_inquiry"})
 _CARRYING = _ASKING | {"order_add", "cart_view", "menu_option", "checkout", "cart_clear"}
+# Searches, whose list a short question ("왜?", "그럼?", "거기 어디야?") or a go-ahead ("ㄱㄱ", "좋아") is about.
+SEARCHING = frozenset(
+    {
+        "food_request",
+        "budget_inquiry",
+        "location_inquiry",
+        "time_inquiry",
+        "emergency_food",
+        "group_dining",
+        "menu_option",
+    }
+)
 _GO = re.compile(r"^(?:ㄱ+|고고|ㄱㄱ+|가자|고|콜|ㅇㅋ ?ㄱㄱ|그걸로 ?(?:해|할게|ㄱ)?|이대로)[!~.]*$")
 _QUESTION = re.compile(r"\?$|왜|어디|언제|얼마|어떻게|어케|뭐|몇|되|돼|있")
 _SHORT_WORDS = 3
+# What a short message says about what was just shown, by kind; checked in this order. "pick" names one by its
+# number ("2번으로 할래"), "go" takes the first ("ㄱㄱ", "좋아"), "then" asks what now ("그럼?", "그래서?").
+_ABOUT_SHOWN: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "pick",
+        re.compile(
+            r"^(?:[1-9]|첫 ?번째|두 ?번째|세 ?번째)(?: ?번)?(?: ?(?:째|으로|로|꺼|거|집|가게|데))*"
+            r" ?(?:할래|할게|갈래|갈게|해|ㄱ+|고|좋아|요|$)"
+        ),
+    ),
+    ("why", re.compile(r"^(?:왜|어째서|이유|무슨 ?이유|왜 ?그런)|(?:왜|어째서) ?(?:이거|그거|여기|거기|골랐|추천)")),
+    (
+        "where",
+        re.compile(
+            r"어디(?:야|예요|에요|임|있|에 ?있|쯤|서 ?(?:써|쓰|사|해|하|받))|(?:거기|그거|그 ?집|그 ?가게) ?어디"
+        ),
+    ),
+    ("when", re.compile(r"언제|몇 ?시")),
+    (
+        "go",
+        re.compile(
+            r"^(?:ㄱ+|고고|ㄱㄱ+|가자|고|콜|ㅇㅋ|ㅇㅇ|오케이|ok|응|웅|그래|좋아|좋아요|좋네|굿|그걸로|거기로|이대로|"
+            r"거기 ?갈래|거기 ?갈게|거기로 ?할래)(?: ?(?:할래|할게|해|갈래|갈게|ㄱ+|요))?[!~.]*$"
+        ),
+    ),
+    ("then", re.compile(r"^(?:그럼|그러면|그래서|그 ?다음|그담|다음은|그 ?담엔|그 ?다음엔|그럼 ?이제|이제)[?!.~]*$")),
+)
+_PICK_NUMBER = {"첫": 1, "두": 2, "세": 3}
+_ASKS_OF_SHOWN = frozenset({"why", "then", "where", "when"})
+"""The kinds that are questions about what came before; "go" and "pick" may also answer a question kkini asked."""
 
 
 def inherited(analysis: Analysis, own_intent: str, previous: str) -> str | None:
@@ -77,6 +119,8 @@ def inherited(analysis: Analysis, own_intent: str, previous: str) -> str | None:
     if _GO.match(text):
         return "checkout" if previous in {"order_add", "cart_view", "checkout"} else previous
     weak = own_intent in {"general_chat", "out_of_scope"} or (previous in _ASKING and own_intent == "time_inquiry")
+    if previous in SEARCHING and weak and about_shown(text) is not None:
+        return previous  # "왜?", "그럼?", "좋아" after a list are about the list
     if previous in _ASKING and (weak or _QUESTION.search(text)) and own_intent not in _CARRYING - _ASKING:
         return previous
     if weak and previous in _CARRYING and previous != "cart_clear":
@@ -100,8 +144,11 @@ def stated(analysis: Analysis) -> list[str]:
 
 
 def leans_on_context(analysis: Analysis) -> bool:
-    """True when the message means little without the messages before it."""
+    """True when the message means little without the messages before it: "왜?", "그럼?" and "거기 어디야?" ask
+    about what came before, and so does a message with nothing left beside entities and references."""
     extraction = analysis.extraction
+    if about_shown(analysis.text) in _ASKS_OF_SHOWN:
+        return True
     if residue(analysis):
         return False
     return bool(stated(analysis) or extraction.wants_other or extraction.reference or extraction.foods)
@@ -124,3 +171,21 @@ def follow(analysis: Analysis, own_intent: str, earlier: Sequence[str]) -> tuple
     if previous in _CORE_SLOTS:
         return previous, 0.7
     return own_intent, 0.5
+
+
+def about_shown(text: str) -> str | None:
+    """What a short message asks of the list or answer just shown: pick, why, where, when, go or then; else None.
+
+    ``text`` is the matching form. Only messages of a few words count: a longer one says what it wants itself.
+    """
+    if len(text.split()) > _SHORT_WORDS:
+        return None
+    return next((kind for kind, pattern in _ABOUT_SHOWN if pattern.search(text)), None)
+
+
+def picked_rank(text: str) -> int:
+    """The number a "pick" message names ("2번으로 할래" -> 2, "두 번째" -> 2), 1 when it names none."""
+    match = re.match(r"\s*(?:([1-9])|(첫|두|세) ?번째)", text)
+    if match is None:
+        return 1
+    return int(match.group(1)) if match.group(1) else _PICK_NUMBER[match.group(2)]

@@ -69,6 +69,54 @@ _EXCLUSION = re.compile(
 _OPTION_AFTER = re.compile(
     r"^(?:으로|로) ?(?:변경|바꿔|바꾸|바꿀|교체|교환|업그레이드|해 ?주|해줘|할게|주세요)|^(?:은|는)? ?대신"
 )
+# Food emoji as the word a child would type for them ("🍕🥤" is "피자 음료"): an emoji-only message is a wish for
+# those foods. Only emoji that name one food plainly are listed; faces and hearts say nothing about food.
+FOOD_EMOJI: dict[str, str] = {
+    "🍕": "피자",
+    "🍔": "햄버거",
+    "🍟": "감자튀김",
+    "🌭": "핫도그",
+    "🍗": "치킨",
+    "🍖": "고기",
+    "🥩": "스테이크",
+    "🍜": "라면",
+    "🍝": "파스타",
+    "🍛": "카레",
+    "🍙": "주먹밥",
+    "🍱": "도시락",
+    "🍣": "초밥",
+    "🍤": "튀김",
+    "🍢": "어묵",
+    "🍥": "어묵",
+    "🥟": "만두",
+    "🍲": "찌개",
+    "🥘": "전골",
+    "🥪": "샌드위치",
+    "🌮": "타코",
+    "🌯": "부리또",
+    "🥗": "샐러드",
+    "🍞": "빵",
+    "🥐": "크루아상",
+    "🥯": "베이글",
+    "🥖": "바게트",
+    "🧇": "와플",
+    "🍩": "도넛",
+    "🍰": "케이크",
+    "🎂": "케이크",
+    "🧁": "케이크",
+    "🍦": "아이스크림",
+    "🍨": "아이스크림",
+    "🍧": "빙수",
+    "🍪": "쿠키",
+    "🥤": "음료",
+    "🧃": "주스",
+    "🧋": "버블티",
+    "☕": "커피",
+}
+_DRINK_WORDS = frozenset({"음료", "주스", "버블티", "커피"})
+_MARKS = "?!.~"
+# Presentation selectors and skin tones ride on emoji and name nothing.
+_EMOJI_MODIFIERS = dict.fromkeys([0xFE0F, 0xFE0E, *range(0x1F3FB, 0x1F400)], None)
 _HANGUL_OR_WORD = re.compile(r"[가-힣a-z0-9]")
 _LATIN = re.compile(r"[a-z0-9]")
 
@@ -179,3 +227,25 @@ def chosen_food(mentions: Sequence[FoodMention]) -> FoodMention | None:
     foods = [mention for mention in wanted if mention.kind != "brand"]
     chosen = foods or wanted
     return chosen[0] if chosen else None
+
+
+def food_emoji(text: str) -> list[str]:
+    """The foods the food emoji of ``text`` stand for, in order ("🍕🥤" -> ["피자", "음료"])."""
+    return [FOOD_EMOJI[ch] for ch in text.translate(_EMOJI_MODIFIERS) if ch in FOOD_EMOJI]
+
+
+def with_food_words(text: str) -> str:
+    """``text`` with each food emoji written as its word, so that "🍔" reads as "햄버거" and "🍜?" as "라면?".
+
+    In a message of emoji alone, drinks go after the foods: "🥤🍕" asks for pizza with a drink, not for a drink.
+    """
+    text = text.translate(_EMOJI_MODIFIERS)
+    if not any(ch in FOOD_EMOJI for ch in text):
+        return text
+    if not any(ch.isalnum() for ch in text):
+        words = food_emoji(text)
+        ordered = [word for word in words if word not in _DRINK_WORDS] + [w for w in words if w in _DRINK_WORDS]
+        marks = "".join(ch for ch in text if ch in _MARKS)
+        others = "".join(ch for ch in text if ch not in FOOD_EMOJI and ch not in _MARKS and not ch.isspace())
+        return " ".join([" ".join(dict.fromkeys(ordered)) + marks, *([others] if others else [])])
+    return "".join(f" {FOOD_EMOJI[ch]} " if ch in FOOD_EMOJI else ch for ch in text)

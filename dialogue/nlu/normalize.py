@@ -3,7 +3,8 @@
 ``clean`` keeps what the user wrote (Unicode NFC, control characters removed, whitespace folded) and is what the
 engine may show back. ``for_matching`` goes further so that rules and the classifier see fewer spellings of the same
 message: full-width ASCII folded, Latin lower-cased, laughter and crying runs (ㅋㅋㅋㅋ, ㅠㅠㅠ) shortened, repeated
-punctuation reduced to one mark and long runs of one character cut to two. Digits are never touched, so amounts
+punctuation reduced to one mark, long runs of one character cut to two, and food emoji written as their words
+("🍔" as "햄버거", ``dialogue.nlu.foods.FOOD_EMOJI``). Digits are never touched, so amounts
 survive. The matching form keeps spaces, because Korean spacing (however wrong) still marks word boundaries that
 rules rely on.
 """
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from dialogue.nlu.foods import with_food_words
 
 # Zero-width and formatting characters that arrive from copy-paste and keyboards (ZWSP, BOM, joiners).
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -45,7 +48,7 @@ def for_matching(text: str) -> str:
     >>> for_matching("배고파아아아 ㅠㅠㅠㅠ 빨리!!!")
     '배고파아아 ㅠㅠ 빨리!'
     """
-    text = _fold_width(clean(text)).lower()
+    text = with_food_words(_fold_width(clean(text))).lower()
     text = _ELLIPSIS.sub(".", text)
     text = _CRY.sub("ㅠㅠ", text)
     text = _LAUGH.sub("ㅋㅋ", text)

@@ -35,6 +35,8 @@ _ALLOWED: dict[str, frozenset[str]] = {
     "general_chat": frozenset(),
     "out_of_scope": frozenset(),
 }
+_THREAD = 4
+"""Earlier messages a chain of follow-ups is read back through (the engine passes its last four)."""
 _URGENT_INTENTS = frozenset({"food_request", "budget_inquiry", "location_inquiry", "group_dining", "emergency_food"})
 
 
@@ -84,15 +86,31 @@ class OfflineNLU:
         leans = leans_on_context(analysis)
         if not leans and len(analysis.text.split()) > 3:
             return guess.intent, guess.confidence
-        before = [self.analyzer.analyze(message) for message in context[-2:]]
-        earlier = [self.model.classify(previous).intent for previous in before]
-        if len(before) == 2 and leans_on_context(before[-1]):
-            # The previous message was itself a follow-up: read it in the light of the one before.
-            earlier[-1] = follow(before[-1], earlier[-1], earlier[:-1])[0]
+        earlier = self._thread(context)
         if leans and not guess.by_rule:
             return follow(analysis, guess.intent, earlier)
         carried = inherited(analysis, guess.intent, earlier[-1])
         return (carried, 0.7) if carried else (guess.intent, guess.confidence)
+
+    def _thread(self, context: Sequence[str]) -> list[str]:
+        """The intents of the earlier messages, a follow-up's read in the light of those before it: "왜?", "그럼?",
+        "그거 어디서 써?" one after another after a search all stay with the search. Reads back to the last
+        message that stands on its own (at least two, at most ``_THREAD``)."""
+        start = len(context)
+        analyses: dict[int, Analysis] = {}
+        while start > max(0, len(context) - _THREAD):
+            start -= 1
+            analyses[start] = self.analyzer.analyze(context[start])
+            if len(context) - start >= 2 and not leans_on_context(analyses[start]):
+                break  # the two last are always read: an order two messages back still counts ("치즈스틱도")
+        earlier: list[str] = []
+        for index in range(start, len(context)):
+            analysis = analyses[index]
+            intent = self.model.classify(analysis).intent
+            if earlier and leans_on_context(analysis):
+                intent = follow(analysis, intent, earlier)[0]
+            earlier.append(intent)
+        return earlier
 
     def _entities(self, intent: str, analysis: Analysis) -> dict[str, Any]:
         allowed = _allowed(intent)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from dialogue.handlers.select import PAYLOAD_PREFIX as SELECT_PREFIX
-from dialogue.korean import particle, won
+from dialogue.korean import particle, ro, won
 from dialogue.messages import Button, Card
+from dialogue.nlu.entities import SPICY_FOOD
+from dialogue.nlu.types import Understanding
 from dialogue.recommend.types import Recommendation, RecommendationQuery, RecommendationResult
 from dialogue.turn import Reply, TurnContext
 from storage.hours import local_time
 
 MEAL_WORDS = {"breakfast": "아침", "lunch": "점심", "dinner": "저녁", "late_night": "야식"}
+# A message that takes back what it said before ("5천원 말고 8천원", "아 아니 치킨", "매운 거 빼고").
+_CORRECTION = re.compile(
+    r"말고|말구|빼고|빼 ?줘|제외|대신|(?<![가-힣])아니(?:고|라|야)?(?![가-힣])|아냐|바꿔|바꿀래|바꾸자|변경"
+)
+_TASTE_WORDS = {"mild": "안 매운 것", "spicy": SPICY_FOOD, "sweet": "단 것", "salty": "짠 것"}
 FOLLOW_UPS = (
     Button("다른 데 보여줘", "다른 데 보여줘"),
     Button("더 싼 거", "더 싼 거 없어?"),
@@ -57,6 +65,34 @@ def food_notice(items: tuple[Recommendation, ...], food: str, category: str | No
     if category and category != food and any(item.category == category for item in items):
         return f"{particle(food, '을', '를')} 파는 곳은 못 찾았지만 {category} 가게는 있어요."
     return f"지금 {particle(food, '을', '를')} 파는 곳은 찾지 못했어요. 대신"
+
+
+def change_note(text: str, understanding: Understanding, spendable: int | None) -> str | None:
+    """A few words on what a correction changed ("피자는 빼고 치킨으로 바꿨어요."), or None when ``text`` corrects
+    nothing. The list that follows is the new search; this says why it differs (or why it does not)."""
+    if not _CORRECTION.search(text):
+        return None
+    entities = understanding.entities
+    dropped = "·".join(understanding.excluded_food)
+    new: list[str] = []
+    if "food_type" in entities:
+        new.append(str(entities["food_type"]))
+    if "budget" in entities:
+        new.append(won(int(entities["budget"])))
+    taste = _TASTE_WORDS.get(str(entities.get("taste")))
+    if taste and not (entities.get("taste") == "mild" and SPICY_FOOD in understanding.excluded_food):
+        new.append(taste)
+    if not dropped and not new:
+        return None
+    left_out = f"{particle(dropped, '은', '는')} 빼고" if dropped else ""
+    if new:
+        said = f"{left_out} {ro(', '.join(new))} 바꿨어요.".strip()
+    else:
+        said = f"{left_out} 찾았어요."
+    budget = entities.get("budget")
+    if budget is not None and spendable is not None and spendable < int(budget):
+        said += f" 지금 카드로는 {won(spendable)}까지 쓸 수 있어서 그 안에서 골랐어요."
+    return said
 
 
 def _header(query: RecommendationQuery, result: RecommendationResult, where: str | None, ctx: TurnContext) -> str:

@@ -18,16 +18,20 @@ from tests.dialogue.conftest import collect, console, final
 LUNCH = datetime(2026, 11, 23, 12, 30, tzinfo=SEOUL)  # a Monday
 
 
-async def test_too_long_empty_and_emoji_messages_get_a_short_answer(
-    engine: DialogueEngine, sample_services: Services
+async def test_empty_and_emoji_messages_get_a_short_answer_and_a_long_one_is_read_in_part(
+    engine: DialogueEngine, script: dict[str, Understanding], sample_services: Services
 ) -> None:
-    for text, expected in (("", "비어 있어요"), ("가" * 501, "너무 길어요"), ("🍔🍔😋", "이모티콘")):
+    for text, expected in (("", "비어 있어요"), ("😋😊", "이모티콘")):
         events = await collect(engine, console("demo01", text, at=LUNCH))
         assert expected in final(events).text
         assert final(events).intent is None
     async with sample_services.db.session() as session:
         rows = (await session.exec(select(Conversation))).all()
-    assert len(rows) == 3 and all(row.intent is None for row in rows)
+    assert len(rows) == 2 and all(row.intent is None for row in rows)
+    script["가" * 500] = Understanding("general_chat", 0.9, {})
+    long = final(await collect(engine, console("demo01", "가" * 501, at=LUNCH)))
+    assert long.text.startswith("글이 길어서 앞부분만 읽었어요.") and long.intent == "general_chat"
+    assert long.meta.confidence == 0.9  # the first 500 characters were read, as scripted
 
 
 async def test_budget_carries_over_to_the_next_question(

@@ -192,3 +192,35 @@ def test_entities_are_kept_only_where_the_intent_uses_them(nlu: OfflineNLU) -> N
     emergency = nlu.parse("배고파 죽겠어 빨리 먹을 거")
     assert emergency.intent == "emergency_food"
     assert emergency.entities["urgency"] == "high"
+
+
+@pytest.mark.parametrize(
+    ("text", "budget"),
+    [
+        ("5천원 말고 8천원", 8000),
+        ("8천원 말고 5천원", 5000),
+        ("3천원 아니고 5천원", 5000),
+        ("5천원 말고 더 비싼 거", None),
+    ],
+)
+def test_the_amount_taken_back_is_not_the_budget(nlu: OfflineNLU, text: str, budget: int | None) -> None:
+    assert entities(nlu, text).get("budget") == budget
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [("엄마한테 혼날까 봐", None), ("엄마랑 아빠한테 혼날까 봐", None), ("엄마랑 같이 먹을 데", "family")],
+)
+def test_a_parent_in_a_worry_is_no_company_to_eat_with(nlu: OfflineNLU, text: str, company: str | None) -> None:
+    assert entities(nlu, text).get("companions") == company
+
+
+def test_spicy_food_ruled_out_in_a_correction(nlu: OfflineNLU) -> None:
+    assert "매운 것" in nlu.analyzer.analyze("매운 거 말고").extraction.excluded_food
+    assert "매운 것" not in nlu.analyzer.analyze("안 매운 걸로").extraction.excluded_food
+
+
+def test_food_emoji_read_as_foods(nlu: OfflineNLU) -> None:
+    assert entities(nlu, "🍕🥤")["food_type"] == "피자"
+    assert entities(nlu, "🥤🍕")["food_type"] == "피자"  # a drink goes with the food, it is not the wish
+    assert entities(nlu, "🍜?")["food_type"] == "라면"

@@ -29,3 +29,11 @@ def test_for_matching_keeps_digits_and_folds_width_and_case() -> None:
 
 def test_without_spaces() -> None:
     assert without_spaces("불고기 버거 세트") == "불고기버거세트"
+
+
+def test_for_matching_writes_food_emoji_as_their_words() -> None:
+    assert for_matching("🍕🥤") == "피자 음료"
+    assert for_matching("🍜?") == "라면?"
+    assert for_matching("배고파 🍔") == "배고파 햄버거"
+    assert for_matching("☕️") == "커피"  # the presentation selector names nothing
+    assert for_matching("😋😊") == "😋😊"
