@@ -65,10 +65,14 @@ def _family(intent: str) -> str:
     return _FAMILY.get(intent, intent)
 
 
-def choices(understanding: Understanding) -> tuple[str, ...]:
-    """The intents to ask between (one or two, likelier first), or () when the reading is sure enough to answer."""
+def choices(understanding: Understanding, previous: str | None = None) -> tuple[str, ...]:
+    """The intents to ask between (one or two, likelier first), or () when the reading is sure enough to answer.
+    ``previous`` is the intent of the user's message before: a reading that keeps the conversation's topic ("편의점
+    에서도 쓸 수 있어?" after a card question) is answered, not asked about."""
     intent, second = understanding.intent, understanding.runner_up
     if understanding.confidence >= UNSURE_BELOW or understanding.margin >= CLOSE_MARGIN or second is None:
+        return ()
+    if intent == previous:
         return ()
     if intent == "general_chat" or _family(intent) == _family(second):
         return ()
@@ -104,7 +108,8 @@ def kept(text: str, understanding: Understanding) -> dict[str, Any]:
 
 def ask_which_one(ctx: TurnContext) -> Reply | None:
     """The clarifying question for an unsure message (kept in the session for the button), or None to answer it."""
-    offered = choices(ctx.understanding)
+    said = [turn.intent for turn in ctx.session.turns if turn.role == "user" and turn.intent]
+    offered = choices(ctx.understanding, said[-1] if said else None)
     if not offered:
         return None
     ctx.session.unsure = kept(ctx.text, ctx.understanding)
