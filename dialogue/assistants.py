@@ -23,6 +23,7 @@ from dialogue.handlers.profile import PreferenceHandler
 from dialogue.handlers.recommend import RecommendHandler
 from dialogue.handlers.select import PAYLOAD_PREFIX as SELECT_PREFIX
 from dialogue.handlers.select import SelectHandler
+from dialogue.nlu.types import SEARCH_INTENTS
 from dialogue.notices import Notices
 from dialogue.onboarding import PREFIX as ONBOARDING_PREFIX
 from dialogue.ordering.tools import ordering_tools
@@ -40,15 +41,7 @@ from dialogue.wallet import Coupons
 from knowledge.gate.refusal import refusal
 from storage.database import Database
 
-RECOMMEND_INTENTS = (
-    "food_request",
-    "budget_inquiry",
-    "location_inquiry",
-    "time_inquiry",
-    "emergency_food",
-    "group_dining",
-    "menu_option",
-)
+RECOMMEND_INTENTS = SEARCH_INTENTS
 """Intents the recommender answers: each narrows or widens the same search."""
 
 

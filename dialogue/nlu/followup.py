@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from dialogue.nlu.analysis import Analysis
+from dialogue.nlu.types import SEARCH_INTENTS
 
 SEARCH_SLOTS = frozenset(
     {"budget", "food_type", "meal_time", "location", "companions", "party_size", "taste", "dietary_restrictions"}
@@ -58,17 +59,7 @@ _FILLER = re.compile(
 _ASKING = frozenset({"faq", "coupon_inquiry", "balance_inquiry"})
 _CARRYING = _ASKING | {"order_add", "cart_view", "menu_option", "checkout", "cart_clear"}
 # Searches, whose list a short question ("왜?", "그럼?", "거기 어디야?") or a go-ahead ("ㄱㄱ", "좋아") is about.
-SEARCHING = frozenset(
-    {
-        "food_request",
-        "budget_inquiry",
-        "location_inquiry",
-        "time_inquiry",
-        "emergency_food",
-        "group_dining",
-        "menu_option",
-    }
-)
+SEARCHING = frozenset(SEARCH_INTENTS)
 _GO = re.compile(r"^(?:ㄱ+|고고|ㄱㄱ+|가자|고|콜|ㅇㅋ ?ㄱㄱ|그걸로 ?(?:해|할게|ㄱ)?|이대로)[!~.]*$")
 _QUESTION = re.compile(r"\?$|왜|어디|언제|얼마|어떻게|어케|뭐|몇|되|돼|있")
 _SHORT_WORDS = 3

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-INTENTS: tuple[str, ...] = (
+SEARCH_INTENTS: tuple[str, ...] = (
     "food_request",
     "budget_inquiry",
     "location_inquiry",
@@ -14,6 +14,10 @@ INTENTS: tuple[str, ...] = (
     "emergency_food",
     "group_dining",
     "menu_option",
+)
+"""The intents answered with a list of places and dishes (the recommender)."""
+INTENTS: tuple[str, ...] = (
+    *SEARCH_INTENTS,
     "coupon_inquiry",
     "balance_inquiry",
     "order_add",
