@@ -73,7 +73,7 @@ def test_log_level_sends_the_logs_to_stderr_at_that_level(data_dir: Path) -> Non
     before = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
     result = chat(data_dir, "--log-level", "debug")
     assert result.returncode == 0, result.stderr
-    assert "끼니" in result.stdout
+    assert "[1]" in result.stdout  # a greeting (worded otherwise on a second "안녕") and its buttons
     assert not [line for line in result.stdout.splitlines() if _is_log_line(line)], result.stdout
     entries = [json.loads(line) for line in result.stderr.splitlines()]  # json: stderr is not a terminal
     assert any(entry["level"] == "DEBUG" for entry in entries)
