@@ -18,7 +18,8 @@ from dialogue.handlers.clarify import ChosenMeaning
 from dialogue.handlers.faq import FaqFollowUpFirst, FaqHandler
 from dialogue.handlers.notify import NoticeHandler
 from dialogue.handlers.onboarding import OnboardingAnswers
-from dialogue.handlers.order import CART_COMMAND_INTENTS, CART_EDIT_INTENTS, ORDER_INTENTS, CartFirst, OrderHandler
+from dialogue.handlers.order import CART_COMMAND_INTENTS, CART_EDIT_INTENTS, ORDER_INTENTS, OrderHandler
+from dialogue.handlers.order_first import CartFirst, OrderQuestions, ordering_now
 from dialogue.handlers.profile import PreferenceHandler
 from dialogue.handlers.recommend import RecommendHandler
 from dialogue.handlers.select import PAYLOAD_PREFIX as SELECT_PREFIX
@@ -93,9 +94,11 @@ def meal_assistant(parts: MealParts) -> Assistant:
             ButtonRoute(FAQ_PREFIX, faq),  # a follow-up question or "자세히 보기" under an answer
         ),
         pending=onboarding,  # "매운 거 못 먹어" while the diet question waits
+        holds_onboarding=ordering_now,  # no onboarding question in the middle of an order
         interceptors=Interceptors(
             (
                 NoticeHandler(parts.notices),  # "알림 꺼줘", whichever intent it was read as
+                OrderQuestions(order),  # "이거 매워?", "얼마야?", "주문 들어갔어?" in the middle of an order
                 ForIntents(CartFirst(order), frozenset(CART_EDIT_INTENTS)),  # "콜라 사이다로" with the cart open
                 ForIntents(Always(order), frozenset(CART_COMMAND_INTENTS)),  # the cart as stored, never reworded
                 ForIntents(FaqFollowUpFirst(faq), frozenset({"general_chat", "out_of_scope"})),  # "다른 방법은?"

@@ -9,7 +9,8 @@
 5. **The model with its tools** when one is configured for the assistant and the message was typed, else **the
    intent's handler** (``Assistant.handlers``, then ``Assistant.fallback``), unless the reading is unsure between
    two different answers: then a short question with a button for each (``Assistant.asks_when_unsure``).
-6. A new user's first onboarding question follows the reply (``Assistant.onboarding``).
+6. A new user's first onboarding question follows the reply (``Assistant.onboarding``), unless the assistant holds
+   it back for this turn (``Assistant.holds_onboarding``: an order in progress, before or after the turn).
 
 Steps 1-4 run on the offline and the model path alike, so a configured model never does less: "알림 꺼줘" turns
 notices off and "콜라 사이다로" changes the cart's drink whichever path would have answered. Each assistant's table
@@ -19,7 +20,7 @@ An interceptor answers the messages it recognises and returns None for the rest;
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -100,7 +101,9 @@ class Assistant:
     """One assistant's routing table (written in ``dialogue.assistants``): what answers each step of ``route``.
 
     ``understands`` runs the intent and entity reading; an assistant without it (``seller``, FAQ only) sends every
-    message to ``fallback``. ``onboarding`` asks a new user's first questions after the first reply.
+    message to ``fallback``. ``onboarding`` asks a new user's first questions after the first reply; while
+    ``holds_onboarding`` says so (before the turn or after it), the question waits for a later turn, so that it
+    never breaks into an order the child is placing.
     """
 
     name: str
@@ -111,6 +114,7 @@ class Assistant:
     interceptors: Interceptors = NO_INTERCEPTORS
     understands: bool = True
     onboarding: bool = True
+    holds_onboarding: Callable[[TurnContext], bool] | None = None
     asks_when_unsure: bool = False
     """Offline, an unsure reading between two different answers is asked about first (``dialogue.handlers.clarify``);
     a model, when one answers, reads the message itself."""
@@ -142,6 +146,7 @@ async def route(
     if pressed is not None:
         yield await pressed.handle(ctx)
         return
+    held = assistant.holds_onboarding is not None and assistant.holds_onboarding(ctx)
     reply = await assistant.pending.intercept(ctx) if assistant.pending is not None else None
     if reply is not None:
         yield reply
@@ -160,7 +165,8 @@ async def route(
     elif reply is None:
         asked = ask_which_one(ctx) if assistant.asks_when_unsure else None
         reply = asked or await handler.handle(ctx)
-    if assistant.onboarding:
+    held = held or (assistant.holds_onboarding is not None and assistant.holds_onboarding(ctx))
+    if assistant.onboarding and not held:
         asked = with_first_question(ctx, reply)
         if reply.streamed and len(asked.text) > len(reply.text):
             yield TextDelta(asked.text[len(reply.text) :])

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
-from dialogue.nlu.menu import menu_items
+from dialogue.nlu.menu import menu_pieces
 from dialogue.ordering import cart_rules, phrases, replies
-from dialogue.ordering.cart import load_cart
+from dialogue.ordering.answers import OrderAnswers
+from dialogue.ordering.cart import Cart, load_cart, order_in_progress
 from dialogue.ordering.cart_rules import ChangeRequest
 from dialogue.ordering.catalogue import ShopMenu
-from dialogue.ordering.matching import variant_of
+from dialogue.ordering.matching import compact, kind_of_word, variant_of
 from dialogue.ordering.orders import OrderDesk
 from dialogue.ordering.service import AddRequest, CartService
 from dialogue.tools.base import ToolResult
@@ -32,10 +34,12 @@ CART_EDIT_INTENTS = ("menu_option", "food_request", "out_of_scope", "general_cha
 _CASH = re.compile(r"현금|현장\s*결제|가게에서\s*결제|카드\s*말고")
 _CARD = re.compile(r"급식\s*카드|꿈나무|카드로|카드\s*결제|G\s*드림", re.IGNORECASE)
 _ORDER_WORDS = re.compile(r"(?:에서|에)?\s*(?:주문|시킬|시켜|먹을)[가-힣]*")
+_ORDERS = re.compile(r"주문|시킬|시켜|시키고|담아")
+"""Words that say the message orders ("햄버거 시킬래"), whatever intent it was read as."""
 _COUNTED = re.compile(r"(?P<number>\d{1,3})\s*(?P<counter>[가-힣]{1,3})")
 """A variant that reads like a count: "4조각", "10피스"."""
 _TOKEN_ENDS = "가나다라마바사아자차카타파하"
-CONFIDENT = 0.85
+CONFIDENT = cart_rules.SURE
 """A product name fits this well when a bare "X Y로" is read as products, not a change ("코울슬로 하나")."""
 POPULAR = 3
 """How many sets a "what shall I order" answer offers as buttons."""
@@ -55,6 +59,7 @@ class OrderHandler:
     def __init__(self, carts: CartService, desk: OrderDesk) -> None:
         self.carts = carts
         self.desk = desk
+        self.answers = OrderAnswers(carts, desk)
 
     async def handle(self, ctx: TurnContext) -> Reply:
         intent = replies.payload_intent(ctx.message.payload) or ctx.understanding.intent
@@ -95,7 +100,7 @@ class OrderHandler:
                 return await carts.clear_cart(ctx)
             case phrases.Remove(target=target, quantity=quantity):
                 cart = load_cart(ctx.session.order)
-                if intent == "cart_clear" and target is not None and not _in_cart(ctx, target):
+                if intent == "cart_clear" and target is not None and not in_cart(ctx, target):
                     return await self.desk.cancel(ctx)  # "다 필요 없어 취소해"
                 if target is None and quantity is None and cart.empty:
                     return await self.desk.cancel(ctx)
@@ -122,22 +127,44 @@ class OrderHandler:
 
     async def _orders_products(self, ctx: TurnContext, text: str, change: phrases.Change) -> bool:
         """Whether a message that reads as an option change rather names products to add: "새우버거 세트 하나,
-        음료는 사이다로" (a set and its change), "코울슬로 하나" (a name that ends in 로)."""
-        items = _items(phrases.without_changes(text), await self._counted_variants())
+        음료는 사이다로" (a set and its change), "불고기버거 세트 사이다로" (a set with its drink), "코울슬로 하나" (a
+        name that ends in 로)."""
+        named = _items(phrases.without_changes(text), await self._counted_variants())
         cart = load_cart(ctx.session.order)
-        if items and cart.shop_id is not None:
-            # "감자튀김 (M) 양념감자 칠리로 바꿔줘" after a set: the set's side is what changes, not a side to add.
+        if named and cart.shop_id is not None:
+            # "감자튀김 (M) 양념감자 칠리로 바꿔줘" after a set: the set's side is what changes, not a side to add;
+            # "(불고기버거) 세트 음료 사이다로" names the set of the cart whose drink changes, not a set to add.
             current = await self.carts.catalogue.menu(cart.shop_id, ctx.now)
             if current is not None:
-                items = [i for i in items if not cart_rules.is_change_source(current, cart, i.product, change.splits)]
-        if not items:
+                named = [
+                    n
+                    for n in named
+                    if not cart_rules.is_change_source(current, cart, n.request.product, change.splits)
+                    and not _names_line(current, cart, n)
+                ]
+        if not named:
             return False
         if change.explicit:
             return True
-        menu = await self.carts.shops.menu_for(ctx, product=items[0].product)
+        menu = await self.carts.shops.menu_for(ctx, product=named[0].request.product)
         if isinstance(menu, ToolResult):
             return False
-        return all(menu.find(item.product).score >= CONFIDENT for item in items)
+        return all(_names_product(menu, n.request.product) for n in named)
+
+    async def orders_from_menu(self, ctx: TurnContext, text: str) -> bool:
+        """Whether a message read as another intent orders from the shop: while an order is under way, it names
+        products of its shop ("음 치즈버거 먹고 싶어"); else it says to order and names a product by its whole name
+        or a kind the shop sells ("햄버거 시킬래"). "치킨 먹고 싶어" with no order open is a recommendation's."""
+        ordering = order_in_progress(ctx.session.order)
+        if not ordering and not _ORDERS.search(text):
+            return False
+        named = _items(phrases.without_changes(text), await self._counted_variants())
+        if not named:
+            return False
+        menu = await self.carts.shops.menu_for(ctx, product=named[0].request.product)
+        if isinstance(menu, ToolResult):
+            return False
+        return all(_names_product(menu, n.request.product, whole=not ordering) for n in named)
 
     async def _add(self, ctx: TurnContext, text: str, named: ShopMenu | None) -> ToolResult:
         changes = tuple(
@@ -145,10 +172,16 @@ class OrderHandler:
             for change in phrases.changes_in(text)
             if change.explicit and len(change.splits) == 1
         )
-        requests = _items(phrases.without_changes(text), await self._counted_variants())
+        said = _items(phrases.without_changes(text), await self._counted_variants())
+        requests = [n.request for n in said]
+        if said:
+            menu = named or await self.carts.shops.menu_for(ctx, product=requests[0].product)
+            if not isinstance(menu, ToolResult):
+                requests = with_components(menu, said)
         if requests and changes:
             # Option changes belong to the set they follow ("불고기버거 세트 하나, 콜라는 사이다로").
-            requests[-1] = AddRequest(requests[-1].product, requests[-1].quantity, changes)
+            last = requests[-1]
+            requests[-1] = replace(last, changes=last.changes + changes)
         elif changes and not load_cart(ctx.session.order).empty:
             return await self.carts.change_option(ctx, list(changes))
         if requests:
@@ -181,24 +214,80 @@ class OrderHandler:
         return ToolResult(data={"ok": True, "shop": menu.shop_name}, reply=Reply(text, quick_replies=buttons))
 
 
-def _items(text: str, counted: Iterable[str] = ()) -> list[AddRequest]:
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A product a message names, and how it was said (see `dialogue.nlu.menu.MenuPiece`)."""
+
+    request: AddRequest
+    counted: bool = False
+    joined: bool = False
+
+
+def _items(text: str, counted: Iterable[str] = ()) -> list[Named]:
     """The products a message names with their quantities ("새우버거 세트 두 개랑 콜라 라지 하나").
 
     A variant in ``counted`` is part of the name, not a quantity: "치킨너겟 (8조각) 1개" is one box of eight pieces,
     "치킨너겟 8조각 두 개" two of them.
     """
     text, labels = _shielded(text, counted)
-    requests = []
-    for item in menu_items(text):
-        name = str(item.get("name", "")).strip()
+    named = []
+    for piece in menu_pieces(text):
+        name = piece.name.strip()
         for token, label in labels.items():
             name = name.replace(token, label)
         name = " ".join(name.split())
         if not name:
             continue
-        sizes = [option for option in item.get("options", []) if variant_of(str(option))]
-        requests.append(AddRequest(" ".join([name, *sizes]), int(item.get("quantity") or 1)))
+        sizes = [option for option in piece.options if variant_of(str(option))]
+        request = AddRequest(" ".join([name, *sizes]), piece.quantity)
+        named.append(Named(request, piece.counted, piece.joined))
+    return named
+
+
+def with_components(menu: ShopMenu, said: list[Named]) -> list[AddRequest]:
+    """The requests, with what a set's component is to be folded into the set: "불고기버거 세트 사이다" and
+    "불고기버거 세트 하나 사이다로" order one set with 사이다 as its drink, never a second drink. A product said
+    with a quantity of its own or after a joiner ("세트 하나랑 사이다 하나") stays a product to add."""
+    requests: list[AddRequest] = []
+    for named in said:
+        request = named.request
+        split = cart_rules.set_and_part(menu, request.product)
+        if split is not None:
+            request = AddRequest(split[0], request.quantity, (ChangeRequest(None, split[1]),))
+        elif requests and not named.counted and not named.joined:
+            owner = menu.find(requests[-1].product).item
+            if owner is not None and owner.is_set and cart_rules.names_component(menu, owner, request.product):
+                last = requests[-1]
+                requests[-1] = replace(last, changes=(*last.changes, ChangeRequest(None, request.product)))
+                continue
+        requests.append(request)
     return requests
+
+
+def _names_product(menu: ShopMenu, said: str, *, whole: bool = False) -> bool:
+    """Whether ``said`` names what this shop sells, sure enough to order it: a product, a set with its component, or
+    a kind the shop sells ("햄버거"). ``whole``: by its whole name, so that "치킨" is no 치킨버거."""
+    kind = kind_of_word(said)
+    if kind is not None:
+        return bool(cart_rules.kind_choices(menu, kind))
+    if cart_rules.set_and_part(menu, said) is not None:
+        return True
+    found = menu.find(said)
+    if found.score < CONFIDENT:
+        return False
+    if whole:
+        return found.item is not None and compact(found.item.family) in compact(said)
+    return found.item is not None or bool(found.choices)
+
+
+def _names_line(menu: ShopMenu, cart: Cart, named: Named) -> bool:
+    """Whether a product said without a quantity names a set line of the cart ("세트", "불고기버거 세트 사이다"):
+    the line a change is for, not one more to add."""
+    if named.counted:
+        return False
+    split = cart_rules.set_and_part(menu, named.request.product)
+    said = split[0] if split is not None else named.request.product
+    return cart_rules.find_line(cart, said, kinds=(MenuKind.SET,)) is not None
 
 
 def _shielded(text: str, counted: Iterable[str]) -> tuple[str, dict[str, str]]:
@@ -219,48 +308,6 @@ def _shielded(text: str, counted: Iterable[str]) -> tuple[str, dict[str, str]]:
     return text, labels
 
 
-class CartFirst:
-    """A plain cart edit while the cart is open goes to ordering, whatever intent it was read as
-    (``dialogue.routing``); so does an ordering button.
-
-    "콜라 사이다로" or "아까 그거 빼줘" may read as a menu preference or small talk on their own; with items in the
-    cart they are edits. Only commands that name a line of the cart (or point back at one) are taken.
-    """
-
-    def __init__(self, order: OrderHandler) -> None:
-        self.order = order
-
-    async def intercept(self, ctx: TurnContext) -> Reply | None:
-        if replies.payload_intent(ctx.message.payload) is not None:
-            return await self.order.handle(ctx)  # an ordering button, whatever its label read as
-        text = ctx.message.payload or ctx.text
-        cart = load_cart(ctx.session.order)
-        if not cart.empty:
-            command = phrases.command(text)
-            if command is not None and await self._edits_cart(ctx, command):
-                result = await self.order.run(ctx, command)
-                return result.reply
-        return None
-
-    async def _edits_cart(self, ctx: TurnContext, command: phrases.Command) -> bool:
-        match command:
-            case phrases.Remove(target=target):
-                return target is None or _in_cart(ctx, target)
-            case phrases.Change(splits=splits):
-                cart = load_cart(ctx.session.order)
-                menu = (
-                    await self.order.carts.catalogue.menu(cart.shop_id, ctx.now) if cart.shop_id is not None else None
-                )
-                return menu is not None and any(menu.find(target).item is not None for _, target in splits)
-            case phrases.More() | phrases.SetQuantity() | phrases.Revert() | phrases.ToSingle() | phrases.ToSet():
-                return True
-            case phrases.Extra(target=target):
-                return await tops_a_burger(self.order.carts, ctx, target)
-            case phrases.ClearCart() | phrases.CancelOrder():
-                return True
-        return False
-
-
 async def tops_a_burger(carts: CartService, ctx: TurnContext, said: str) -> bool:
     """Whether "``said`` 추가" puts a topping on a burger of the cart: ``said`` names a topping at least as well as
     any product ("치즈" is 치즈토핑 as much as 치즈버거; "치즈스틱" is the side)."""
@@ -274,7 +321,7 @@ async def tops_a_burger(carts: CartService, ctx: TurnContext, said: str) -> bool
     return topping.item is not None and topping.score >= menu.find(said).score
 
 
-def _in_cart(ctx: TurnContext, said: str) -> bool:
+def in_cart(ctx: TurnContext, said: str) -> bool:
     return cart_rules.in_cart(load_cart(ctx.session.order), said)
 
 

@@ -3,11 +3,16 @@
 "불고기버거 세트 하나 주세요, 감자는 양념감자로 변경" -> [{"name": "불고기버거 세트", "quantity": 1,
 "options": ["감자 양념감자로 변경"]}]. Matching the names against the catalogue is the ordering tool's job; this
 only cuts the message into items, counts and option phrases.
+
+People talk while they order: "아 그럼 불고기버거 세트로 할래", "음 치즈버거 먹고 싶어", "저기 혹시 콜라 좀 하나만
+주세요". The fillers ("아", "그럼", "저기", "좀") are no part of any name, so they are dropped before the message is
+cut (`without_fillers`), and wish endings ("먹고 싶어", "시킬래") are cut off like "주세요".
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from dialogue.nlu.lexicon import NATIVE_NUMBERS
@@ -26,12 +31,56 @@ _OPTION_PATTERNS = (
     re.compile(r"(?P<opt>(?:라지|미디움|곱빼기|사이즈 ?업|큰 ?걸)(?:으로|로)?)"),
 )
 _REQUEST_TAIL = re.compile(
-    r"\s*(?:(?:을|를|도|은|는)\s*)?(?:주문할게요|주문할게|주문할래|주문해\s*줘|주문|주세요|주시겠어요|줘요|줘|주라|할게요|할게|할래요|할래|"
+    r"\s*(?:(?:을|를|도|은|는)\s*)?(?:주문할게요|주문할게|주문할래|주문해\s*줘|주문하고\s*싶어요?|주문|주세요|주세용|주시겠어요|"
+    r"주실래요|줄래요|줄래|줘요|줘용|줘|주라|할게요|할게|할래요|할래|하고\s*싶어요?|"
     r"담아\s*주세요|담아\s*줘|담아|넣어\s*주세요|넣어\s*줘|넣어|추가해\s*주세요|추가해\s*줘|추가요|추가|시킬게요|시킬게|"
-    r"부탁해요|부탁해|포장이요|포장|요|더)\s*[.!?~]*$"
+    r"시킬래요|시킬래|시켜\s*주세요|시켜\s*줘|시키고\s*싶어요?|먹고\s*싶어요?|먹고\s*싶은데|먹을래요|먹을래|먹을게요|먹을게|"
+    r"싶어요|싶어|원해요|원해|부탁해요|부탁해|포장이요|포장|요|더)\s*[.!?~]*$"
 )
+_FILLERS = re.compile(
+    r"(?:아|앗|어+|음+|으+음|흠+|흐음|엄+|그럼|그러면|그렇다면|그럼요|저기|저기요|저어|혹시|좀|그냥|일단|우선|아무튼|암튼|"
+    r"그걸로|이걸로|그거로|이거로|제발)"
+)
+"""Words that are no part of an order wherever they stand: hesitations, "그럼", "혹시", "좀", "그걸로"."""
+_OPENERS = re.compile(
+    r"(?:네+|넹|넵|응+|웅+|예|오+|오케이|오키|ㅇㅋ|ㅇㅇ|좋아|좋아요|그래|그래요|아니|아니요|아냐|근데|그런데|그리고|"
+    r"나|난|나는|내가|저|전|저는|제가|우리|우린)"
+)
+"""Words that open a reply and only there are no part of an order ("네 개" is four, "저" may be a name's part)."""
+_TOKEN_PUNCTUATION = re.compile(r"^(?P<word>.*?)[,.~!?…]*$")
 _JOINERS = re.compile(r"\s*(?:,|\+|&|그리고|(?<=[가-힣])(?:이랑|랑|하고|과|와)(?= ))\s*")
 _PARTICLE = re.compile(r"(?:을|를|은|는|도|으로|로|이요|요)$")
+
+
+@dataclass(frozen=True, slots=True)
+class MenuPiece:
+    """One item an order message names, with how it was said: ``counted`` (a quantity was said) and ``joined`` (a
+    joiner such as "랑" or "," came before it). "불고기버거 세트 하나 사이다로" says 사이다 with neither: the set's
+    drink, not a drink of its own."""
+
+    name: str
+    quantity: int = 1
+    options: list[str] = field(default_factory=list)
+    counted: bool = False
+    joined: bool = False
+
+    def as_entity(self) -> dict[str, Any]:
+        return {"name": self.name, "quantity": self.quantity, "options": list(self.options)}
+
+
+def without_fillers(text: str) -> str:
+    """``text`` without the fillers of speech (`_FILLERS` anywhere, `_OPENERS` at the start); punctuation that only
+    followed a filler ("아, 그럼") goes with it."""
+    words = text.split()
+    kept: list[str] = []
+    for at, word in enumerate(words):
+        found = _TOKEN_PUNCTUATION.match(word)
+        bare = found.group("word") if found else word
+        counts = at + 1 < len(words) and re.match(_COUNTERS, words[at + 1]) is not None  # "네 개로 해줘"
+        if _FILLERS.fullmatch(bare) or (not kept and not counts and _OPENERS.fullmatch(bare)):
+            continue
+        kept.append(word)
+    return " ".join(kept)
 
 
 def _count(match: re.Match[str]) -> int:
@@ -51,21 +100,26 @@ def _strip_tail(text: str) -> str:
 
 def menu_items(text: str) -> list[dict[str, Any]]:
     """The items an order message names, in order; empty when it names none ("그걸로 주세요")."""
+    return [piece.as_entity() for piece in menu_pieces(text)]
+
+
+def menu_pieces(text: str) -> list[MenuPiece]:
+    """`menu_items` with how each item was said (`MenuPiece`)."""
     options: list[tuple[int, str]] = []
-    rest = text
+    rest = without_fillers(text)
     for pattern in _OPTION_PATTERNS:
         for match in pattern.finditer(rest):
             options.append(
                 (match.start(), " ".join(match.group("opt").replace("은 ", " ").replace("는 ", " ").split()))
             )
         rest = pattern.sub(lambda m: " " * len(m.group(0)), rest)
-    items: list[dict[str, Any]] = []
+    items: list[MenuPiece] = []
     starts: list[int] = []
     position = 0
-    for chunk in _JOINERS.split(rest):
+    for number, chunk in enumerate(_JOINERS.split(rest)):
         offset = rest.find(chunk, position)
         position = max(offset, position) + len(chunk)
-        for piece, piece_start in _pieces(chunk, max(offset, 0)):
+        for index, (piece, piece_start) in enumerate(_pieces(chunk, max(offset, 0))):
             name = _strip_tail(piece)
             quantity = 1
             found = _QUANTITY.search(name)
@@ -83,12 +137,13 @@ def menu_items(text: str) -> list[dict[str, Any]]:
                 "아까 그거",
             }:
                 continue
-            items.append({"name": " ".join(name.split()), "quantity": quantity, "options": []})
+            joined = number > 0 and index == 0
+            items.append(MenuPiece(" ".join(name.split()), quantity, [], found is not None, joined))
             starts.append(piece_start)
     for at, option in options:
         owner = max((i for i, start in enumerate(starts) if start <= at), default=len(items) - 1)
         if items:
-            items[owner]["options"].append(option)
+            items[owner].options.append(option)
     return items
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from dialogue.korean import won
 from dialogue.messages import Button
 from dialogue.ordering.cart import Cart
-from dialogue.ordering.cart_rules import switch_difference, switch_target
 from dialogue.ordering.catalogue import ShopMenu
+from dialogue.ordering.changes import switch_difference, switch_target
 from storage.models import MenuKind
 
 MAX_SWAPS = 3

@@ -176,3 +176,9 @@ def load_cart(order: OrderState) -> Cart:
 
 def save_cart(order: OrderState, cart: Cart) -> None:
     order.cart = None if cart.empty else cart.to_slot()
+
+
+def order_in_progress(order: OrderState) -> bool:
+    """Whether the conversation is in the middle of an order: something is in the cart, or a shop was chosen to
+    order from ("든든버거에서 주문할래"). Placing the order or emptying the cart ends it."""
+    return order.cart is not None or order.shop_id is not None

@@ -62,6 +62,9 @@ class MenuEntry:
     off_hours: bool = False
     """Sold out only because it is not sold at this hour (see `ShopMenu.at`)."""
     category: str | None = None
+    tags: tuple[str, ...] = ()
+    """The shop's tags ("spicy", "vegetarian" ...), for questions such as "이거 매워?"."""
+    description: str | None = None
 
     @property
     def is_set(self) -> bool:
@@ -316,6 +319,8 @@ def build_menu(rows: ShopMenuRows) -> ShopMenu:
             size=size_of(variant) if variant else None,
             hours=hours,
             category=row.category,
+            tags=tuple(str(tag) for tag in row.tags or ()),
+            description=row.description,
         )
     components: dict[int, list[Component]] = {}
     for component in rows.components:

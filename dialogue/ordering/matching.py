@@ -67,6 +67,16 @@ GROUP_WORDS: Mapping[str, tuple[str, ...]] = {
 """What people call a set's component groups ("감자는 양념감자로", "음료는 사이다로")."""
 
 
+KIND_WORDS: Mapping[str, tuple[str, ...]] = {
+    "main": ("버거", "햄버거", "버거류", "메인"),
+    "set": ("세트", "세트메뉴", "버거세트", "햄버거세트"),
+    "side": ("사이드", "사이드메뉴"),
+    "drink": ("음료", "음료수", "마실거", "마실것", "드링크"),
+    "dessert": ("디저트", "후식"),
+}
+"""Words that name a kind of product (by ``MenuKind`` value) rather than one: "햄버거 시킬래" asks which burger."""
+
+
 def compact(text: str) -> str:
     """Lower case, without spaces or punctuation: "양념감자 (칠리)" -> "양념감자칠리"."""
     return _NOT_WORD.sub("", text.lower())
@@ -146,6 +156,12 @@ def group_of_word(text: str) -> str | None:
         if said in words:
             return group
     return None
+
+
+def kind_of_word(text: str) -> str | None:
+    """The kind of product a word names instead of a product ("햄버거" -> main, "음료수" -> drink), or None."""
+    said = compact(text)
+    return next((kind for kind, words in KIND_WORDS.items() if said in words), None)
 
 
 @dataclass(frozen=True, slots=True)

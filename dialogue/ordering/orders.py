@@ -16,7 +16,7 @@ from typing import Any
 
 from dialogue.korean import hhmm, particle, won
 from dialogue.messages import Button
-from dialogue.ordering import replies
+from dialogue.ordering import answer_replies, replies
 from dialogue.ordering.admin import ShopAdmin, staff_order, staff_view
 from dialogue.ordering.budget import swap_lines, swaps
 from dialogue.ordering.cart import Cart, CartLine, load_cart, save_cart
@@ -220,6 +220,7 @@ class OrderDesk:
         cart.clear()
         save_cart(ctx.session.order, cart)
         ctx.session.order.last_order_id = stored.id
+        ctx.session.order.shop_id = None  # the order is done: the next may be for another shop
         paid = PAYMENT_NAMES.get(stored.payment_method, stored.payment_method)
         text = (
             f"{shop.name}에 주문을 보냈어요! 주문번호 #{stored.id}, 합계 {won(stored.total)} "
@@ -262,6 +263,28 @@ class OrderDesk:
                 )
         return failure("장바구니가 비어 있어요. 먹고 싶은 메뉴를 먼저 담아 주세요.", "cart empty")
 
+    # ---- the order placed ----------------------------------------------------------------------------------------
+
+    async def status(self, ctx: TurnContext) -> ToolResult | None:
+        """What became of the user's order: the one placed last in this conversation, else their newest within
+        `CANCEL_WINDOW`; None when there is none. "주문 들어갔어?" right after checkout is answered here."""
+        async with self.db.session() as session:
+            repository = OrderingRepository(session)
+            last = ctx.session.order.last_order_id
+            order = await repository.get(last) if isinstance(last, int) else None
+            if order is None or order.user_id != ctx.user_id:
+                order = await repository.latest(ctx.user_id, tuple(OrderStatus), ctx.now - CANCEL_WINDOW)
+            shop = await session.get(Shop, order.shop_id) if order is not None else None
+        if order is None or order.id is None:
+            return None
+        shop_name = shop.name if shop is not None else "가게"
+        text = answer_replies.order_status(order.id, order.status, shop_name, order.reject_reason)
+        buttons = (Button("주문 취소", "주문 취소할래"),) if order.status == OrderStatus.PLACED else ()
+        return ToolResult(
+            data={"ok": True, "order_id": order.id, "status": order.status, "total": order.total, "shop": shop_name},
+            reply=Reply(text, quick_replies=buttons),
+        )
+
     # ---- cancelling ----------------------------------------------------------------------------------------------
 
     async def cancel(self, ctx: TurnContext) -> ToolResult:
@@ -300,6 +323,7 @@ class OrderDesk:
         if not cart.empty:
             cart.clear()
             save_cart(ctx.session.order, cart)
+            ctx.session.order.shop_id = None
             return ToolResult(
                 data={"ok": True, "cart": replies.cart_data(cart)}, reply=Reply("주문을 취소하고 장바구니를 비웠어요.")
             )

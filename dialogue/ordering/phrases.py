@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from dialogue.nlu.lexicon import NATIVE_NUMBERS
-from dialogue.ordering.matching import group_of_word
+from dialogue.nlu.menu import without_fillers
+from dialogue.ordering.matching import group_of_word, kind_of_word
 
 _NUMBER = r"\d{1,2}|하나|한|두|둘|세|셋|네|넷|다섯|여섯|일곱|여덟|아홉|열"
 _COUNTER = r"(?:개|잔|세트|그릇|인분|판|마리|조각|캔|병|줄|봉지|접시)"
@@ -46,7 +47,7 @@ _CHANGE = re.compile(
     rf"(?P<left>[^,.!?]+?)\s*(?<![가-힣]대)(?:으로|로)(?:\s*{_CHANGE_VERB})?(?=\s*(?:$|[,.]|(?:{_NUMBER})\s*{_COUNTER}?요?(?:\s|$)|주세요|줘))"
 )
 _INSTEAD = re.compile(
-    r"(?P<source>[가-힣A-Za-z0-9()]+)\s*대신(?:에)?\s+(?P<target>[가-힣A-Za-z0-9() ]+?)(?:으로|로)?\s*(?:$|[,.]|주세요|줘|해|바꿔|변경)"
+    r"(?P<source>[가-힣A-Za-z0-9()]+)\s*(?:대신(?:에)?|말고)\s+(?P<target>[가-힣A-Za-z0-9() ]+?)(?:으로|로)?\s*(?:$|[,.]|주세요|줘|해|바꿔|변경)"
 )
 _EXTRA = re.compile(
     rf"^(?P<target>[가-힣A-Za-z][가-힣A-Za-z ]*?)\s*(?:토핑)?\s*(?:{_QUANTITY}\s*)?(?:을|를|도)?\s*"
@@ -135,7 +136,9 @@ def count(word: str | None) -> int:
 
 
 def clean(text: str) -> str:
-    text = _POLITE_END.sub("", " ".join(text.split()))
+    """The words that state the command: without the polite end, a leading "장바구니에서" and the fillers of speech
+    ("아 그럼 콜라 빼줘" is "콜라 빼줘")."""
+    text = _POLITE_END.sub("", without_fillers(" ".join(text.split())))
     return _CART_WORDS.sub("", text)
 
 
@@ -239,6 +242,9 @@ def _reading(left: str) -> Change | None:
     if not words or words[-1] == "세트" or words[-1].endswith(" 세트"):
         return None  # "불고기버거 세트로 주세요" orders a set
     topic = next((i for i, word in enumerate(words) if _TOPIC.match(word)), None)
+    if topic is None and len(words) >= 2 and group_of_word(words[-2]) is not None:
+        topic = len(words) - 2  # "(불고기버거 세트) 음료 사이다로": the group named is what changes
+        return Change(((words[topic], words[-1]),))
     if topic is not None and topic + 1 < len(words):
         source = _TOPIC.match(words[topic])
         assert source is not None
@@ -251,3 +257,103 @@ def _reading(left: str) -> Change | None:
         splits.append((" ".join(words[:cut]), " ".join(words[cut:])))
     splits.append((None, " ".join(words)))
     return Change(tuple(splits))
+
+
+# ---- questions asked while ordering -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AskTotal:
+    """ "얼마야?", "총 얼마야?": what the cart comes to."""
+
+
+@dataclass(frozen=True, slots=True)
+class AskPrice:
+    """ "치즈버거 얼마야?": a product's price; ``target`` None for the line touched last ("이거 얼마야?")."""
+
+    target: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AskSpicy:
+    """ "이거 매워?", "매운 치킨버거 맵나?": whether it is hot; ``target`` None for the line touched last."""
+
+    target: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AskCheapest:
+    """ "제일 싼 거 뭐야?", "제일 싼 버거는?": the ``MenuKind`` asked about ("버거" -> main), None for anything."""
+
+    kind: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowMenu:
+    """ "메뉴 보여줘", "메뉴판", "뭐 팔아?"."""
+
+
+@dataclass(frozen=True, slots=True)
+class AskOrderStatus:
+    """ "주문 들어갔어?", "주문 됐어?": what became of the order placed."""
+
+
+Question = AskTotal | AskPrice | AskSpicy | AskCheapest | ShowMenu | AskOrderStatus
+
+_ASKING = r"(?:야|예요|에요|이에요|인가요|인가|인데|일까|이지|지|죠|니|냐|나|나요|요|여|예여)?"
+_ORDER_STATUS = re.compile(
+    r"(?:주문|시킨\s*거|시킨\s*것)\s*(?:이|은|한\s*거|한\s*것|했던\s*거|내역)?\s*(?:잘\s*|제대로\s*|다\s*|혹시\s*)?"
+    r"(?:들어갔|들어감|됐|되었|됬|된\s*거|접수|전달|갔|받았|어떻게\s*(?:됐|되었|돼|되고)|어디까지|상태|진행)"
+    r"|주문\s*(?:이|은)?\s*(?:잘\s*)?취소\s*(?:됐|되었|된\s*거)|^(?:접수|취소)\s*(?:됐|되었|했)"
+)
+_TOTAL = re.compile(
+    rf"^(?:(?:그래서|지금|이렇게|다|총|전부|모두|합쳐서|해서|전체|합계|총액|장바구니|계산|금액|가격|돈|내야\s*할\s*돈)"
+    rf"\s*(?:은|는|이|가|도|에|으로|로)?\s*)*(?:얼마|몇\s*원){_ASKING}$|^(?:합계|총액|총\s*금액)\s*(?:은|는)?$"
+)
+_PRICE = re.compile(rf"^(?P<target>.+?)\s*(?:은|는|이|가)?\s*(?:가격|값)?\s*(?:은|는|이)?\s*(?:얼마|몇\s*원){_ASKING}$")
+_SPICY = re.compile(
+    r"^(?P<target>.*?)\s*(?:은|는|이|가|도)?\s*(?:많이|좀|너무|완전|진짜|안|덜|조금|약간)?\s*"
+    r"(?:매워|맵[가-힣]*(?:\s*않아)?|매운가|매운지|매운\s*거야|매운\s*거예요|매운\s*맛이야|매운\s*맛이에요|매콤해|매콤한가)"
+    rf"{_ASKING}$"
+)
+_CHEAPEST = re.compile(
+    r"(?:제일|가장|젤|젤로|최고로)\s*(?:싼|싸게|저렴한)\s*(?P<what>[가-힣]*)|^싼\s*(?P<plain>거|것|메뉴)"
+)
+_CHEAPEST_THING = re.compile(r"^(?:거|것|걸|건|게|메뉴)?(?:는|은|이|가)?$")
+_SHOW_MENU = re.compile(
+    r"메뉴\s*(?:판|표)|메뉴\s*(?:가|는|에|에는)?\s*(?:좀\s*|다\s*|전부\s*)?(?:보여|알려|볼래|보자|봐|뭐|머|뭣|있|주세요|줘)"
+    r"|(?:뭐|뭘|무엇)\s*(?:뭐\s*)?(?:팔|파는|있어|있나|있냐|있니|있어요|있나요|있지)|무슨\s*메뉴"
+)
+
+
+def question(text: str) -> Question | None:
+    """The question about the order the message asks, or None when it asks none the order answers."""
+    said = without_fillers(" ".join(text.split())).rstrip(" ?？!.~")
+    if _ORDER_STATUS.search(said):
+        return AskOrderStatus()
+    if _TOTAL.match(said):
+        return AskTotal()
+    found = _CHEAPEST.search(said)
+    if found is not None:
+        return _cheapest(found)
+    found = _SPICY.match(said)
+    if found is not None:
+        return AskSpicy(target_of(found.group("target")))
+    found = _PRICE.match(said)
+    if found is not None:
+        return AskPrice(target_of(found.group("target")))
+    if _SHOW_MENU.search(said):
+        return ShowMenu()
+    return None
+
+
+def _cheapest(found: re.Match[str]) -> AskCheapest | None:
+    """ "제일 싼 거" asks about anything, "제일 싼 버거" about burgers; "제일 싼 데" asks for a place (the
+    recommender's question), so it is none of the order's."""
+    if found.group("plain"):
+        return AskCheapest(None)
+    what = found.group("what")
+    if _CHEAPEST_THING.match(what):
+        return AskCheapest(None)
+    kind = kind_of_word(re.sub(r"(?:는|은|이|가|중에|중에서)$", "", what))
+    return AskCheapest(kind) if kind is not None else None

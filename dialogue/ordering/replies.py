@@ -13,7 +13,7 @@ from typing import Any
 
 from dialogue.korean import hhmm, particle, ro, won
 from dialogue.messages import Button
-from dialogue.ordering import cart_rules as rules
+from dialogue.ordering import changes
 from dialogue.ordering.cart import MAX_LINES, Cart, CartLine, Extra, OptionChange
 from dialogue.ordering.catalogue import MenuEntry, ShopMenu
 
@@ -231,44 +231,44 @@ def _change_button(item: MenuEntry, label: str | None = None) -> Button:
     return Button(label or item.name, f"{ro(item.name)} 바꿔줘")
 
 
-def change_done(line: CartLine, plan: rules.Plan) -> tuple[str, tuple[Button, ...]]:
+def change_done(line: CartLine, plan: changes.Plan) -> tuple[str, tuple[Button, ...]]:
     """What was changed, at what price difference; for a flavour picked by its family name, the other flavours."""
     match plan:
-        case rules.ComponentSwap(current=current, target=target, delta=delta, flavours=flavours):
+        case changes.ComponentSwap(current=current, target=target, delta=delta, flavours=flavours):
             text = f"{line.name}의 {particle(current.name, '을', '를')} {ro(target.name)} 바꿨어요 ({signed(delta)})."
             if not flavours:
                 return text, ()
             text += " 다른 맛: " + ", ".join(item.variant or item.name for item in flavours) + "."
             return text, tuple(_change_button(item, item.variant) for item in flavours)
-        case rules.Resize(parts=parts):
+        case changes.Resize(parts=parts):
             done = [part.target.name for part in parts]
             names = ", ".join(done) + ro(done[-1])[len(done[-1]) :]
             return f"{line.name}: {names} 바꿨어요 ({signed(plan.difference)}).", ()
-        case rules.SingleSwap(before=before, target=target, difference=difference):
+        case changes.SingleSwap(before=before, target=target, difference=difference):
             return f"{particle(before.name, '을', '를')} {ro(target.name)} 바꿨어요 ({signed(difference)}).", ()
     raise AssertionError(f"unworded change {plan!r}")
 
 
-def change_refused(line: CartLine, refusal: rules.Refusal) -> tuple[str, tuple[Button, ...]]:
+def change_refused(line: CartLine, refusal: changes.Refusal) -> tuple[str, tuple[Button, ...]]:
     """Why a change that fits the line cannot be done as asked, with what can be done instead."""
     match refusal:
-        case rules.Ambiguous(choices=choices):
+        case changes.Ambiguous(choices=choices):
             names = ", ".join(item.name for item in choices)
             return f"어떤 걸로 바꿀까요? {names}", tuple(_change_button(item) for item in choices)
-        case rules.OtherGroup(current=current, default=default, other=other):
+        case changes.OtherGroup(current=current, default=default, other=other):
             group = GROUP_NAMES.get(default.group or "", "같은 종류")
             text = (
                 f"{particle(current.name, '은', '는')} {group}끼리만 바꿀 수 있어요. "
                 f"{particle(other.name, '은', '는')} 따로 담을 수 있어요."
             )
             return text, (add_button(other),)
-        case rules.Fixed(default=default):
+        case changes.Fixed(default=default):
             return f"세트의 {particle(default.name, '은', '는')} 바꿀 수 없어요. 다른 세트를 담아 주세요.", ()
-        case rules.AlreadyThere(target=target):
+        case changes.AlreadyThere(target=target):
             return f"{line.name}에는 이미 {particle(target.name, '이', '가')} 들어 있어요.", ()
-        case rules.SoldOut(item=item):
+        case changes.SoldOut(item=item):
             return sold_out_text(item), ()
-        case rules.NoSize(size=size):
+        case changes.NoSize(size=size):
             return f"{size} 사이즈로 바꿀 수 있는 게 없어요.", ()
     raise AssertionError(f"unworded refusal {refusal!r}")
 

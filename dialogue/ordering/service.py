@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from dialogue.messages import Button
 from dialogue.ordering import cart_rules as rules
-from dialogue.ordering import offers, replies
+from dialogue.ordering import changes, offers, replies
 from dialogue.ordering.cart import MAX_LINES, MAX_QUANTITY, Cart, CartLine, load_cart, save_cart
 from dialogue.ordering.cart_rules import ChangeRequest
 from dialogue.ordering.catalogue import OrderCatalogue, ShopMenu
+from dialogue.ordering.matching import kind_of_word
 from dialogue.ordering.results import (
     empty_cart,
     failure,
@@ -62,6 +63,17 @@ class CartService:
         menu = await self.shops.menu_for(ctx, shop=shop, product=query)
         if isinstance(menu, ToolResult):
             return menu
+        kind = kind_of_word(query)
+        if kind is not None and (picks := rules.kind_choices(menu, kind)):
+            return ToolResult(
+                data={
+                    "ok": True,
+                    "shop": menu.shop_name,
+                    "ambiguous": True,
+                    "products": [replies.product_data(menu, item) for item in picks],
+                },
+                reply=Reply(replies.which_product(query, adding=False), quick_replies=replies.choose_buttons(picks)),
+            )
         found = menu.find(query)
         if found.item is not None:
             item = found.item
@@ -138,6 +150,9 @@ class CartService:
 
     def _add_one(self, menu: ShopMenu, cart: Cart, request: AddRequest) -> Added | ToolResult:
         quantity = rules.clamp_quantity(request.quantity)
+        kind = kind_of_word(request.product)
+        if kind is not None and (picks := rules.kind_choices(menu, kind)):
+            return which_product(menu, request.product, picks, quantity)  # "햄버거": which one, never a random one
         found = menu.find(request.product)
         if found.choices:
             return which_product(menu, request.product, found.choices, quantity)
@@ -201,12 +216,12 @@ class CartService:
         if menu is None:
             return empty_cart()
         lines = rules.lines_for(cart, line_ref)
-        refused: tuple[CartLine, rules.Refusal] | None = None
+        refused: tuple[CartLine, changes.Refusal] | None = None
         for request in splits:
-            for line in lines:
-                plan = rules.plan_change(menu, line, request)
-                if isinstance(plan, rules.Plan):
-                    rules.apply_plan(line, plan)
+            for line, asked in _tries(cart, lines, request, any_line=line_ref is None):
+                plan = changes.plan_change(menu, line, asked)
+                if isinstance(plan, changes.Plan):
+                    changes.apply_plan(line, plan)
                     text, buttons = replies.change_done(line, plan)
                     return line_changed(ctx, cart, line, text, buttons + replies.CART_BUTTONS)
                 if plan is not None and refused is None:
@@ -266,10 +281,10 @@ class CartService:
         line = rules.find_line(cart, line_ref, kinds=(MenuKind.SET if single else MenuKind.MAIN,))
         if menu is None or line is None:
             return no_line(cart, line_ref)
-        target = rules.switch_target(menu, line, single=single)
+        target = changes.switch_target(menu, line, single=single)
         if target is None:
             return failure(replies.cannot_switch(line, single=single), "no single" if single else "no set")
-        difference = rules.apply_switch(line, target, single=single)
+        difference = changes.apply_switch(line, target, single=single)
         return line_changed(ctx, cart, line, replies.switched(menu, line, target, difference, single=single))
 
     # ---- removing ------------------------------------------------------------------------------------------------
@@ -296,7 +311,7 @@ class CartService:
                 return failure(text, "component of a set", buttons)
         if line is None:
             return no_line(cart, line_ref)
-        if rules.partial_removal(line, quantity):
+        if changes.partial_removal(line, quantity):
             assert quantity is not None
             line.quantity -= quantity
             cart.touch(line)
@@ -328,13 +343,25 @@ class CartService:
         return cart, await self.catalogue.menu(cart.shop_id, ctx.now)
 
 
+def _tries(
+    cart: Cart, lines: Sequence[CartLine], request: ChangeRequest, *, any_line: bool
+) -> list[tuple[CartLine, ChangeRequest]]:
+    """The lines to try ``request`` on, each with the request as it applies there. Unless a line was given
+    (``any_line`` False), a source that names a set line of the cart ("불고기버거 세트 사이다로") means that set,
+    changed by its target's group."""
+    named = rules.find_line(cart, request.source, kinds=(MenuKind.SET,)) if any_line and request.source else None
+    if named is not None:
+        return [(named, ChangeRequest(None, request.target))]
+    return [(line, request) for line in lines]
+
+
 def change_line(menu: ShopMenu, line: CartLine, request: ChangeRequest) -> tuple[str, tuple[Button, ...]]:
     """Make the change ``request`` asks of ``line`` if it can be made; the words for what happened ("" when the
     request does not fit the line)."""
-    plan = rules.plan_change(menu, line, request)
+    plan = changes.plan_change(menu, line, request)
     if plan is None:
         return "", ()
-    if isinstance(plan, rules.Plan):
-        rules.apply_plan(line, plan)
+    if isinstance(plan, changes.Plan):
+        changes.apply_plan(line, plan)
         return replies.change_done(line, plan)
     return replies.change_refused(line, plan)

@@ -251,6 +251,7 @@ async def test_a_configured_model_never_does_less_than_the_offline_path(
     script["콜라 사이다로"] = Understanding("menu_option", 0.6)
     script["장바구니 보여줘"] = Understanding("cart_view", 0.9)
     script["알림 꺼줘"] = Understanding("preference_update", 0.7)
+    script["불고기버거 세트 하나 담아줘"] = Understanding("order_add", 0.9)  # read as an order, it is the model's
     openai_fake.script(
         ModelTurn(tool_calls=(FakeToolCall("add_to_cart", {"product": "불고기버거 세트"}),)),
         ModelTurn(text="불고기버거 세트를 담았어요."),

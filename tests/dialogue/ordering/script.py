@@ -31,6 +31,8 @@ class Say:
     total: int
     says: str | None = None
     """A phrase the reply must contain."""
+    avoids: str | None = None
+    """A phrase the reply must not contain ("찾지 못했어요", an onboarding question)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Press:
     cart: tuple[str, ...]
     total: int
     says: str | None = None
+    avoids: str | None = None
 
 
 Step = Say | Press
@@ -102,6 +105,8 @@ class Conversation:
             assert cart.total == sum(line.total for line in cart.lines)
             if step.says is not None:
                 assert step.says in final.text, context
+            if step.avoids is not None:
+                assert step.avoids not in final.text, context
 
 
 async def orders_of(db: Database, user: str) -> list[Order]:

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dialogue.ordering import answer_replies, changes, offers
 from dialogue.ordering import cart_rules as rules
-from dialogue.ordering import offers
 from dialogue.ordering.budget import swaps
 from dialogue.ordering.cart import MAX_QUANTITY, Cart, CartLine, Extra
 from dialogue.ordering.cart_rules import ChangeRequest
@@ -49,9 +49,11 @@ def shop_menu(sold_out: frozenset[int] = frozenset()) -> ShopMenu:
         family, variant = split_variant(name)
         size = size_of(variant) if variant else None
         items[item_id] = MenuEntry(item_id, name, price, kind, group, item_id in sold_out, family, variant, size)
-    components = {SET: (Component(items[BURGER]), Component(items[FRIES]), Component(items[COLA]))}
-    changes = {(FRIES, CHILI): Rule(600), (COLA, WATER): Rule(-500, allow_discount=True)}
-    return ShopMenu(1, "든든버거 강남역점", None, items, components, changes)
+    components: dict[int, tuple[Component, ...]] = {
+        SET: (Component(items[BURGER]), Component(items[FRIES]), Component(items[COLA]))
+    }
+    prices = {(FRIES, CHILI): Rule(600), (COLA, WATER): Rule(-500, allow_discount=True)}
+    return ShopMenu(1, "든든버거 강남역점", None, items, components, prices)
 
 
 MENU = shop_menu()
@@ -65,10 +67,10 @@ def cart_with(*item_ids: int) -> Cart:
     return cart
 
 
-def change(line: CartLine, source: str | None, target: str, menu: ShopMenu = MENU) -> rules.Plan:
-    plan = rules.plan_change(menu, line, ChangeRequest(source, target))
-    assert isinstance(plan, rules.Plan), plan
-    rules.apply_plan(line, plan)
+def change(line: CartLine, source: str | None, target: str, menu: ShopMenu = MENU) -> changes.Plan:
+    plan = changes.plan_change(menu, line, ChangeRequest(source, target))
+    assert isinstance(plan, changes.Plan), plan
+    changes.apply_plan(line, plan)
     return plan
 
 
@@ -81,11 +83,11 @@ def test_a_change_naming_the_sets_side_changes_the_side_and_adds_nothing(source:
     [line] = cart.lines
     splits = ((f"{source} 양념감자", "칠리"), (source, "양념감자 칠리"), (None, f"{source} 양념감자 칠리"))
     assert rules.is_change_source(MENU, cart, source, splits)  # not a 감자튀김 to add
-    plan = rules.plan_change(MENU, line, ChangeRequest(source, "양념감자 칠리"))
-    assert isinstance(plan, rules.ComponentSwap)
+    plan = changes.plan_change(MENU, line, ChangeRequest(source, "양념감자 칠리"))
+    assert isinstance(plan, changes.ComponentSwap)
     assert (plan.default.id, plan.current.id, plan.target.id, plan.delta) == (FRIES, FRIES, CHILI, 600)
     assert [item.id for item in plan.flavours] == [CHEESE]
-    rules.apply_plan(line, plan)
+    changes.apply_plan(line, plan)
     assert len(cart.lines) == 1 and [(c.to_name, c.delta) for c in line.changes] == [("양념감자 (칠리)", 600)]
     assert (line.unit_price, cart.total) == (7500, 7500)
 
@@ -105,62 +107,65 @@ def test_a_component_changed_before_is_named_by_what_it_is_now() -> None:
     change(line, "감자튀김", "양념감자")
     assert rules.component_named(MENU, cart, "양념감자 칠리") == "양념감자 (칠리)"
     plan = change(line, "양념감자", "치즈")
-    assert isinstance(plan, rules.ComponentSwap) and plan.current.id == CHILI and plan.target.id == CHEESE
+    assert isinstance(plan, changes.ComponentSwap) and plan.current.id == CHILI and plan.target.id == CHEESE
     assert plan.delta == 600 and [c.to_id for c in line.changes] == [CHEESE] and line.unit_price == 7500
 
 
 def test_the_shops_rule_prices_water_below_the_cola() -> None:
     [line] = cart_with(SET).lines
     plan = change(line, "음료", "생수")
-    assert isinstance(plan, rules.ComponentSwap) and plan.delta == -500 and line.unit_price == 6400
-    assert change(line, "생수", "사이다").delta == 0 and line.unit_price == 6900
+    assert isinstance(plan, changes.ComponentSwap) and plan.delta == -500 and line.unit_price == 6400
+    cider = change(line, "생수", "사이다")
+    assert isinstance(cider, changes.ComponentSwap) and cider.delta == 0 and line.unit_price == 6900
 
 
 def test_changes_that_cannot_be_made_are_refusals_and_leave_the_line() -> None:
     [line] = cart_with(SET).lines
     before = deepcopy(line)
-    other = rules.plan_change(MENU, line, ChangeRequest("감자튀김", "사이다"))
-    assert isinstance(other, rules.OtherGroup) and other.other.id == CIDER
-    assert rules.plan_change(MENU, line, ChangeRequest("버거", "새우버거")) == rules.Fixed(MENU.items[BURGER])
-    assert rules.plan_change(MENU, line, ChangeRequest("콜라", "콜라")) == rules.AlreadyThere(MENU.items[COLA])
+    other = changes.plan_change(MENU, line, ChangeRequest("감자튀김", "사이다"))
+    assert isinstance(other, changes.OtherGroup) and other.other.id == CIDER
+    assert changes.plan_change(MENU, line, ChangeRequest("버거", "새우버거")) == changes.Fixed(MENU.items[BURGER])
+    assert changes.plan_change(MENU, line, ChangeRequest("콜라", "콜라")) == changes.AlreadyThere(MENU.items[COLA])
     sold = shop_menu(frozenset({CHILI, CHEESE}))
-    assert rules.plan_change(sold, line, ChangeRequest("감자튀김", "양념감자 칠리")) == rules.SoldOut(sold.items[CHILI])
-    assert rules.plan_change(MENU, line, ChangeRequest("음료", "떡볶이")) is None  # fits nothing: try another reading
-    assert rules.plan_change(MENU, line, ChangeRequest("피클", "양념감자")) is None  # no such component
+    assert changes.plan_change(sold, line, ChangeRequest("감자튀김", "양념감자 칠리")) == changes.SoldOut(
+        sold.items[CHILI]
+    )
+    assert changes.plan_change(MENU, line, ChangeRequest("음료", "떡볶이")) is None  # fits nothing: try another reading
+    assert changes.plan_change(MENU, line, ChangeRequest("피클", "양념감자")) is None  # no such component
     assert line == before
 
 
 def test_a_size_alone_resizes_every_component_that_comes_in_it() -> None:
     [line] = cart_with(SET).lines
     plan = change(line, None, "라지")
-    assert isinstance(plan, rules.Resize) and plan.difference == 800
+    assert isinstance(plan, changes.Resize) and plan.difference == 800
     assert [c.to_name for c in line.changes] == ["감자튀김 (L)", "콜라 (L)"] and line.unit_price == 7700
-    again = rules.plan_change(MENU, line, ChangeRequest(None, "라지"))
-    assert isinstance(again, rules.Resize) and again.difference == 0  # already large: nothing more to pay
-    small = rules.plan_change(MENU, line, ChangeRequest(None, "스몰"))
-    assert small == rules.NoSize("S")
+    again = changes.plan_change(MENU, line, ChangeRequest(None, "라지"))
+    assert isinstance(again, changes.Resize) and again.difference == 0  # already large: nothing more to pay
+    small = changes.plan_change(MENU, line, ChangeRequest(None, "스몰"))
+    assert small == changes.NoSize("S")
 
 
 def test_a_single_drink_becomes_another_at_its_own_price() -> None:
     cart = cart_with(COLA)
     [line] = cart.lines
     plan = change(line, None, "사이다 라지")
-    assert isinstance(plan, rules.SingleSwap) and plan.difference == 300
+    assert isinstance(plan, changes.SingleSwap) and plan.difference == 300
     assert (line.item_id, line.name, line.unit_price, len(cart.lines)) == (CIDER_L, "사이다 (L)", 2300, 1)
-    assert rules.plan_change(MENU, line, ChangeRequest("감자튀김", "코울슬로")) is None  # names another line
+    assert changes.plan_change(MENU, line, ChangeRequest("감자튀김", "코울슬로")) is None  # names another line
 
 
 def test_a_set_becomes_its_burger_and_back() -> None:
     [line] = cart_with(SET).lines
     change(line, "감자튀김", "양념감자")
-    single = rules.switch_target(MENU, line, single=True)
+    single = changes.switch_target(MENU, line, single=True)
     assert single is not None and single.id == BURGER
-    assert rules.apply_switch(line, single, single=True) == -2500 and not line.changes and line.unit_price == 5000
-    again = rules.switch_target(MENU, line, single=False)
-    assert again is not None and rules.apply_switch(line, again, single=False) == 1900
+    assert changes.apply_switch(line, single, single=True) == -2500 and not line.changes and line.unit_price == 5000
+    again = changes.switch_target(MENU, line, single=False)
+    assert again is not None and changes.apply_switch(line, again, single=False) == 1900
     [shrimp] = cart_with(SHRIMP).lines
-    assert rules.switch_target(MENU, shrimp, single=False) is None  # 새우버거 has no set
-    assert rules.switch_target(shop_menu(frozenset({SET})), cart_with(BURGER).lines[0], single=False) is None
+    assert changes.switch_target(MENU, shrimp, single=False) is None  # 새우버거 has no set
+    assert changes.switch_target(shop_menu(frozenset({SET})), cart_with(BURGER).lines[0], single=False) is None
 
 
 def test_which_line_a_request_means() -> None:
@@ -196,8 +201,8 @@ def test_quantities_merge_and_stay_within_the_limit() -> None:
     assert rules.add_or_merge(cart, MENU.items[COLA], 15, bare=True) is first and first.quantity == MAX_QUANTITY
     assert rules.add_or_merge(cart, MENU.items[COLA], 1, bare=False) is not first and len(cart.lines) == 2
     assert [rules.clamp_quantity(n) for n in (-3, 0, 1, 7, 99)] == [1, 1, 1, 7, MAX_QUANTITY]
-    assert rules.partial_removal(first, 3) and not rules.partial_removal(first, 20)
-    assert not rules.partial_removal(first, None)
+    assert changes.partial_removal(first, 3) and not changes.partial_removal(first, 20)
+    assert not changes.partial_removal(first, None)
 
 
 def test_a_sold_out_item_is_offered_its_other_flavours_first() -> None:
@@ -239,19 +244,19 @@ def test_plans_cost_what_the_cart_then_shows(start: int, requests: list[ChangeRe
     line.quantity = quantity
     for request in requests:
         before = deepcopy(line)
-        plan = rules.plan_change(MENU, line, request)
+        plan = changes.plan_change(MENU, line, request)
         assert line == before  # deciding changes nothing
-        if not isinstance(plan, rules.Plan):
+        if not isinstance(plan, changes.Plan):
             continue
-        rules.apply_plan(line, plan)
+        changes.apply_plan(line, plan)
         difference = line.unit_price - before.unit_price
         match plan:
-            case rules.ComponentSwap(default=default, delta=delta):
+            case changes.ComponentSwap(default=default, delta=delta):
                 previous = before.change_for(default.id)
                 assert difference == delta - (previous.delta if previous else 0)
-            case rules.Resize():
+            case changes.Resize():
                 assert difference == plan.difference
-            case rules.SingleSwap():
+            case changes.SingleSwap():
                 assert difference == plan.difference and line.base_price == MENU.items[line.item_id].price
         assert len(cart.lines) == 1 and line.quantity == quantity  # a change never adds or drops an item
     for option in line.changes:
@@ -265,15 +270,15 @@ def test_plans_cost_what_the_cart_then_shows(start: int, requests: list[ChangeRe
 def test_a_set_as_a_single_and_back_costs_the_set_again(requests: list[ChangeRequest]) -> None:
     [line] = cart_with(SET).lines
     for request in requests:
-        plan = rules.plan_change(MENU, line, request)
-        if isinstance(plan, rules.Plan):
-            rules.apply_plan(line, plan)
+        plan = changes.plan_change(MENU, line, request)
+        if isinstance(plan, changes.Plan):
+            changes.apply_plan(line, plan)
     changed = line.unit_price
-    single = rules.switch_target(MENU, line, single=True)
+    single = changes.switch_target(MENU, line, single=True)
     assert single is not None
-    assert rules.apply_switch(line, single, single=True) == single.price - changed
-    combo = rules.switch_target(MENU, line, single=False)
-    assert combo is not None and rules.apply_switch(line, combo, single=False) == combo.price - single.price
+    assert changes.apply_switch(line, single, single=True) == single.price - changed
+    combo = changes.switch_target(MENU, line, single=False)
+    assert combo is not None and changes.apply_switch(line, combo, single=False) == combo.price - single.price
     assert line == replace(cart_with(SET).lines[0], line_id=line.line_id)
 
 
@@ -283,8 +288,62 @@ def test_the_single_a_too_dear_cart_is_offered_saves_what_the_switch_then_saves(
     line.quantity = 2
     change(line, "감자튀김", "양념감자")
     [single] = [swap for swap in swaps(cart, MENU, over=5000) if "단품" in swap.text]
-    target = rules.switch_target(MENU, line, single=True)
+    target = changes.switch_target(MENU, line, single=True)
     assert target is not None
     before = cart.total
-    rules.apply_switch(line, target, single=True)
+    changes.apply_switch(line, target, single=True)
     assert single.saving == before - cart.total == 2 * 2500
+
+
+def test_a_kind_said_offers_a_few_of_it_cheapest_first_and_none_sold_out() -> None:
+    assert [item.name for item in rules.kind_choices(MENU, "main")] == ["불고기버거", "새우버거"]
+    assert [item.name for item in rules.kind_choices(shop_menu(frozenset({BURGER})), "main")] == ["새우버거"]
+    drinks = rules.kind_choices(MENU, "drink")
+    assert [item.name for item in drinks] == ["생수", "콜라 (M)", "사이다 (M)"]  # one size of each drink
+
+
+def test_the_cheapest_product_is_one_that_is_ordered_by_itself() -> None:
+    cheapest = rules.cheapest(MENU)
+    assert cheapest is not None and cheapest.name == "생수"  # 치즈토핑 (700) only goes on a burger
+    burger = rules.cheapest(MENU, "main")
+    assert burger is not None and burger.name == "불고기버거"
+
+
+@pytest.mark.parametrize(
+    ("said", "split"),
+    [
+        ("불고기버거 세트 사이다", ("불고기버거 세트", "사이다")),
+        ("불고기 세트 양념감자", ("불고기 세트", "양념감자")),
+        ("불고기버거 세트 라지", ("불고기버거 세트", "라지")),
+        ("불고기버거 세트", None),
+        ("불고기버거 세트 새우버거", None),  # the shop allows no other burger in the set
+        ("새우버거 사이다", None),
+    ],
+)
+def test_a_set_said_with_what_its_component_is_to_be(said: str, split: tuple[str, str] | None) -> None:
+    assert rules.set_and_part(MENU, said) == split
+
+
+def test_a_set_is_hot_by_its_components_as_the_line_has_them() -> None:
+    menu = shop_menu()
+    cart = cart_with(SET)
+    [line] = cart.lines
+    assert rules.spicy_parts(menu, menu.items[SET], line) == []
+    changes.apply_plan(line, change(line, "감자튀김", "양념감자 칠리"))
+    assert [item.name for item in rules.spicy_parts(menu, menu.items[SET], line)] == ["양념감자 (칠리)"]
+    assert rules.spicy_parts(menu, menu.items[SET]) == []  # the set as the menu sells it
+    assert answer_replies.spicy_text(line.name, rules.spicy_parts(menu, menu.items[SET], line)) == (
+        "네, 불고기버거 세트에서 양념감자 (칠리)가 매워요."
+    )
+
+
+def test_a_tag_says_spicy_where_the_name_does_not() -> None:
+    item = replace(MENU.items[SHRIMP], tags=("spicy",))
+    assert rules.is_spicy(item) and not rules.is_spicy(MENU.items[SHRIMP])
+
+
+def test_the_menu_in_a_few_lines_without_what_cannot_be_ordered() -> None:
+    text = answer_replies.menu_text(shop_menu(frozenset({SHRIMP})))
+    assert text.splitlines()[0] == "든든버거 강남역점 메뉴예요."
+    assert "감자튀김 2,000원~" in text and "양념감자 2,600원," in text  # one line per family, from its price
+    assert "새우버거" not in text and "치즈토핑" not in text

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogue.ordering.cart import Cart, CartLine, Extra
-from dialogue.ordering.cart_rules import ChangeRequest, OtherGroup, Plan, Refusal, apply_plan, plan_change
+from dialogue.ordering.cart_rules import ChangeRequest
 from dialogue.ordering.catalogue import Component, MenuEntry, Rule, ShopMenu
+from dialogue.ordering.changes import OtherGroup, Plan, Refusal, apply_plan, plan_change
 from dialogue.ordering.matching import edit_distance, jamo
 from dialogue.ordering.replies import change_done
 
