@@ -4,12 +4,14 @@
    an FAQ entry or "자세히 보기") is answered by its handler, on the offline path always.
 2. **The question kkini asked** (``Assistant.pending``: an onboarding question answered in words).
 3. The message's slots are merged into the conversation's (budget, food, place ...).
-4. **The interceptors** (``Assistant.interceptors``), first match wins: notices on/off, cart edits and cart commands
-   with the cart open, FAQ follow-ups.
+4. **The interceptors** (``Assistant.interceptors``), first match wins: notices on/off, questions about the order
+   under way, cart edits and cart commands with the cart open, FAQ follow-ups.
 5. **The model with its tools** when one is configured for the assistant and the message was typed, else **the
    intent's handler** (``Assistant.handlers``, then ``Assistant.fallback``), unless the reading is unsure between
    two different answers: then a short question with a button for each (``Assistant.asks_when_unsure``).
-6. A new user's first onboarding question follows the reply (``Assistant.onboarding``), unless the assistant holds
+6. Whichever step answered, a reply that is not streamed gets its last touches (``handlers.context.finished``): a
+   word first on a message read in part, and never the previous reply word for word.
+7. A new user's first onboarding question follows the reply (``Assistant.onboarding``), unless the assistant holds
    it back for this turn (``Assistant.holds_onboarding``: an order in progress, before or after the turn).
 
 Steps 1-4 run on the offline and the model path alike, so a configured model never does less: "알림 꺼줘" turns
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from dialogue.handlers.clarify import ask_which_one
+from dialogue.handlers.context import finished
 from dialogue.handlers.onboarding import with_first_question
 from dialogue.messages import IncomingMessage, TextDelta
 from dialogue.slots import merge_slots
@@ -141,7 +144,7 @@ def handler_for(assistant: Assistant, intent: str) -> Handler:
 async def route(
     ctx: TurnContext, assistant: Assistant, model: ModelStep | None = None
 ) -> AsyncIterator[TextDelta | Reply]:
-    """Steps 1-6 for one message: text deltas when a model streams, then the whole reply (last)."""
+    """Steps 1-7 for one message: text deltas when a model streams, then the whole reply (last)."""
     pressed = button_route(assistant, ctx.message)
     if pressed is not None:
         yield await pressed.handle(ctx)
@@ -165,6 +168,8 @@ async def route(
     elif reply is None:
         asked = ask_which_one(ctx) if assistant.asks_when_unsure else None
         reply = asked or await handler.handle(ctx)
+    if not reply.streamed:
+        reply = finished(ctx, reply)  # whichever step answered: a word on a long message, never the same words twice
     held = held or (assistant.holds_onboarding is not None and assistant.holds_onboarding(ctx))
     if assistant.onboarding and not held:
         asked = with_first_question(ctx, reply)

@@ -192,3 +192,17 @@ async def test_no_onboarding_question_breaks_into_an_order(app: OrderingApp) -> 
             Say("고마워", (), 0, says=ONBOARDING),
         ]
     )
+
+
+async def test_the_last_touches_of_a_reply_reach_the_order_too(app: OrderingApp) -> None:
+    """Ordering answers from an interceptor, before any handler: the reply still says that a long message was read in
+    part, and the same cart asked for twice is not the same words twice (``dialogue.routing`` step 6)."""
+    story = "오늘 학교에서 체육 시간에 달리기를 했는데 너무 힘들어서 배가 엄청 고파요. " * 12
+    await talk(app, "demo55").play(
+        [
+            Say("불고기버거 세트 하나 담아줘", (f"{BULGOGI_SET} x1",), 6900),
+            Say(f"{story}콜라 사이다로 바꿔줘", (f"{BULGOGI_SET} x1",), 6900, says="글이 길어서"),
+            Say("장바구니 보여줘", (f"{BULGOGI_SET} x1",), 6900, avoids="한 번 더"),
+            Say("장바구니 보여줘", (f"{BULGOGI_SET} x1",), 6900, says="한 번 더 알려 드릴게요"),
+        ]
+    )
