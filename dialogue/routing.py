@@ -149,7 +149,7 @@ async def route(
     if pressed is not None:
         yield await pressed.handle(ctx)
         return
-    held = assistant.holds_onboarding is not None and assistant.holds_onboarding(ctx)
+    held = _holds_onboarding(assistant, ctx)  # before the turn: an order under way
     reply = await assistant.pending.intercept(ctx) if assistant.pending is not None else None
     if reply is not None:
         yield reply
@@ -170,13 +170,17 @@ async def route(
         reply = asked or await handler.handle(ctx)
     if not reply.streamed:
         reply = finished(ctx, reply)  # whichever step answered: a word on a long message, never the same words twice
-    held = held or (assistant.holds_onboarding is not None and assistant.holds_onboarding(ctx))
+    held = held or _holds_onboarding(assistant, ctx)  # or after it: an order just begun
     if assistant.onboarding and not held:
         asked = with_first_question(ctx, reply)
         if reply.streamed and len(asked.text) > len(reply.text):
             yield TextDelta(asked.text[len(reply.text) :])
         reply = asked
     yield reply
+
+
+def _holds_onboarding(assistant: Assistant, ctx: TurnContext) -> bool:
+    return assistant.holds_onboarding is not None and assistant.holds_onboarding(ctx)
 
 
 __all__ = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dialogue.handlers.order import OrderHandler, in_cart, tops_a_burger
 from dialogue.ordering import phrases, replies
-from dialogue.ordering.cart import load_cart, order_in_progress
+from dialogue.ordering.cart import Cart, load_cart, order_in_progress
 from dialogue.turn import Reply, TurnContext
 
 
@@ -29,19 +29,18 @@ class CartFirst:
         cart = load_cart(ctx.session.order)
         if not cart.empty:
             command = phrases.command(text)
-            if command is not None and await self._edits_cart(ctx, command):
+            if command is not None and await self._edits_cart(ctx, cart, command):
                 result = await self.order.run(ctx, command)
                 return result.reply
         if await self.order.orders_from_menu(ctx, text):
             return (await self.order.answer(ctx, text, "order_add")).reply  # "음 치즈버거 먹고 싶어" mid-order
         return None
 
-    async def _edits_cart(self, ctx: TurnContext, command: phrases.Command) -> bool:
+    async def _edits_cart(self, ctx: TurnContext, cart: Cart, command: phrases.Command) -> bool:
         match command:
             case phrases.Remove(target=target):
                 return target is None or in_cart(ctx, target)
             case phrases.Change(splits=splits):
-                cart = load_cart(ctx.session.order)
                 menu = (
                     await self.order.carts.catalogue.menu(cart.shop_id, ctx.now) if cart.shop_id is not None else None
                 )
