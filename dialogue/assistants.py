@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from dialogue.card_help import CardTroubleFirst
 from dialogue.faq import PAYLOAD_PREFIX as FAQ_PREFIX
 from dialogue.faq import FaqAnswers
 from dialogue.handlers.account import BalanceHandler, CouponHandler
@@ -101,6 +102,7 @@ def meal_assistant(parts: MealParts) -> Assistant:
                 OrderQuestions(order),  # "이거 매워?", "얼마야?", "주문 들어갔어?" in the middle of an order
                 ForIntents(CartFirst(order), frozenset(CART_EDIT_INTENTS)),  # "콜라 사이다로" with the cart open
                 ForIntents(Always(order), frozenset(CART_COMMAND_INTENTS)),  # the cart as stored, never reworded
+                CardTroubleFirst(),  # "왜 안돼?" when the card cannot pay: the reason and the next step
                 ForIntents(FaqFollowUpFirst(faq), frozenset({"general_chat", "out_of_scope"})),  # "다른 방법은?"
             )
         ),

@@ -28,8 +28,10 @@ class PlaceDirectory:
 
     def __init__(self, places: Iterable[Place]) -> None:
         self._by_name: dict[str, Spot] = {}
-        for place in places:
+        self._landmarks: dict[str, str] = {}
+        for place in sorted(places, key=lambda place: place.kind != "station"):
             spot = Spot(place.name, place.area, place.latitude, place.longitude)
+            self._landmarks.setdefault(place.area, place.name)
             for name in (place.name, *place.aliases):
                 self._by_name.setdefault(_key(name), spot)
                 if name.endswith("역") and len(name) > 2:
@@ -53,6 +55,10 @@ class PlaceDirectory:
             if len(name) >= 2 and name in text:
                 return spot
         return None
+
+    def landmark(self, area: str) -> str | None:
+        """The landmark to name an area by (its first station, else its first place): "강남역" for seoul-gangnam."""
+        return self._landmarks.get(area)
 
     def __len__(self) -> int:
         return len({spot.name for spot in self._by_name.values()})

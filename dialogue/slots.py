@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogue.nlu.types import Understanding
+from dialogue.recommend.when import merge_time
 
 SLOT_IDLE_S = 2 * 3600
 """Slots older than this (a lunch budget at dinner time) are dropped before the next message is read."""
@@ -29,6 +30,12 @@ def merge_slots(slots: dict[str, Any], understanding: Understanding) -> dict[str
         if merged.get("food") in excluded or merged.get("food_category") in excluded:
             merged.pop("food", None)
             merged.pop("food_category", None)
+    said_meal = entities.get("meal_time")
+    time = merge_time(merged.get("time"), understanding.time, str(said_meal) if said_meal else None)
+    if time:
+        merged["time"] = time
+    else:
+        merged.pop("time", None)
     for name in ("location", "meal_time", "party_size", "companions", "taste"):
         if name in entities:
             merged[name] = entities[name]

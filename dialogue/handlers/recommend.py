@@ -13,16 +13,17 @@ import re
 import unicodedata
 from dataclasses import replace
 
+from dialogue.card_help import remember_payment
 from dialogue.handlers.context import finished
 from dialogue.handlers.feelings import feeling, feeling_reply
 from dialogue.handlers.shop_hours import hours_reply, named_shop
 from dialogue.handlers.shown import ShownAnswers, shown_kind
-from dialogue.korean import ro
+from dialogue.korean import ro, won
 from dialogue.nlu.cues import CUES
 from dialogue.nlu.followup import SEARCH_SLOTS
 from dialogue.nlu.normalize import for_matching
 from dialogue.recommend.catalogue import Catalogue, CatalogueShop
-from dialogue.recommend.replies import change_note, food_notice, render
+from dialogue.recommend.replies import change_note, render
 from dialogue.recommend.search import MealSearch
 from dialogue.turn import Reply, TurnContext
 
@@ -57,19 +58,23 @@ class RecommendHandler:
             answered = await self.shown.answer(ctx, kind)
             if answered is not None:
                 return answered
+        remember_payment(ctx)  # "현금으로 먹을 곳" when the card cannot pay
+        cheaper_than = None
         if _CHEAPER.search(ctx.text) and ctx.session.last_prices:
-            # "더 싼 거": cheaper than the cheapest just shown, elsewhere.
-            ctx.session.slots["budget"] = max(0, (min(ctx.session.last_prices) - 1) // 100 * 100)
+            # "더 싼 거": cheaper than the cheapest just shown, elsewhere; for this turn only, never a budget.
+            cheaper_than = min(ctx.session.last_prices)
             ctx.understanding = replace(ctx.understanding, wants_other=True)
-        found = await self.search.find(ctx)
+        found = await self.search.find(ctx, cheaper_than=cheaper_than)
         food = ctx.session.slots.get("food")
         notes = [
+            f"아까 본 {won(cheaper_than)}보다 싼 곳이에요."
+            if cheaper_than is not None and found.result.items
+            else None,
             change_note(ctx.text, ctx.understanding, found.result.spendable),
             _emoji_note(ctx.text, str(food)) if food else None,
-            food_notice(found.result.items, str(food), ctx.session.slots.get("food_category")) if food else None,
         ]
         notice = " ".join(note for note in notes if note) or None
-        return render(ctx, found.query, found.result, found.where, notice)
+        return render(ctx, found.query, found.result, found.where, notice, found.choices)
 
     async def _shop_asked_about(self, ctx: TurnContext) -> CatalogueShop | None:
         snapshot = await self.catalogue.get(ctx.now)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from dialogue.korean import hhmm, particle
+from dialogue.nlu.times import WEEKDAYS
 from dialogue.recommend.catalogue import CatalogueShop, CatalogueSnapshot
+from dialogue.recommend.when import asked_day
 from dialogue.turn import Reply, TurnContext
-from storage.hours import local_time
+from storage.hours import MINUTES_PER_DAY, DayHours, local_time
 
-WEEKDAYS = "월화수목금토일"
 _BRANCH = re.compile(r"\s*[가-힣A-Za-z0-9]+점$")
 
 
@@ -28,19 +30,41 @@ def named_shop(snapshot: CatalogueSnapshot, text: str, area: str | None = None) 
     return found[0]
 
 
+def day_hours(row: DayHours) -> str:
+    """One day's hours as said: "09:00~21:00", "24시간", with the break ("(쉬는 시간 15:00~17:00)")."""
+    if row.opens_at == 0 and row.closes_at >= MINUTES_PER_DAY:
+        hours = "24시간"
+    else:
+        hours = f"{hhmm(row.opens_at)}~{hhmm(row.closes_at)}"
+    if row.break_start is not None and row.break_end is not None:
+        hours += f" (쉬는 시간 {hhmm(row.break_start)}~{hhmm(row.break_end)})"
+    return hours
+
+
+def day_name(day: date, today: date) -> str:
+    """ "오늘", "내일", "모레" or the weekday ("토요일")."""
+    days = (day - today).days
+    return {0: "오늘", 1: "내일", 2: "모레"}.get(days, f"{WEEKDAYS[day.weekday()]}요일")
+
+
 def hours_reply(shop: CatalogueShop, ctx: TurnContext) -> Reply:
+    """The shop's hours today and whether it is open now; on the day asked instead when one was ("내일도 해?")."""
     now = local_time(ctx.now)
     state = shop.state_at(ctx.now)
     name = particle(shop.name, "은", "는")
-    today = shop.by_day.get(now.weekday())
     if not shop.hours_known and state.reason != "override":
         return Reply(f"{name} 영업시간 정보가 없어요. 가기 전에 전화로 확인해 보세요.")
+    asked = asked_day(now.date(), ctx.understanding.time)
+    if asked is not None and asked != now.date():
+        row = shop.by_day.get(asked.weekday())
+        when = day_name(asked, now.date())
+        if row is None or asked in shop.closures:
+            return Reply(f"{name} {particle(when, '은', '는')} 쉬는 날이에요.")
+        return Reply(f"{name} {when} {day_hours(row)} 영업해요.")
+    today = shop.by_day.get(now.weekday())
     parts = []
     if today is not None and now.date() not in shop.closures:
-        hours = f"오늘 {hhmm(today.opens_at)}~{hhmm(today.closes_at)} 영업"
-        if today.break_start is not None and today.break_end is not None:
-            hours += f" (쉬는 시간 {hhmm(today.break_start)}~{hhmm(today.break_end)})"
-        parts.append(f"{name} {hours}해요.")
+        parts.append(f"{name} 오늘 {day_hours(today)} 영업해요.")
     else:
         parts.append(f"{name} 오늘 쉬는 날이에요.")
     if state.is_open:
@@ -51,10 +75,6 @@ def hours_reply(shop: CatalogueShop, ctx: TurnContext) -> Reply:
         parts.append("지금은 쉬는 시간이에요.")
     if not state.is_open and state.opens_at is not None:
         opens = local_time(state.opens_at)
-        day = (
-            ""
-            if opens.date() == now.date()
-            else ("내일 " if (opens.date() - now.date()).days == 1 else f"{WEEKDAYS[opens.weekday()]}요일 ")
-        )
+        day = "" if opens.date() == now.date() else day_name(opens.date(), now.date()) + " "
         parts.append(f"{day}{opens:%H:%M}에 열어요.")
     return Reply(" ".join(parts))

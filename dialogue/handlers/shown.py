@@ -23,7 +23,7 @@ from dialogue.recommend.rules import spendable
 from dialogue.recommend.search import MealSearch
 from dialogue.recommend.types import RecommendationQuery
 from dialogue.turn import Reply, TurnContext
-from storage.hours import local_time
+from storage.hours import MINUTES_PER_DAY, local_time
 
 _STATED = frozenset({"budget", "food_type", "location", "meal_time", "party_size", "companions", "taste"})
 _ELSEWHERE = (Button("다른 데 보여줘", "다른 데 보여줘"), Button("더 싼 거", "더 싼 거 없어?"))
@@ -176,10 +176,16 @@ def _hours(ctx: TurnContext, shown: list[ShownShop]) -> Reply:
     """The first shop's hours today, and when the next two close."""
     first = hours_reply(shown[0].shop, ctx).text
     weekday = local_time(ctx.now).weekday()
-    others = []
+    others, all_day = [], []
     for line in shown[1:3]:
         today = line.shop.by_day.get(weekday)
-        if today is not None and line.shop.hours_known:
+        if today is None or not line.shop.hours_known:
+            continue
+        if today.opens_at == 0 and today.closes_at >= MINUTES_PER_DAY:
+            all_day.append(f"{line.rank}번 {line.shop.name}")
+        else:
             others.append(f"{line.rank}번 {line.shop.name} {hhmm(today.closes_at)}")
     rest = f" {', '.join(others)}까지 열어요." if others else ""
+    if all_day:
+        rest += f" {particle(', '.join(all_day), '은', '는')} 24시간 열어요."
     return Reply(f"1번 {first}{rest}", quick_replies=(_select(shown[0]),))

@@ -19,6 +19,7 @@ from dialogue.nlu.diet import taste_and_diet
 from dialogue.nlu.foods import FoodMatcher, FoodMention, chosen_food
 from dialogue.nlu.lexicon import NATIVE_NUMBERS
 from dialogue.nlu.places import find_location
+from dialogue.nlu.times import TimeAsked, find_time
 
 NATIVE_NUMBERS_ALT = "|".join(sorted(NATIVE_NUMBERS, key=len, reverse=True))
 _HEADCOUNT = re.compile(
@@ -115,6 +116,8 @@ class Extraction:
     wants_other: bool = False
     foods: tuple[FoodMention, ...] = ()
     delexicalised: str = ""
+    time: TimeAsked | None = None
+    """The day and clock time the message names (``dialogue.nlu.times``)."""
     signals: frozenset[str] = field(default_factory=frozenset)
     """Entity-derived features for the intent model ("food", "money", "quantity", ...)."""
 
@@ -256,6 +259,7 @@ class EntityExtractor:
             wants_other=wants_other,
             foods=tuple(mentions),
             delexicalised=_replace_spans(text, spans),
+            time=find_time(text),
             signals=frozenset(signals),
         )
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from dialogue.nlu.analysis import Analysis
+from dialogue.nlu.times import SPOKEN as TIME_WORDS
 from dialogue.nlu.types import SEARCH_INTENTS
 
 SEARCH_SLOTS = frozenset(
@@ -63,6 +64,8 @@ SEARCHING = frozenset(SEARCH_INTENTS)
 _GO = re.compile(r"^(?:ㄱ+|고고|ㄱㄱ+|가자|고|콜|ㅇㅋ ?ㄱㄱ|그걸로 ?(?:해|할게|ㄱ)?|이대로)[!~.]*$")
 _QUESTION = re.compile(r"\?$|왜|어디|언제|얼마|어떻게|어케|뭐|몇|되|돼|있")
 _SHORT_WORDS = 3
+_SWITCH = re.compile(r"바꿔|바꿀|바꾸|변경|말고|대신")
+"""A change of what is searched for ("햄버거로 바꿔" after a list), which an order reads as an option change."""
 # What a short message says about what was just shown, by kind; checked in this order. "pick" names one by its
 # number ("2번으로 할래"), "go" takes the first ("ㄱㄱ", "좋아"), "then" asks what now ("그럼?", "그래서?").
 _ABOUT_SHOWN: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -105,7 +108,12 @@ def inherited(analysis: Analysis, own_intent: str, previous: str) -> str | None:
     text = analysis.text
     if not previous or previous in {"general_chat", "out_of_scope"} or len(text.split()) > _SHORT_WORDS:
         return None
-    if {"greeting", "off_topic"} & analysis.cues or stated(analysis):
+    if {"greeting", "off_topic"} & analysis.cues:
+        return None
+    if previous in SEARCHING and own_intent in {"order_add", "menu_option"} and _SWITCH.search(text):
+        if analysis.extraction.foods or analysis.extraction.food_category:
+            return previous  # "햄버거로 바꿔" after a list changes the food searched for, not an order
+    if stated(analysis):
         return None
     if _GO.match(text):
         return "checkout" if previous in {"order_add", "cart_view", "checkout"} else previous
@@ -120,8 +128,10 @@ def inherited(analysis: Analysis, own_intent: str, previous: str) -> str | None:
 
 
 def residue(analysis: Analysis) -> str:
-    """What is left of the message once entities, references and fillers are removed."""
+    """What is left of the message once entities, time words, references and fillers are removed."""
     text = analysis.extraction.delexicalised
+    if analysis.extraction.time is not None:
+        text = TIME_WORDS.sub(" ", text)
     previous = None
     while previous != text:
         previous = text
@@ -142,7 +152,9 @@ def leans_on_context(analysis: Analysis) -> bool:
         return True
     if residue(analysis):
         return False
-    return bool(stated(analysis) or extraction.wants_other or extraction.reference or extraction.foods)
+    return bool(
+        stated(analysis) or extraction.wants_other or extraction.reference or extraction.foods or extraction.time
+    )
 
 
 def follow(analysis: Analysis, own_intent: str, earlier: Sequence[str]) -> tuple[str, float]:

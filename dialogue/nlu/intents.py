@@ -125,7 +125,9 @@ class IntentModel:
         if cache_dir is None:
             self.model = fitted or train()
         elif fitted is not None:  # still kept in this folder, for the next process
-            self.model = kept(cache_dir, "intent", key, load=lambda _: fitted, build=lambda: fitted, what="intent model")
+            self.model = kept(
+                cache_dir, "intent", key, load=lambda _: fitted, build=lambda: fitted, what="intent model"
+            )
         else:
             self.model = kept(cache_dir, "intent", key, load=LinearModel.load, build=train, what="intent model")
         _FITTED[key] = self.model

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from dialogue.nlu.times import TimeAsked
+
 SEARCH_INTENTS: tuple[str, ...] = (
     "food_request",
     "budget_inquiry",
@@ -59,6 +61,9 @@ class Understanding:
     small (below about 0.2) when two intents are close, whatever decided ``intent``."""
     runner_up: str | None = None
     """The intent the model ranks next after the one returned (None when not known)."""
+    time: TimeAsked | None = None
+    """The day and clock time the message names ("내일 저녁 7시"), as said (``dialogue.nlu.times``); which moment
+    that is depends on when it was said (``dialogue.recommend.when``). Not one of the spec's entities."""
 
 
 class Understander(Protocol):

@@ -20,10 +20,11 @@ from kiwipiepy import Kiwi
 from dialogue.nlu.analysis import Analysis, Analyzer
 from dialogue.nlu.classifier import TrainingOptions
 from dialogue.nlu.followup import SEARCH_SLOTS, follow, inherited, leans_on_context
+from dialogue.nlu.foods import FoodMention
 from dialogue.nlu.intents import IntentGuess, IntentModel
 from dialogue.nlu.menu import menu_items
 from dialogue.nlu.training import examples as own_examples
-from dialogue.nlu.types import Understanding
+from dialogue.nlu.types import SEARCH_INTENTS, Understanding
 
 _ALLOWED: dict[str, frozenset[str]] = {
     "order_add": frozenset({"menu_items"}),
@@ -67,16 +68,22 @@ class OfflineNLU:
         guess = self.model.classify(analysis)
         intent, confidence = self._intent(analysis, guess, context)
         extraction = analysis.extraction
+        entities = self._entities(intent, analysis)
+        food_category = extraction.food_category if "food_type" in _allowed(intent) else None
+        switched = _switched_food(analysis) if intent in SEARCH_INTENTS and "food_type" not in entities else None
+        if switched is not None:  # "햄버거로 바꿔" after a list: the food searched for, not an order's option
+            entities["food_type"], food_category = switched.said, switched.category
         return Understanding(
             intent=intent,
             confidence=round(min(max(confidence, 0.0), 1.0), 4),
-            entities=self._entities(intent, analysis),
-            food_category=extraction.food_category if "food_type" in _allowed(intent) else None,
+            entities=entities,
+            food_category=food_category,
             excluded_food=extraction.excluded_food,
             reference=extraction.reference,
             wants_other=extraction.wants_other,
             margin=guess.margin,
             runner_up=guess.intent if intent != guess.intent else guess.runner_up,
+            time=extraction.time,
         )
 
     def _intent(self, analysis: Analysis, guess: IntentGuess, context: Sequence[str]) -> tuple[str, float]:
@@ -120,6 +127,12 @@ class OfflineNLU:
         if intent == "order_add":
             entities["menu_items"] = menu_items(analysis.text)
         return entities
+
+
+def _switched_food(analysis: Analysis) -> FoodMention | None:
+    """The food a change names ("햄버거로 바꿔"), which the extraction keeps aside as an order's option."""
+    said = [m for m in analysis.extraction.foods if m.option and not m.excluded and m.kind != "brand"]
+    return said[0] if said else None
 
 
 def _allowed(intent: str) -> frozenset[str]:

@@ -10,12 +10,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from dialogue.korean import won
-from dialogue.recommend import coupons
-from dialogue.recommend.candidates import RULES, Candidate, Constraints, Screening, screen
+from dialogue.korean import particle, won
+from dialogue.nlu.times import WEEKDAYS
+from dialogue.recommend.candidates import RULES, Constraints, Screening, screen
 from dialogue.recommend.catalogue import CatalogueItem, CatalogueSnapshot
-from dialogue.recommend.reasons import distance_text, if_it_is, topic
+from dialogue.recommend.reasons import distance_text
 from dialogue.recommend.rules import MEAL_KINDS
+from dialogue.recommend.types import Opening
 from storage.hours import local_time
 
 MAX_ALTERNATIVES = 3
@@ -26,6 +27,7 @@ WIDER_MAX_M = 3000.0
 def empty_reason(screening: Screening, constraints: Constraints) -> str:
     """Why nothing fits: the first rule after which no shop was left."""
     near = f"근처 {distance_text(constraints.radius_m)} 안에 " if constraints.has_point else ""
+    when = "그때" if constraints.later else "지금"
     left = screening.pool
     blocking = RULES[-1]
     for rule in RULES:
@@ -40,13 +42,17 @@ def empty_reason(screening: Screening, constraints: Constraints) -> str:
     if blocking == "card":
         return f"{near}급식카드를 받는 가게가 없어요"
     if blocking == "closed":
-        return f"{near}지금 영업 중인 가게가 없어요"
+        if constraints.all_day:
+            return f"{near}24시간 여는 가게가 없어요"
+        return f"{near}{when} 영업 중인 가게가 없어요"
     if blocking == "menu":
-        return f"{near}지금 주문할 수 있는 메뉴가 없어요"
+        return f"{near}{when} 주문할 수 있는 메뉴가 없어요"
     if blocking == "food":
         return f"{near}못 먹는 음식을 빼고 나니 맞는 메뉴가 없어요"
+    if blocking == "wish" and constraints.menu.wanted:
+        return f"{near}{when} {particle(constraints.menu.wanted[0], '을', '를')} 파는 곳이 없어요"
     if constraints.cap is not None:
-        return f"{near}지금 영업 중인 가게 중 {won(constraints.cap)} 이하 메뉴가 없어요"
+        return f"{near}{when} 영업 중인 가게 중 {won(constraints.cap)} 이하 메뉴가 없어요"
     return f"{near}조건에 맞는 곳이 없어요"
 
 
@@ -65,46 +71,59 @@ def suggest(
     budget: int | None,
     card_blocked: bool = False,
     no_meal: bool = False,
+    meal_amount: int | None = None,
+    opening_said: bool = False,
 ) -> list[str]:
     """Up to three true suggestions; ``screening`` must have been run with ``keep_rejects``.
 
+    ``opening_said``: the reply already says when the first shop opens (``first_opening``), so it is not repeated.
+
     ``no_meal``: something fits, but only drinks and sides, so the cheapest real meal is worth naming.
+    ``meal_amount``: what the card pays for one meal; "a little more money" never names an item above it.
     """
     found: list[str] = []
     if not card_blocked:
-        found.extend(_more_money(screening, constraints, no_meal=no_meal))
-        found.extend(_opens_later(screening, constraints, meals_only=no_meal))
+        found.extend(_more_money(screening, constraints, no_meal=no_meal, meal_amount=meal_amount))
+        if not opening_said:
+            found.extend(_opens_later(screening, constraints, meals_only=no_meal))
         found.extend(_wider(snapshot, constraints, shown, meals_only=no_meal))
     if constraints.pay_by_card and (card_blocked or screening.removed["card"]):
         found.extend(_cash(snapshot, constraints, shown, budget))
     return found[:MAX_ALTERNATIVES]
 
 
-def wanted_note(wanted: tuple[str, ...], eligible: list[Candidate], top_category: str | None) -> list[str]:
-    """When the child asked for a food that nothing eligible offers: say so, and what the top choice costs."""
-    words = [word for word in wanted if word]
-    if not words or not eligible:
-        return []
-    for candidate in eligible:
-        for offer in candidate.offers:
-            if any(word in offer.item.name or word == candidate.shop.category for word in words):
-                return []
-    notes = [f"{topic(words[0])} 지금 조건에 맞는 곳이 없어요"]
-    if top_category is not None:
-        prices = [
-            offer.final_price
-            for candidate in eligible
-            if candidate.shop.category == top_category
-            for offer in candidate.offers
-            if offer.item.kind in MEAL_KINDS
-        ]
-        if prices:
-            notes.append(f"{if_it_is(top_category)} {won(min(prices))} 메뉴가 있어요")
-    return notes
+def first_opening(screening: Screening, constraints: Constraints, wanted: tuple[str, ...]) -> Opening | None:
+    """The shop closed at ``constraints.at`` that sells the food wished for (``wanted``; ``MenuRules.wants``),
+    payable and allowed, and opens first, within ``LATER_WITHIN``; ``screening`` must have kept its rejects."""
+    if not any(word for word in wanted):
+        return None
+    at, menu, cap = constraints.at, constraints.menu, constraints.cap
+    best: tuple[datetime, float, str, str, int] | None = None
+    for shop, metres in screening.closed:
+        state = shop.state_at(at)
+        if state.opens_at is None or state.opens_at - at > LATER_WITHIN or not shop.hours_known:
+            continue
+        example = _example(
+            item
+            for item in shop.items
+            if menu.offerable(item, shop)
+            and menu.allows(item, shop)
+            and menu.wants(item, shop)
+            and (cap is None or item.price <= cap)
+        )
+        if example is not None:
+            option = (state.opens_at, metres or 0.0, shop.name, example.name, example.price)
+            best = option if best is None or option < best else best
+    if best is None:
+        return None
+    return Opening(best[0], best[2], best[3], best[4])
 
 
-def _more_money(screening: Screening, constraints: Constraints, *, no_meal: bool) -> list[str]:
-    """The cheapest meal just over the cap at a shop that passes every other rule (any item, if no meal)."""
+def _more_money(
+    screening: Screening, constraints: Constraints, *, no_meal: bool, meal_amount: int | None = None
+) -> list[str]:
+    """The cheapest meal just over the cap at a shop that passes every other rule (any item, if no meal), never
+    above the card's meal amount."""
     cap, menu = constraints.cap, constraints.menu
     if cap is None:
         return []
@@ -114,12 +133,11 @@ def _more_money(screening: Screening, constraints: Constraints, *, no_meal: bool
     meals: list[tuple[int, float, str, str]] = []
     others: list[tuple[int, float, str, str]] = []
     for shop, metres in shops:
-        shop_wallet = coupons.for_shop(constraints.wallet, shop)
         for item in shop.items:
-            if not (menu.offerable(item, shop) and menu.allows(item, shop)):
+            if not (menu.offerable(item, shop) and menu.allows(item, shop) and menu.wants(item, shop)):
                 continue
-            final = item.price - coupons.best(shop_wallet, item.price)[1]
-            if final > cap:
+            final = item.price  # as charged: a coupon is not taken off before the comparison
+            if final > cap and not (meal_amount and final > meal_amount):
                 option = (final, metres or 0.0, shop.name, item.name)
                 (meals if item.kind in MEAL_KINDS else others).append(option)
     if not meals and (no_meal or not others):
@@ -148,6 +166,7 @@ def _opens_later(screening: Screening, constraints: Constraints, *, meals_only: 
             for item in shop.items
             if menu.offerable(item, shop)
             and menu.allows(item, shop)
+            and menu.wants(item, shop)
             and (cap is None or item.price <= cap)
             and (item.kind in MEAL_KINDS or not meals_only)
         )
@@ -158,7 +177,8 @@ def _opens_later(screening: Screening, constraints: Constraints, *, meals_only: 
         return []
     opens_at, _, shop_name, item_name, price, after_break = min(options)
     local = local_time(opens_at)
-    day = "" if local.date() == local_time(at).date() else "내일 "
+    days = (local.date() - local_time(at).date()).days
+    day = "" if days == 0 else "내일 " if days == 1 else f"{WEEKDAYS[local.weekday()]}요일 "
     verb = "다시 여는" if after_break else "여는"
     return [f"{day}{local:%H:%M}에 {verb} {shop_name} ({item_name} {won(price)})"]
 

@@ -1,8 +1,8 @@
 """The hard-rule pipeline: from the shops in reach to the shops with at least one item a child may order now.
 
 Rules run in a fixed order and each counts the shops it removed: reach (area or radius), shops the user asked to
-replace, card acceptance, open now, a menu at all, food rules, price. The order is also the cost order: cheap
-index and field checks first, ``open_state`` and the menu scan only for what is left.
+replace, card acceptance, open now, a menu at all, food rules, the food wished for, price (as charged). The order is
+also the cost order: cheap index and field checks first, ``open_state`` and the menu scan only for what is left.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dialogue.recommend.coupons import WalletCoupon
 from dialogue.recommend.rules import MenuRules, OpenWindow, open_window
 from storage.models import CARD_PAYABLE
 
-RULES = ("reach", "excluded", "card", "closed", "menu", "food", "price")
+RULES = ("reach", "excluded", "card", "closed", "menu", "food", "wish", "price")
 """The hard rules in the order they run; ``considered`` counts the shops each removed."""
 
 
@@ -30,11 +30,15 @@ class Constraints:
     """Used when there is no point; with neither, every shop is in reach."""
     pay_by_card: bool = True
     cap: int | None = None
-    """Final prices must not exceed this; None when nothing bounds them."""
+    """Prices as charged (before any coupon) must not exceed this; None when nothing bounds them."""
     exclude_shop_ids: frozenset[int] = frozenset()
     menu: MenuRules = field(default_factory=MenuRules)
     wallet: tuple[WalletCoupon, ...] = ()
     """Coupons usable at ``at`` for this payment."""
+    later: bool = False
+    """``at`` is a moment asked for, not now (the wording says "그때")."""
+    all_day: bool = False
+    """Only shops open around the clock count as open ("24시간 하는 데")."""
 
     @property
     def has_point(self) -> bool:
@@ -57,7 +61,7 @@ class Candidate:
     distance_m: float | None
     window: OpenWindow
     offers: tuple[Offer, ...]
-    """Every payable item that passes the food rules, cheapest first."""
+    """Every payable item that passes the food rules and is the food wished for, cheapest first."""
 
 
 @dataclass(slots=True)
@@ -69,7 +73,7 @@ class Screening:
     closed: list[tuple[CatalogueShop, float | None]] = field(default_factory=list)
     """Shops removed only for being closed, kept for "opens at" suggestions when asked for."""
     over_price: list[tuple[CatalogueShop, float | None, CatalogueItem]] = field(default_factory=list)
-    """Open shops whose cheapest allowed item is over the cap, with that item."""
+    """Open shops whose cheapest allowed (and wished-for) item is over the cap, with that item."""
 
 
 def reach(snapshot: CatalogueSnapshot, constraints: Constraints) -> list[tuple[CatalogueShop, float | None]]:
@@ -98,7 +102,7 @@ def screen(snapshot: CatalogueSnapshot, constraints: Constraints, *, keep_reject
             removed["card"] += 1
             continue
         window = _window(snapshot, shop, at, minute)
-        if window is None:
+        if window is None or (constraints.all_day and not window.all_day):
             removed["closed"] += 1
             if keep_rejects:
                 result.closed.append((shop, metres))
@@ -153,12 +157,14 @@ def _offers_memo(
 
 
 def _offers(shop: CatalogueShop, menu: MenuRules, cap: int | None, shop_wallet: tuple[WalletCoupon, ...]) -> ShopOffers:
-    """(the rule that removes the shop or None, its payable offers, its cheapest allowed item)."""
+    """(the rule that removes the shop or None, its payable offers, its cheapest allowed item).
+
+    The cap bounds the price charged: a coupon may lower what the child pays at the counter, but the order and the
+    card see the menu price, so a coupon never lets an item in."""
     if menu.excludes_shop(shop):
         return "food", (), None
-    bound = coupons.saving_bound(shop_wallet)
     offers: list[Offer] = []
-    any_item = False
+    any_item = allowed = False
     cheapest: CatalogueItem | None = None
     for item in shop.items:
         if not menu.offerable(item, shop):
@@ -166,18 +172,19 @@ def _offers(shop: CatalogueShop, menu: MenuRules, cap: int | None, shop_wallet: 
         any_item = True
         if not menu.allows(item, shop):
             continue
+        allowed = True
+        if not menu.wants(item, shop):
+            continue
         if cheapest is None:
             cheapest = item
-        if cap is not None:
-            most = bound if bound is not None else coupons.most_off(shop_wallet, item.price)
-            if item.price - most > cap:
-                break  # items are sorted by price and the lowest possible final price grows with it
+        if cap is not None and item.price > cap:
+            break  # items are sorted by price
         coupon, saving = coupons.best(shop_wallet, item.price) if shop_wallet else (None, 0)
-        final = item.price - saving
-        if cap is None or final <= cap:
-            offers.append(Offer(item, final, coupon, saving))
+        offers.append(Offer(item, item.price - saving, coupon, saving))
     if offers:
         return None, tuple(offers), cheapest
     if not any_item:
         return "menu", (), None
-    return ("price" if cheapest is not None else "food"), (), cheapest
+    if not allowed:
+        return "food", (), None
+    return ("price" if cheapest is not None else "wish"), (), cheapest

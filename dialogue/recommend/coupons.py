@@ -90,24 +90,5 @@ def best(wallet: Iterable[WalletCoupon], price: int) -> tuple[WalletCoupon | Non
     return chosen, saving
 
 
-def most_off(wallet: Iterable[WalletCoupon], price: int) -> int:
-    """An upper bound of any saving on ``price`` ignoring minimum orders; ``price - most_off`` grows with price."""
-    return max((discount(entry.coupon, price) for entry in wallet), default=0)
-
-
-def saving_bound(wallet: Iterable[WalletCoupon]) -> int | None:
-    """The most any of these coupons can take off any price, or None when an uncapped rate has no such bound."""
-    bound = 0
-    for entry in wallet:
-        coupon = entry.coupon
-        if coupon.discount_type == RATE:
-            if coupon.max_discount is None:
-                return None
-            bound = max(bound, coupon.max_discount)
-        else:
-            bound = max(bound, coupon.amount)
-    return bound
-
-
 def _expiry_key(entry: WalletCoupon) -> tuple[datetime, int]:
     return entry.coupon.valid_until, entry.user_coupon_id

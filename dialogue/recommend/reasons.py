@@ -39,8 +39,11 @@ class DietNotes:
     """The restriction came with the query (a hard rule, worth confirming before the distance)."""
 
 
-def reasons_for(entry: Scored, taste: Taste, notes: DietNotes) -> tuple[str, ...]:
-    """1-4 reasons, most telling first: the wish met, within budget, open hours, then coupon, habit, diet, distance, mark."""
+def reasons_for(entry: Scored, taste: Taste, notes: DietNotes, *, later: bool = False) -> tuple[str, ...]:
+    """1-4 reasons, most telling first: the wish met, within budget, open hours, then coupon, habit, diet, distance, mark.
+
+    ``later``: the search is for a moment asked about, not now, so the hours say "그때" ("그때 영업 중 (21:00까지)").
+    """
     candidate, offer = entry.candidate, entry.offer
     shop, window = candidate.shop, candidate.window
     reasons: list[str] = []
@@ -48,20 +51,21 @@ def reasons_for(entry: Scored, taste: Taste, notes: DietNotes) -> tuple[str, ...
         reasons.append(f"원하던 {entry.wanted}")
     elif entry.liked:
         reasons.append(f"좋아하는 {shop.category}")
-    if taste.cap is not None:
+    if taste.cap is not None and taste.budget_said:
         # The price itself is shown beside the item name; repeating it here only adds noise.
         reasons.append("예산 안")
     walk = _walk(candidate.distance_m)
     if taste.urgent and walk:
         reasons.append(walk)
+    when = "그때" if later else "지금"
     if window.all_day:
         reasons.append("24시간 영업")
     elif window.closes_at is None:
-        reasons.append("지금 영업 중")
+        reasons.append(f"{when} 영업 중")
     elif window.minutes_left is not None and window.minutes_left <= CLOSING_SOON_MIN:
-        reasons.append(f"곧 마감 ({window.closes_at}까지)")
+        reasons.append(f"{'그때 ' if later else ''}곧 마감 ({window.closes_at}까지)")
     else:
-        reasons.append(f"지금 영업 중 ({window.closes_at}까지)")
+        reasons.append(f"{when} 영업 중 ({window.closes_at}까지)")
     optional: list[str] = []
     if offer.coupon is not None and offer.discount > 0:
         optional.append(f"쿠폰 {won(offer.discount)} 할인")

@@ -8,14 +8,23 @@ hand); ``Recommender`` feeds it from the ``Catalogue`` and the per-user cache. H
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from dataclasses import replace
 
 from dialogue.recommend import coupons
-from dialogue.recommend.alternatives import empty_reason, exhausted_reason, suggest, wanted_note
-from dialogue.recommend.candidates import RULES, Constraints, Screening, reach, screen
+from dialogue.recommend.alternatives import (
+    MAX_ALTERNATIVES,
+    empty_reason,
+    exhausted_reason,
+    first_opening,
+    suggest,
+)
+from dialogue.recommend.candidates import RULES, Candidate, Constraints, Screening, reach, screen
 from dialogue.recommend.catalogue import Catalogue, CatalogueSnapshot
 from dialogue.recommend.personal import ANONYMOUS, PersonalCache, UserContext
 from dialogue.recommend.reasons import DietNotes, reasons_for
-from dialogue.recommend.rules import MEAL_KINDS, MenuRules, card_exhausted, spendable
+from dialogue.recommend.relax import relaxations
+from dialogue.recommend.rules import MEAL_KINDS, MenuRules, card_exhausted, price_cap, spendable
 from dialogue.recommend.scoring import Scored, Taste, diversify, score
 from dialogue.recommend.types import AppliedCoupon, Recommendation, RecommendationQuery, RecommendationResult
 
@@ -46,10 +55,10 @@ def recommend_in(
     """Rank what fits ``query`` in ``snapshot`` for ``user``; explain and suggest when nothing (or little) does.
 
     ``considered`` counts the shops each hard rule removed, in the order they run (``candidates.RULES``: reach,
-    excluded, card, closed, menu, food, price), plus ``eligible``, the shops left; they add up to the catalogue.
+    excluded, card, closed, menu, food, wish, price), plus ``eligible``, the shops left; they add up to the catalogue.
     When the card has nothing left to pay with, only ``reach``, ``spendable`` (the shops in reach) and ``eligible``.
     """
-    cap = spendable(query)
+    cap = price_cap(query)
     has_point = query.latitude is not None and query.longitude is not None
     wallet = (
         coupons.wallet_coupons(user.wallet, snapshot.coupons, query.at, pay_by_card=query.pay_by_card)
@@ -67,6 +76,8 @@ def recommend_in(
         exclude_shop_ids=frozenset(query.exclude_shop_ids),
         menu=MenuRules.build(query, user.allergies),
         wallet=wallet,
+        later=query.later,
+        all_day=query.all_day,
     )
     exhausted = card_exhausted(query)
     if exhausted is not None:
@@ -83,20 +94,48 @@ def recommend_in(
         vegetarian="vegetarian" in menu.required_tags,
         asked=bool(query.dietary),
     )
-    items = tuple(_recommendation(entry, taste, notes) for entry in picked)
+    items = tuple(_recommendation(entry, taste, notes, later=query.later) for entry in picked)
     considered = {**screening.removed, "eligible": len(screening.candidates)}
 
     reason = None if items else empty_reason(screening, constraints)
+    # Every item is the food wished for (a hard rule): with none, say when the first shop selling it opens.
+    opening = first_opening(screening, constraints, query.food) if query.food and not items else None
     alternatives: list[str] = []
-    if query.food:
-        alternatives.extend(wanted_note(query.food, screening.candidates, items[0].category if items else None))
     no_meal = bool(items) and cap is not None and not any(entry.offer.item.kind in MEAL_KINDS for entry in picked)
-    if len(items) < min(limit, 3) or no_meal:
+    if len(items) < limit or no_meal:
         shown = {item.shop_id for item in items}
-        alternatives.extend(suggest(snapshot, constraints, screening, shown, budget=query.budget, no_meal=no_meal))
+        ceiling = spendable(replace(query, budget=None))
+        alternatives.extend(relaxations(snapshot, constraints, shown, budget=query.budget, ceiling=ceiling))
+        meal = query.meal_amount if query.pay_by_card else None
+        alternatives.extend(
+            suggest(
+                snapshot,
+                constraints,
+                screening,
+                shown,
+                budget=query.budget,
+                no_meal=no_meal,
+                meal_amount=meal,
+                opening_said=opening is not None,
+            )
+        )
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug("recommend: %d items, considered %s, alternatives %d", len(items), considered, len(alternatives))
-    return RecommendationResult(items, cap, reason, tuple(dict.fromkeys(alternatives)), considered)
+    return RecommendationResult(
+        items,
+        spendable(query),
+        reason,
+        tuple(dict.fromkeys(alternatives))[:MAX_ALTERNATIVES],
+        considered,
+        areas=_areas(screening.candidates),
+        first_opening=opening,
+    )
+
+
+def _areas(candidates: list[Candidate]) -> tuple[str, ...]:
+    """The areas of the shops that fit, most shops first."""
+    counts = Counter(candidate.shop.area for candidate in candidates)
+    return tuple(area for area, _ in counts.most_common())
 
 
 def _card_cannot_pay(
@@ -123,6 +162,7 @@ def _taste(query: RecommendationQuery, user: UserContext, snapshot: CatalogueSna
         spicy=_spicy_wish(query.taste),
         urgent=query.urgent,
         cap=cap,
+        budget_said=query.budget is not None,
         radius_m=query.radius_m,
         shop_visits=user.shop_visits,
         category_visits=category_visits,
@@ -140,7 +180,7 @@ def _spicy_wish(taste: str | None) -> bool | None:
     return None
 
 
-def _recommendation(entry: Scored, taste: Taste, notes: DietNotes) -> Recommendation:
+def _recommendation(entry: Scored, taste: Taste, notes: DietNotes, *, later: bool = False) -> Recommendation:
     candidate, offer = entry.candidate, entry.offer
     shop, item = candidate.shop, offer.item
     coupon = None
@@ -156,7 +196,7 @@ def _recommendation(entry: Scored, taste: Taste, notes: DietNotes) -> Recommenda
         price=item.price,
         final_price=offer.final_price,
         score=entry.score,
-        reasons=reasons_for(entry, taste, notes),
+        reasons=reasons_for(entry, taste, notes, later=later),
         distance_m=candidate.distance_m,
         coupon=coupon,
         good_influence=shop.good_influence,

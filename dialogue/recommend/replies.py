@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
+from dialogue.card_help import CardTrouble, card_trouble, trouble_buttons
 from dialogue.handlers.select import PAYLOAD_PREFIX as SELECT_PREFIX
 from dialogue.korean import particle, ro, won
 from dialogue.messages import Button, Card
 from dialogue.nlu.entities import SPICY_FOOD
+from dialogue.nlu.times import WEEKDAYS
 from dialogue.nlu.types import Understanding
-from dialogue.recommend.types import Recommendation, RecommendationQuery, RecommendationResult
+from dialogue.recommend.listing import ask_place, budget_words, count_words, money_note
+from dialogue.recommend.types import Opening, Recommendation, RecommendationQuery, RecommendationResult
+from dialogue.recommend.when import words as when_words
 from dialogue.turn import Reply, TurnContext
 from storage.hours import local_time
 
-MEAL_WORDS = {"breakfast": "아침", "lunch": "점심", "dinner": "저녁", "late_night": "야식"}
 # A message that takes back what it said before ("5천원 말고 8천원", "아 아니 치킨", "매운 거 빼고").
 _CORRECTION = re.compile(
     r"말고|말구|빼고|빼 ?줘|제외|대신|(?<![가-힣])아니(?:고|라|야)?(?![가-힣])|아냐|바꿔|바꿀래|바꾸자|변경"
@@ -33,23 +37,45 @@ def render(
     result: RecommendationResult,
     where: str | None,
     notice: str | None,
+    choices: tuple[str, ...] = (),
 ) -> Reply:
-    notes: list[str] = []
-    if ctx.card is not None and not ctx.card.active:
-        notes.append("카드를 지금 쓸 수 없어서 현금으로 갈 수 있는 곳을 찾았어요.")
+    """The reply for a search: the list (prices as charged, coupons beside them), why it is short and what would
+    find more; or why nothing fits; or, with ``choices``, "어디 근처야?" first."""
+    trouble = card_trouble(ctx.card)
+    if trouble is not None and query.pay_by_card:
+        # Nothing can be paid by card (balance 0, today's limit spent): why, when it changes, what to do, and cash.
+        lines = [trouble.full(), *(f"• {alternative}" for alternative in result.alternatives)]
+        return Reply("\n".join(lines), quick_replies=trouble_buttons(trouble))
+    cash = cash_note(ctx, trouble) if trouble is not None else None
+    if choices:
+        asked = ask_place(choices)
+        if trouble is not None and cash != "현금으로":
+            asked = replace(
+                asked, text=f"{trouble.reason} {trouble.todo} 현금이 있다면 갈 곳을 찾아 드릴게요. {asked.text}"
+            )
+        return asked
     if not result.items:
         text = result.empty_reason or "지금 조건에 맞는 곳을 찾지 못했어요."
+        if result.first_opening is not None:
+            text = f"{text.rstrip('.')}. {opening_words(result.first_opening, ctx.now)}"
         if result.alternatives:
             text += "\n" + "\n".join(f"• {alternative}" for alternative in result.alternatives)
-        return Reply(" ".join([*notes, text]), quick_replies=FOLLOW_UPS[1:])
+        if trouble is not None and cash != "현금으로":
+            text = f"{trouble.reason} {trouble.todo} {text}"
+        if notice:
+            text = f"{notice} {text}"
+        return Reply(text, quick_replies=FOLLOW_UPS[1:])
     header = _header(query, result, where, ctx)
+    if cash:
+        header = f"{cash} {header}"
     if notice:
         header = f"{notice} {header}"
-    lines = [" ".join([*notes, header])]
+    said = [count_words(result, query.limit), None if notice and "카드로는" in notice else money_note(ctx, query)]
+    lines = [" ".join([header, *(words for words in said if words)])]
     for rank, item in enumerate(result.items, start=1):
-        lines.append(
-            f"{rank}. {item.shop_name} — {item.item_name} {won(item.final_price)} ({' · '.join(item.reasons)})"
-        )
+        lines.append(f"{rank}. {item.shop_name} — {item.item_name} {won(item.price)} ({' · '.join(item.reasons)})")
+    if len(result.items) < query.limit:
+        lines.extend(f"• {alternative}" for alternative in result.alternatives)
     return Reply(
         "\n".join(lines),
         cards=tuple(_card(item) for item in result.items),
@@ -58,13 +84,20 @@ def render(
     )
 
 
-def food_notice(items: tuple[Recommendation, ...], food: str, category: str | None) -> str | None:
-    """Say so when what was shown is not the food asked for (the wish ranks shops; it does not filter them)."""
-    if any(food in item.item_name or item.category == food for item in items):
-        return None
-    if category and category != food and any(item.category == category for item in items):
-        return f"{particle(food, '을', '를')} 파는 곳은 못 찾았지만 {category} 가게는 있어요."
-    return f"지금 {particle(food, '을', '를')} 파는 곳은 찾지 못했어요. 대신"
+def cash_note(ctx: TurnContext, trouble: CardTrouble) -> str:
+    """What the header of a list paid in cash starts with: the card's trouble (until cash is asked for by name),
+    then "현금이 있다면"; or only "현금으로"."""
+    if ctx.session.slots.get("pay") == "cash" or trouble.kind in {"balance", "daily"}:
+        return "현금으로"
+    return f"{trouble.reason} {trouble.todo} 현금이 있다면"
+
+
+def opening_words(opening: Opening, now: datetime) -> str:
+    """ "11:00에 문을 여는 곳이 있어요 (영빈반점 짜장면 6,000원)." with 내일 or the weekday when not today."""
+    at, today = local_time(opening.at), local_time(now).date()
+    days = (at.date() - today).days
+    day = "" if days == 0 else "내일 " if days == 1 else f"{WEEKDAYS[at.weekday()]}요일 "
+    return f"{day}{at:%H:%M}에 문을 여는 곳이 있어요 ({opening.shop_name} {opening.item_name} {won(opening.price)})."
 
 
 def change_note(text: str, understanding: Understanding, spendable: int | None) -> str | None:
@@ -97,24 +130,20 @@ def change_note(text: str, understanding: Understanding, spendable: int | None) 
 
 def _header(query: RecommendationQuery, result: RecommendationResult, where: str | None, ctx: TurnContext) -> str:
     place = f"{where} 근처에서 " if where else ""
-    asked = local_time(query.at)
-    when = "지금" if abs((asked - local_time(ctx.now)).total_seconds()) < 900 else _when_words(asked, ctx)
-    money = f"{won(result.spendable)}으로 " if result.spendable is not None else ""
-    return f"{place}{money}{when} 갈 수 있는 곳이에요."
-
-
-def _when_words(asked: datetime, ctx: TurnContext) -> str:
-    day = "내일 " if asked.date() > local_time(ctx.now).date() else ""
-    meal = MEAL_WORDS.get(str(ctx.session.slots.get("meal_time")), "")
-    return f"{day}{meal} {asked.hour:02d}:{asked.minute:02d}에".replace("  ", " ").strip()
+    money = budget_words(query)
+    if query.all_day:
+        return f"{place}{money}갈 수 있는 24시간 가게예요."
+    if not query.later:
+        return f"{place}{money}지금 갈 수 있는 곳이에요."
+    return f"{place}{money}{when_words(query.at, ctx.now)} 열려 있는 곳이에요."
 
 
 def _card(item: Recommendation) -> Card:
     distance = f" · {item.address}" if item.address else ""
     return Card(
         title=item.shop_name,
-        description=f"{item.item_name} {won(item.final_price)}\n{' · '.join(item.reasons)}{distance}",
-        price=item.final_price,
+        description=f"{item.item_name} {won(item.price)}\n{' · '.join(item.reasons)}{distance}",
+        price=item.price,
         buttons=(Button("여기로 갈래요", f"{SELECT_PREFIX}{item.shop_id}"),),
         ref=f"shop:{item.shop_id}",
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dialogue.recommend.catalogue import CatalogueItem, CatalogueShop
+from dialogue.recommend.foods import is_wanted
 from dialogue.recommend.types import RecommendationQuery
 from storage.hours import MINUTES_PER_DAY, HoursLike, local_time
 
@@ -50,9 +51,22 @@ def word_tags(word: str) -> frozenset[str]:
 
 
 def spendable(query: RecommendationQuery) -> int | None:
-    """min(budget, balance, daily_remaining) over the known values; None when none is known."""
+    """min(budget, balance, daily_remaining, meal amount) over the known values; None when none is known.
+
+    The meal amount counts only when paying by card: it is what the card pays for one meal."""
     known = [value for value in (query.budget, query.balance, query.daily_remaining) if value is not None]
+    if query.pay_by_card and query.meal_amount:
+        known.append(query.meal_amount)
     return max(0, min(known)) if known else None
+
+
+def price_cap(query: RecommendationQuery) -> int | None:
+    """The most an item may be charged: ``spendable``, and under ``price_below`` for "더 싼 거"."""
+    cap = spendable(query)
+    if query.price_below is not None:
+        below = max(0, query.price_below - 1)
+        cap = below if cap is None else min(cap, below)
+    return cap
 
 
 def card_exhausted(query: RecommendationQuery) -> str | None:
@@ -77,6 +91,8 @@ class MenuRules:
     allergy_words: tuple[str, ...] = ()
     """Lower-case words that must appear nowhere in the item's name, description or tags."""
     pay_by_card: bool = True
+    wanted: tuple[str, ...] = ()
+    """The foods wished for (categories or dishes): every item offered must be one (``dialogue.recommend.foods``)."""
 
     @classmethod
     def build(cls, query: RecommendationQuery, stored_allergies: Iterable[str] = ()) -> MenuRules:
@@ -96,9 +112,19 @@ class MenuRules:
         excluded = tuple(word.strip() for word in query.excluded_food if word.strip())
         for word in (*excluded, *allergies):
             forbidden |= word_tags(word)
+        wanted = tuple(dict.fromkeys(word.strip() for word in query.food if word.strip()))
         return cls(
-            excluded, frozenset(forbidden), frozenset(required), tuple(dict.fromkeys(allergies)), query.pay_by_card
+            excluded,
+            frozenset(forbidden),
+            frozenset(required),
+            tuple(dict.fromkeys(allergies)),
+            query.pay_by_card,
+            wanted,
         )
+
+    def wants(self, item: CatalogueItem, shop: CatalogueShop) -> bool:
+        """Whether ``item`` is the food wished for (always, with no wish)."""
+        return is_wanted(self.wanted, item.name, shop.category)
 
     def excludes_shop(self, shop: CatalogueShop) -> bool:
         return shop.category in self.excluded_words

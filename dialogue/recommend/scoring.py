@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dialogue.recommend.candidates import Candidate, Offer
+from dialogue.recommend.foods import category_of_word, is_wanted, item_category
+from dialogue.recommend.rules import DESSERT_MEALS
 
 WALK_M_PER_MIN = 67.0
 """About 4 km/h, a child's walking pace."""
@@ -49,6 +51,8 @@ class Taste:
     """True for a wish for something spicy, False for mild, None for no word on it."""
     urgent: bool = False
     cap: int | None = None
+    budget_said: bool = False
+    """The child named a budget: only then is an item "예산 안" (the card's money is not their budget)."""
     radius_m: float = 1200.0
     shop_visits: Mapping[int, int] = field(default_factory=dict)
     category_visits: Mapping[str, int] = field(default_factory=dict)
@@ -81,19 +85,26 @@ def walk_minutes(distance_m: float) -> int:
 
 
 def wanted_match(offer: Offer, category: str, wanted: tuple[str, ...]) -> tuple[str | None, float]:
-    """(the matched word, its bonus): a dish named in the item's name beats a matching shop category."""
+    """(the matched word, its bonus): an item that is the dish wished for (or a dish of the category wished for)
+    beats any item of a shop of that category; a dessert answers a wish for dessert best of all."""
+    item = offer.item
     for word in wanted:
-        if word and word in offer.item.name:
+        wish = category_of_word(word) if word else None
+        if word and wish is None and is_wanted((word,), item.name, ""):
+            return word, 0.5
+        if wish in DESSERT_MEALS and item.kind == "dessert":
+            return word, 0.6
+        if wish is not None and item_category(item.name) == wish:
             return word, 0.5
     for word in wanted:
-        if word == category:
+        if word == category or category_of_word(word) == category:
             return word, 0.4
     return None, 0.0
 
 
 def item_value(offer: Offer, category: str, taste: Taste) -> tuple[float, str | None]:
     word, value = wanted_match(offer, category, taste.wanted)
-    value += 0.25 * budget_fit(offer.final_price, taste.cap)
+    value += 0.25 * budget_fit(offer.item.price, taste.cap)
     value += 0.15 * KIND_WEIGHT.get(offer.item.kind, 0.5)
     value += 0.08 * min(offer.discount / 2000, 1.0)
     if taste.dislikes and not taste.dislikes.isdisjoint(offer.item.tags):

@@ -4,17 +4,15 @@ tool, which both answer with ``dialogue.recommend.replies``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from dialogue.places import PlaceDirectory, Spot, is_nearby_word, is_school_word
 from dialogue.recommend.types import RecommendationQuery, RecommendationResult
+from dialogue.recommend.when import from_slot, moment
 from dialogue.turn import TurnContext
-from storage.hours import SEOUL, local_time
 
-MEAL_TIMES = {"breakfast": (8, 0), "lunch": (12, 30), "dinner": (18, 30), "late_night": (22, 30)}
-"""When a meal time is named, recommend for this local time (the next one to come)."""
+MAX_PLACE_CHOICES = 3
 
 
 class Recommends(Protocol):
@@ -27,6 +25,8 @@ class Found:
     result: RecommendationResult
     where: str | None
     """The named place searched near, when there was one."""
+    choices: tuple[str, ...] = ()
+    """Landmarks to ask "어디 근처야?" with: no place is known and what fits lies in several areas."""
 
 
 class MealSearch:
@@ -36,29 +36,45 @@ class MealSearch:
         self.recommender = recommender
         self.places = places
 
-    async def find(self, ctx: TurnContext) -> Found:
-        """Recommendations for the session's slots; the prices shown are kept for "더 싼 거" next turn."""
+    async def find(self, ctx: TurnContext, *, cheaper_than: int | None = None) -> Found:
+        """Recommendations for the session's slots; the prices shown are kept for "더 싼 거" next turn.
+
+        ``cheaper_than`` bounds this search only ("더 싼 거"): it is not a budget, and no slot keeps it. When no place
+        is known and what fits lies in several areas, ``choices`` names a landmark of each, to ask where first.
+        """
         query, where = self.query_for(ctx)
+        if cheaper_than is not None:
+            query = replace(query, price_below=cheaper_than)
         result = await self.recommender.recommend(query)
-        ctx.session.last_prices = [item.final_price for item in result.items]
+        choices: tuple[str, ...] = ()
+        if where is None and query.latitude is None and len(result.areas) > 1:
+            named = (self.places.landmark(area) for area in result.areas[:MAX_PLACE_CHOICES])
+            choices = tuple(name for name in named if name)
+        if len(choices) > 1:
+            return Found(query, result, where, choices)
+        ctx.session.last_prices = [item.price for item in result.items]
         return Found(query, result, where)
 
     def query_for(self, ctx: TurnContext) -> tuple[RecommendationQuery, str | None]:
         slots = ctx.session.slots
         preferences: dict[str, Any] = ctx.user.preferences
         card = ctx.card
-        pay_by_card = card is None or card.active
+        pay_by_card = (card is None or card.active) and slots.get("pay") != "cash"
         spot, area = self._where(slots.get("location"), preferences, ctx)
         dietary = [*slots.get("dietary", []), *preferences.get("dietary", [])]
         dietary += [f"allergy:{food}" for food in preferences.get("allergies", [])]
         food = slots.get("food")
         exclude = tuple(ctx.session.last_shops) if ctx.understanding.wants_other else ()
+        when = moment(ctx.now, from_slot(slots.get("time")), slots.get("meal_time"))
         query = RecommendationQuery(
-            at=meal_time(ctx.now, slots.get("meal_time")),
+            at=when.at,
+            later=when.later,
+            all_day=when.all_day,
             user_id=ctx.user.id,
             budget=slots.get("budget"),
-            balance=card.balance if card is not None and card.active else None,
-            daily_remaining=card.daily_remaining if card is not None and card.active else None,
+            balance=card.balance if card is not None and pay_by_card else None,
+            daily_remaining=card.daily_remaining if card is not None and pay_by_card else None,
+            meal_amount=card.meal_amount if card is not None and pay_by_card and card.meal_amount else None,
             pay_by_card=pay_by_card,
             latitude=spot.latitude if spot else None,
             longitude=spot.longitude if spot else None,
@@ -90,15 +106,3 @@ class MealSearch:
                 ctx.session.slots["spot"] = spot.name
                 return spot, spot.area
         return None, home_area
-
-
-def meal_time(now: datetime, meal_time: str | None) -> datetime:
-    """``now``, or the next time of the named meal (today's if still ahead, else tomorrow's)."""
-    if meal_time not in MEAL_TIMES:
-        return now
-    hour, minute = MEAL_TIMES[str(meal_time)]
-    local = local_time(now)
-    target = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    if target + timedelta(hours=1) < local:
-        target += timedelta(days=1)
-    return target if target > local else local.astimezone(SEOUL)

@@ -13,15 +13,24 @@ WALKING_RADIUS_M = 1200.0
 class RecommendationQuery:
     """Everything the recommender may use. Money is integer won; ``at`` is an aware datetime.
 
-    The spendable amount is min(budget, balance, daily_remaining) over the values that are known; the engine fills
-    balance and daily_remaining from the user's card when the user pays by card.
+    The spendable amount is min(budget, balance, daily_remaining, meal_amount) over the values that are known; the
+    engine fills balance, daily_remaining and meal_amount from the user's card when the user pays by card. Prices are
+    compared as charged (the menu price): a coupon is shown beside an item, never taken off before the comparison.
     """
 
     at: datetime
     user_id: int | None = None
+    later: bool = False
+    """``at`` is a moment the user asked for, not now: reasons say "그때", not "지금"."""
+    all_day: bool = False
+    """Only shops open around the clock ("24시간 하는 데")."""
     budget: int | None = None
     balance: int | None = None
     daily_remaining: int | None = None
+    meal_amount: int | None = None
+    """What the card pays for one meal (9,500 won for Seoul's card); None or 0 when unknown or paying cash."""
+    price_below: int | None = None
+    """"더 싼 거": only items charged less than this; a bound for this turn, not a budget the child said."""
     pay_by_card: bool = True
     latitude: float | None = None
     longitude: float | None = None
@@ -58,7 +67,7 @@ class Recommendation:
     item_name: str
     price: int
     final_price: int
-    """After the best applicable coupon."""
+    """After the best applicable coupon, if the shop takes it; ``price`` is what is charged and shown."""
     score: float
     reasons: tuple[str, ...]
     """Short Korean reasons, e.g. ("예산 안", "지금 영업 중", "쿠폰 1,000원 할인", "자주 가신 분식")."""
@@ -70,6 +79,16 @@ class Recommendation:
 
 
 @dataclass(frozen=True, slots=True)
+class Opening:
+    """A shop that sells what was asked for and is closed at the moment searched, with when it opens."""
+
+    at: datetime
+    shop_name: str
+    item_name: str
+    price: int
+
+
+@dataclass(frozen=True, slots=True)
 class RecommendationResult:
     items: tuple[Recommendation, ...]
     spendable: int | None
@@ -77,6 +96,11 @@ class RecommendationResult:
     empty_reason: str | None = None
     """Korean: why nothing fits, when items is empty."""
     alternatives: tuple[str, ...] = ()
-    """Korean suggestions when nothing (or little) fits: a cheaper category, a shop that opens at 17:00 ..."""
+    """Korean suggestions when fewer than asked fit, each true in the data: the nearest relaxation first ("6천원이면
+    3곳 더 있어요", "다른 음식까지 보면 ..."), a shop that opens at 17:00, a wider radius, cash ..."""
     considered: dict[str, int] = field(default_factory=dict)
     """How many shops each hard rule removed (for logs and tests)."""
+    areas: tuple[str, ...] = ()
+    """The areas of the shops that fit, most shops first: more than one, with no place known, asks where."""
+    first_opening: Opening | None = None
+    """When nothing open sells the food asked for: the first shop that does to open (within the next day)."""

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from dialogue.recommend.replies import render
 from dialogue.recommend.search import MealSearch
-from dialogue.recommend.types import Recommendation, RecommendationResult
+from dialogue.recommend.types import Recommendation, RecommendationQuery, RecommendationResult
 from dialogue.tools.arguments import ToolArguments
 from dialogue.tools.base import ToolResult
 from dialogue.turn import TurnContext
@@ -70,14 +70,20 @@ class RecommendTool:
         if args.other_places:
             ctx.understanding = replace(ctx.understanding, wants_other=True)
         found = await self.search.find(ctx)
-        reply = render(ctx, found.query, found.result, found.where, None)
-        return ToolResult(_data(found.result, found.where), reply=reply)
+        reply = render(ctx, found.query, found.result, found.where, None, found.choices)
+        return ToolResult(_data(found.query, found.result, found.where, found.choices), reply=reply)
 
 
-def _data(result: RecommendationResult, where: str | None) -> dict[str, Any]:
+def _data(
+    query: RecommendationQuery, result: RecommendationResult, where: str | None, choices: tuple[str, ...]
+) -> dict[str, Any]:
+    """What the model may say: a budget only if the user named one; prices as charged, coupons apart."""
+    if choices:
+        return {"ask_where_first": list(choices), "places": []}
     data: dict[str, Any] = {
         "spendable_won": result.spendable,
         "near": where,
+        "budget_said_won": query.budget,
         "places": [_place(item) for item in result.items],
     }
     if not result.items:
@@ -92,13 +98,12 @@ def _place(item: Recommendation) -> dict[str, Any]:
         "shop": item.shop_name,
         "category": item.category,
         "menu": item.item_name,
-        "price_won": item.final_price,
+        "price_won": item.price,
         "reasons": list(item.reasons),
     }
-    if item.final_price != item.price:
-        place["price_before_coupon_won"] = item.price
     if item.coupon is not None:
         place["coupon"] = item.coupon.title
+        place["coupon_discount_won"] = item.coupon.discount
     if item.closes_at:
         place["closes_at"] = item.closes_at
     if item.distance_m is not None:

@@ -263,7 +263,7 @@ class IssuerApp:
             changes["balance"] = _amount(body["balance"])
         if "status" in body:
             if body["status"] not in {status.value for status in CardStatus}:
-                return _error(400, "status must be ACTIVE, SUSPENDED or EXPIRED")
+                return _error(400, "status must be ACTIVE, SUSPENDED, EXPIRED or LOST")
             changes["status"] = body["status"]
         if not changes or changes.get("balance", 0) < 0:
             return _error(400, "nothing to change, or the balance would go below zero")

@@ -24,6 +24,8 @@ class CardStatus(StrEnum):
     ACTIVE = "ACTIVE"
     SUSPENDED = "SUSPENDED"
     EXPIRED = "EXPIRED"
+    LOST = "LOST"
+    """Reported lost: blocked until a new card is issued."""
 
 
 class User(SQLModel, table=True):

@@ -1,8 +1,8 @@
 """Card programmes and the demo card holders ``demo01`` ... ``demo60``: users, console identities, cards, wallets.
 
 ``demo01``-``demo40`` hold Seoul's 꿈나무카드 (01-20 live in 강남구, 21-40 in 마포구), ``demo41``-``demo60``
-Chuncheon's card. Balances run from 0 to 200,000 won with deliberate edge cases; a few cards are suspended or
-expired, and a few have spent part or all of today's limit.
+Chuncheon's card. Balances run from 0 to 200,000 won with deliberate edge cases; a few cards are suspended,
+expired or reported lost, and a few have spent part or all of today's limit.
 
 ``User.preferences`` keys used here: ``dislikes`` (menu tags such as "spicy", "pork"), ``likes`` (catalogue
 categories), ``allergies`` (food words), ``home_area`` (an area code), ``school`` (a Place name).
@@ -62,7 +62,13 @@ _BALANCES = {1: 152_000, 2: 0, 3: 4_300, 4: 200_000, 5: 2_500, 6: 9_500, 7: 38_0
              44: 10_000, 50: 4_900}  # fmt: skip
 _SPENT_TODAY = {5: 9_500, 8: 28_500, 9: 19_000, 10: 6_000, 45: 10_000, 46: 30_000}
 _SPENT_YESTERDAY = {11: 9_500, 47: 10_000}
-_STATUSES = {38: CardStatus.SUSPENDED, 39: CardStatus.EXPIRED, 59: CardStatus.SUSPENDED, 60: CardStatus.EXPIRED}
+_STATUSES = {
+    37: CardStatus.LOST,
+    38: CardStatus.SUSPENDED,
+    39: CardStatus.EXPIRED,
+    59: CardStatus.SUSPENDED,
+    60: CardStatus.EXPIRED,
+}
 _PREFERENCES: dict[int, dict[str, Any]] = {
     3: {"dislikes": ["spicy"]},
     4: {"likes": ["치킨", "피자"]},

@@ -175,7 +175,7 @@ async def test_unknown_card_is_none_and_malformed_cards_are_counted(issuer: Fake
                     "daily_limit": 1,
                     "monthly_limit": 1,
                     "meal_amount": 1,
-                    "status": "LOST",
+                    "status": "STOLEN",
                     "updated_at": NOW.isoformat(),
                 },
                 {

@@ -129,7 +129,7 @@ def test_demo_users_hold_cards_of_both_programmes(data: SampleData) -> None:
     assert Counter(card["program_code"] for card in cards) == {"seoul-kkumnamu": 40, "chuncheon": 20}
     assert all(re.fullmatch(r"\d{4}-\*{4}-\*{4}-\d{4}", card["number_masked"]) for card in cards)
     assert len({card["number_hash"] for card in cards}) == 60
-    assert {card["status"] for card in cards} == {"ACTIVE", "SUSPENDED", "EXPIRED"}
+    assert {card["status"] for card in cards} == {"ACTIVE", "SUSPENDED", "EXPIRED", "LOST"}
     today = NOW.astimezone(SEOUL).date()
     assert any(c["spent_on"] == today and c["spent_today"] == c["daily_limit"] for c in cards)
     assert any(u.user["preferences"].get("dislikes") == ["spicy"] for u in data.users)

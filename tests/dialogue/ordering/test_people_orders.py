@@ -8,10 +8,13 @@ order, and "주문 됐어?" after it.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from dialogue.ordering.catalogue import OrderCatalogue
 from dialogue.ordering.orders import OrderDesk
+from storage.hours import SEOUL
 from storage.models import OrderStatus
 from tests.dialogue.ordering.conftest import OrderingApp
 from tests.dialogue.ordering.script import Press, Say, orders_of
@@ -22,6 +25,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 NOT_FOUND = "찾지 못했어요"
 ONBOARDING = "알려 주시면 더 잘 맞게 추천할게요"
 RECOMMENDED = "갈 수 있는 곳이에요"
+DINNER = datetime(2026, 11, 23, 19, 0, tzinfo=SEOUL)
 
 
 @pytest.fixture
@@ -73,8 +77,9 @@ async def test_a_kind_of_product_is_asked_about_never_picked(app: OrderingApp) -
 
 
 async def test_without_an_order_a_food_wish_is_still_a_recommendation(app: OrderingApp) -> None:
-    """ "치킨" is 치킨버거 without its head word, but a child wishing for chicken wants a restaurant."""
-    await talk(app, "demo53").play([Say("치킨 먹고 싶어", (), 0, says=RECOMMENDED, avoids="담았어요")])
+    """ "치킨" is 치킨버거 without its head word, but a child wishing for chicken wants a restaurant (at dinner,
+    when the chicken shops of the sample data are open)."""
+    await talk(app, "demo53", DINNER).play([Say("치킨 먹고 싶어", (), 0, says=RECOMMENDED, avoids="담았어요")])
 
 
 async def test_a_drink_said_with_a_set_is_the_sets_drink(app: OrderingApp) -> None:

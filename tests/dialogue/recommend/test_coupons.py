@@ -70,29 +70,19 @@ def test_best_takes_the_largest_saving_and_then_the_one_expiring_first() -> None
     assert coupons.best([], 3000) == (None, 0)
 
 
-def test_the_lowest_possible_price_grows_with_the_price() -> None:
-    wallet = [
-        WalletCoupon(1, coupon(1, amount=1000)),
-        WalletCoupon(2, coupon(2, discount_type="RATE", amount=30, max_discount=2500)),
-    ]
-    floors = [price - coupons.most_off(wallet, price) for price in range(0, 20000, 37)]
-    assert floors == sorted(floors)
-    assert coupons.saving_bound(wallet) == 2500
-    assert all(coupons.most_off(wallet, price) <= 2500 for price in range(0, 20000, 37))
-    assert coupons.saving_bound([*wallet, WalletCoupon(3, coupon(3, discount_type="RATE", amount=5))]) is None
-    assert coupons.saving_bound([]) == 0
-
-
-def test_a_coupon_brings_an_item_into_the_budget() -> None:
-    catalogue = snapshot(shop(1, ("떡볶이 세트", 5000), name="분식왕"), coupons=[coupon(7, title="첫 주문 할인")])
-    without_wallet = recommend_in(catalogue, query(balance=4300))
-    assert without_wallet.items == ()
+def test_a_coupon_is_shown_beside_the_price_charged_and_never_brings_an_item_in() -> None:
+    # The order and the card are charged the menu price, so the list compares and shows that price (issue 20).
+    catalogue = snapshot(
+        shop(1, ("떡볶이 세트", 5000), ("김밥", 4000), name="분식왕"), coupons=[coupon(7, title="첫 주문 할인")]
+    )
     result = recommend_in(catalogue, query(user_id=3, balance=4300), user(wallet=((70, 7),)))
     (item,) = result.items
-    assert (item.price, item.final_price) == (5000, 4000)
+    assert item.item_name == "김밥" and item.price == 4000
     assert item.coupon == AppliedCoupon(user_coupon_id=70, title="첫 주문 할인", discount=1000)
     assert "쿠폰 1,000원 할인" in item.reasons
-    assert "예산 안" in item.reasons and item.final_price == 4000
+    assert "예산 안" not in item.reasons  # the balance is not a budget the child said
+    said = recommend_in(catalogue, query(user_id=3, budget=4500, balance=9500), user(wallet=((70, 7),)))
+    assert [item.item_name for item in said.items] == ["김밥"] and "예산 안" in said.items[0].reasons
 
 
 def test_minimum_order_is_checked_on_the_price_before_discount() -> None:
@@ -114,12 +104,12 @@ def test_a_card_coupon_is_not_used_for_cash_and_only_held_coupons_count() -> Non
     assert both.items[0].coupon is not None and both.items[0].coupon.user_coupon_id == 80
 
 
-def test_a_coupon_makes_the_better_meal_fit() -> None:
+def test_a_coupon_does_not_make_a_dearer_meal_fit() -> None:
     catalogue = snapshot(
         shop(1, ("김밥", 3000), ("돈까스", 6000)),
         coupons=[coupon(7, scope="CATEGORY", category="분식", amount=2000)],
     )
     result = recommend_in(catalogue, query(user_id=3, balance=4300), user(wallet=((70, 7),)))
     (item,) = result.items
-    # 6,000 won less 2,000 uses the money better than a 3,000 won 김밥 at 1,000 won.
-    assert (item.item_name, item.final_price) == ("돈까스", 4000)
+    # 돈까스 is charged 6,000 won: over the balance whatever the coupon takes off at the counter.
+    assert (item.item_name, item.price, item.final_price) == ("김밥", 3000, 1000)

@@ -97,8 +97,11 @@ def test_a_wanted_food_that_nothing_offers_names_what_there_is() -> None:
         shop(2, ("후라이드치킨", 18000), category="치킨", name="치킨집"),
     )
     result = recommend_in(catalogue, query(balance=4300, food=("치킨",)))
-    assert [item.shop_name for item in result.items] == ["김밥집"]
-    assert result.alternatives[:2] == ("치킨은 지금 조건에 맞는 곳이 없어요", "분식이라면 3,500원 메뉴가 있어요")
+    assert result.items == ()  # no padding with what was not asked for
+    assert result.alternatives == (
+        "치킨 말고 다른 음식도 보면 1곳 더 있어요",
+        "13,700원 더 있으면 치킨집 후라이드치킨 (18,000원)",
+    )
 
 
 def test_closures_and_the_next_day() -> None:

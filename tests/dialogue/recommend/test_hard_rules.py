@@ -201,6 +201,7 @@ def test_considered_accounts_for_every_shop() -> None:
         "closed": 1,
         "menu": 1,
         "food": 0,
+        "wish": 0,
         "price": 1,
         "eligible": 0,
     }
