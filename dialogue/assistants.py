@@ -25,6 +25,7 @@ from dialogue.handlers.profile import PreferenceHandler
 from dialogue.handlers.recommend import RecommendHandler
 from dialogue.handlers.select import PAYLOAD_PREFIX as SELECT_PREFIX
 from dialogue.handlers.select import SelectHandler
+from dialogue.handlers.shown import WHICH_PREFIX, WhichShopAnswer
 from dialogue.nlu.types import SEARCH_INTENTS
 from dialogue.notices import Notices
 from dialogue.onboarding import PREFIX as ONBOARDING_PREFIX
@@ -92,6 +93,7 @@ def meal_assistant(parts: MealParts) -> Assistant:
             ButtonRoute(CLARIFY_PREFIX, ChosenMeaning(handlers, small_talk)),  # "카드 사용법" under "…아니면 …?"
             ButtonRoute(ONBOARDING_PREFIX, onboarding),  # "onboard:diet:no_spicy"
             ButtonRoute(SELECT_PREFIX, SelectHandler(db, on_change=parts.on_user_changed)),  # "여기로 갈래요"
+            ButtonRoute(WHICH_PREFIX, WhichShopAnswer(parts.catalogue)),  # "1번 우리동네떡볶이" under "어느 가게?"
             ButtonRoute(FAQ_PREFIX, faq),  # a follow-up question or "자세히 보기" under an answer
         ),
         pending=onboarding,  # "매운 거 못 먹어" while the diet question waits

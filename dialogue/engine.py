@@ -127,6 +127,7 @@ class DialogueEngine:
         session.slots_at = now.timestamp()
         if reply.shown:
             session.last_shops = [item.shop_id for item in reply.shown]
+            session.focus_shop = None
             session.last_items = [item.item_id for item in reply.shown]
         await self.sessions.save(session)
         lap("session_save")

@@ -155,7 +155,7 @@ async def route(
         yield reply
         return
     if assistant.understands:
-        ctx.session.slots = merge_slots(ctx.session.slots, ctx.understanding)
+        ctx.session.slots = merge_slots(ctx.session.slots, ctx.understanding, ctx.text)
     reply = await assistant.interceptors.first_reply(ctx)
     handler = handler_for(assistant, ctx.understanding.intent)
     if reply is None and model is not None and not ctx.message.payload and model.serves(assistant.name):

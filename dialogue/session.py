@@ -48,7 +48,10 @@ class Session:
     """When the slots were last written (epoch seconds)."""
     order: OrderState = field(default_factory=OrderState)
     last_shops: list[int] = field(default_factory=list)
-    """Shops shown in the last recommendation, best first ("거기" means the first)."""
+    """Shops shown in the last recommendation, best first."""
+    focus_shop: int | None = None
+    """The shop of the last list the child picked or asked about by name: "거기" means it. With none and several
+    shown, "거기" is asked about (``dialogue.handlers.shown.which_shop``)."""
     last_items: list[int] = field(default_factory=list)
     last_prices: list[int] = field(default_factory=list)
     """The prices shown last, for "더 싼 거"."""
@@ -94,6 +97,7 @@ class Session:
             slots_at=float(data.get("slots_at", slots.pop("_at", 0.0))),
             order=OrderState(**{name: order.get(name, value) for name, value in legacy_order.items()}),
             last_shops=list(data.get("last_shops", [])),
+            focus_shop=data.get("focus_shop"),
             last_items=list(data.get("last_items", [])),
             last_prices=list(data.get("last_prices", slots.pop("last_prices", []))),
             faq_entry=data.get("faq_entry", slots.pop("faq_entry", None)),

@@ -32,9 +32,15 @@ def previous_user(session: Session) -> Turn | None:
 
 
 def last_request(session: Session) -> str | None:
-    """The intent of the child's last message that asked for something (small talk aside), or None."""
+    """The intent of the child's last message that asked for something (small talk and pressed buttons aside: a
+    button is read by its route, not as an intent), or None."""
     return next(
-        (turn.intent for turn in reversed(session.turns) if turn.role == "user" and turn.intent not in ASIDES), None
+        (
+            turn.intent
+            for turn in reversed(session.turns)
+            if turn.role == "user" and turn.intent is not None and turn.intent not in ASIDES
+        ),
+        None,
     )
 
 

@@ -17,10 +17,10 @@ from dialogue.card_help import remember_payment
 from dialogue.handlers.context import finished
 from dialogue.handlers.feelings import feeling, feeling_reply
 from dialogue.handlers.shop_hours import hours_reply, named_shop
-from dialogue.handlers.shown import ShownAnswers, shown_kind
+from dialogue.handlers.shown import ShownAnswers, asks_which, focused, shown_kind, which_shop
 from dialogue.korean import ro, won
 from dialogue.nlu.cues import CUES
-from dialogue.nlu.followup import SEARCH_SLOTS
+from dialogue.nlu.followup import SEARCH_SLOTS, named_rank
 from dialogue.nlu.normalize import for_matching
 from dialogue.recommend.catalogue import Catalogue, CatalogueShop
 from dialogue.recommend.replies import change_note, render
@@ -43,13 +43,18 @@ class RecommendHandler:
         self.shown = ShownAnswers(search, catalogue)
 
     async def handle(self, ctx: TurnContext) -> Reply:
-        return finished(ctx, await self._reply(ctx), again=SAME_LIST)
+        reply = await self._reply(ctx)
+        return finished(ctx, reply, again=SAME_LIST) if reply.shown else finished(ctx, reply)
 
     async def _reply(self, ctx: TurnContext) -> Reply:
         felt = _worry_without_search(ctx)
         if felt is not None:
             return feeling_reply(ctx, felt)
         if ctx.understanding.intent == "time_inquiry":
+            if asks_which(ctx):  # "거기 몇 시까지 해?" with five shown
+                shown = await self.shown.shown_list(ctx)
+                if shown:
+                    return which_shop(shown, "when")
             shop = await self._shop_asked_about(ctx)
             if shop is not None:
                 return hours_reply(shop, ctx)
@@ -77,10 +82,20 @@ class RecommendHandler:
         return render(ctx, found.query, found.result, found.where, notice, found.choices)
 
     async def _shop_asked_about(self, ctx: TurnContext) -> CatalogueShop | None:
+        """The shop an hours question is about: "2번", "거기" (the one in focus, else the first), or by name; one of
+        the last list becomes the focus of the next "거기"."""
         snapshot = await self.catalogue.get(ctx.now)
-        if ctx.understanding.reference == "shop" and ctx.session.last_shops:
-            return snapshot.shops.get(ctx.session.last_shops[0])
-        return named_shop(snapshot, ctx.text, ctx.user.preferences.get("home_area"))
+        session = ctx.session
+        rank = named_rank(for_matching(ctx.text))
+        if session.last_shops and rank is not None and rank <= len(session.last_shops):
+            shop = snapshot.shops.get(session.last_shops[rank - 1])
+        elif ctx.understanding.reference == "shop" and session.last_shops:
+            shop = snapshot.shops.get(focused(session) or session.last_shops[0])
+        else:
+            shop = named_shop(snapshot, ctx.text, ctx.user.preferences.get("home_area"))
+        if shop is not None and shop.id in session.last_shops:
+            session.focus_shop = shop.id
+        return shop
 
 
 def _worry_without_search(ctx: TurnContext) -> str | None:

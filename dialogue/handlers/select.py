@@ -32,6 +32,7 @@ class SelectHandler:
         if self.on_change is not None:
             self.on_change(ctx.user_id)
         ctx.session.last_shops = [int(shop_id), *[s for s in ctx.session.last_shops if s != int(shop_id)]]
+        ctx.session.focus_shop = int(shop_id)
         card_note = " 급식카드로 결제할 수 있어요." if shop.card_acceptance in ("Y", "P") else ""
         phone = f" 전화: {shop.phone}." if shop.phone else ""
         return Reply(f"좋아요, {ro(shop.name)} 정했어요! 주소: {shop.address}.{phone}{card_note} 맛있게 먹어요 😋")

@@ -16,12 +16,13 @@ from dialogue.handlers.shop_hours import hours_reply
 from dialogue.korean import hhmm, particle, ro, won
 from dialogue.messages import Button
 from dialogue.nlu.entities import SPICY_FOOD
-from dialogue.nlu.followup import SEARCHING, about_shown, picked_rank
+from dialogue.nlu.followup import SEARCHING, about_shown, named_rank
 from dialogue.nlu.normalize import for_matching
 from dialogue.recommend.catalogue import Catalogue, CatalogueShop
 from dialogue.recommend.rules import spendable
 from dialogue.recommend.search import MealSearch
 from dialogue.recommend.types import RecommendationQuery
+from dialogue.session import Session
 from dialogue.turn import Reply, TurnContext
 from storage.hours import MINUTES_PER_DAY, local_time
 
@@ -51,6 +52,54 @@ def shown_kind(ctx: TurnContext) -> str | None:
     return about_shown(for_matching(ctx.text))
 
 
+WHICH_PREFIX = "shown:"
+"""A button under "어느 가게 말이에요?": ``shown:<when|where>:<shop id>`` asks that question of that shop."""
+
+
+def focused(session: Session) -> int | None:
+    """The shop "거기" means: the one picked or asked about by name from the last list, or the only one shown."""
+    if session.focus_shop is not None and session.focus_shop in session.last_shops:
+        return session.focus_shop
+    return session.last_shops[0] if len(session.last_shops) == 1 else None
+
+
+def asks_which(ctx: TurnContext) -> bool:
+    """ "거기 몇 시까지 해?" with several shops shown and none in focus: which one is not known."""
+    return (
+        ctx.understanding.reference == "shop"
+        and len(ctx.session.last_shops) > 1
+        and focused(ctx.session) is None
+        and named_rank(for_matching(ctx.text)) is None
+    )
+
+
+def which_shop(shown: list[ShownShop], kind: str) -> Reply:
+    """ "어느 가게 말이에요?" with a button per shop shown, each asking the same question of that one."""
+    buttons = tuple(Button(f"{line.rank}번 {line.shop.name}", f"{WHICH_PREFIX}{kind}:{line.shop.id}") for line in shown)
+    return Reply("어느 가게 말이에요? 골라 주면 알려 줄게요.", quick_replies=buttons)
+
+
+class WhichShopAnswer:
+    """A button of ``which_shop``: the hours or the address of the shop chosen, which becomes the focus."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+
+    async def handle(self, ctx: TurnContext) -> Reply:
+        kind, _, shop_id = (ctx.message.payload or "").removeprefix(WHICH_PREFIX).partition(":")
+        snapshot = await self.catalogue.get(ctx.now)
+        shop = snapshot.shops.get(int(shop_id)) if shop_id.isdigit() else None
+        if shop is None or kind not in {"when", "where"}:
+            return Reply("어느 가게인지 모르겠어요. 추천 목록에서 다시 골라 주세요.")
+        shops = ctx.session.last_shops
+        if shop.id in shops:
+            ctx.session.focus_shop = shop.id
+        if kind == "when":
+            return hours_reply(shop, ctx)
+        rank = shops.index(shop.id) + 1 if shop.id in shops else 1
+        return _where(ctx, ShownShop(rank, shop, None, None))
+
+
 class ShownAnswers:
     """Answers about the list just shown, from the catalogue and the conversation's search."""
 
@@ -62,20 +111,29 @@ class ShownAnswers:
         """The answer to a follow-up of ``kind`` (``shown_kind``), or None when the list is gone (searched anew)."""
         if kind == "why":
             return await self._why(ctx)
-        shown = await self._shown(ctx)
+        shown = await self.shown_list(ctx)
         if not shown:
             return None
-        if kind == "when":
+        said = named_rank(for_matching(ctx.text))
+        if said is None and kind in {"when", "where"}:
+            if asks_which(ctx):
+                return which_shop(shown, kind)
+            focus = focused(ctx.session)
+            said = next((line.rank for line in shown if line.shop.id == focus), None)
+        if kind == "when" and said is None:
             return _hours(ctx, shown)
         if kind == "then":
             return _what_now(shown[0])
-        rank = picked_rank(for_matching(ctx.text))  # "2번 어디야?" asks about the second; no number, the first
+        rank = said or 1  # "2번 어디야?" asks about the second; "ㄱㄱ" goes with the first
         chosen = next((line for line in shown if line.rank == rank), None)
         if chosen is None:
             return Reply(f"목록에 {rank}번은 없어요. 1번부터 {len(shown)}번 중에서 골라 주세요.")
+        ctx.session.focus_shop = chosen.shop.id
+        if kind == "when":
+            return hours_reply(chosen.shop, ctx)
         return _where(ctx, chosen) if kind == "where" else _going(chosen)
 
-    async def _shown(self, ctx: TurnContext) -> list[ShownShop]:
+    async def shown_list(self, ctx: TurnContext) -> list[ShownShop]:
         """The list last shown, as far as the catalogue still has its shops; empty when the last search found none."""
         session = ctx.session
         if not session.last_prices:

@@ -94,6 +94,10 @@ _ABOUT_SHOWN: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("then", re.compile(r"^(?:그럼|그러면|그래서|그 ?다음|그담|다음은|그 ?담엔|그 ?다음엔|그럼 ?이제|이제)[?!.~]*$")),
 )
 _PICK_NUMBER = {"첫": 1, "두": 2, "세": 3}
+# "2번", "2 번째", "두 번째", or a number alone; never the hour of "24시간" or "3시에".
+_RANK = re.compile(
+    r"\s*(?:([1-9])(?= ?번|(?: ?(?:으로|로|꺼|거|집|가게|데))*\s*(?:할래|할게|갈래|갈게|$))|(첫|두|세) ?번째)"
+)
 _ASKS_OF_SHOWN = frozenset({"why", "then", "where", "when"})
 """The kinds that are questions about what came before; "go" and "pick" may also answer a question kkini asked."""
 
@@ -188,7 +192,12 @@ def about_shown(text: str) -> str | None:
 
 def picked_rank(text: str) -> int:
     """The number a "pick" message names ("2번으로 할래" -> 2, "두 번째" -> 2), 1 when it names none."""
-    match = re.match(r"\s*(?:([1-9])|(첫|두|세) ?번째)", text)
+    return named_rank(text) or 1
+
+
+def named_rank(text: str) -> int | None:
+    """The number of the list a message starts with ("2번 어디야?", "두 번째 거"), or None."""
+    match = _RANK.match(text)
     if match is None:
-        return 1
+        return None
     return int(match.group(1)) if match.group(1) else _PICK_NUMBER[match.group(2)]

@@ -39,6 +39,9 @@ def empty_reason(screening: Screening, constraints: Constraints) -> str:
         return f"{near}가게가 없어요" if near else "이 지역에서 찾을 수 있는 가게가 없어요"
     if blocking == "excluded":
         return "보여 드린 곳 말고는 근처에 다른 가게가 없어요"
+    if screening.removed["excluded"]:
+        # "다른 데" after a list: what was shown was all that fitted.
+        return f"보여 드린 곳 말고는 {near}조건에 맞는 곳이 없어요"
     if blocking == "card":
         return f"{near}급식카드를 받는 가게가 없어요"
     if blocking == "closed":
@@ -52,7 +55,8 @@ def empty_reason(screening: Screening, constraints: Constraints) -> str:
     if blocking == "wish" and constraints.menu.wanted:
         return f"{near}{when} {particle(constraints.menu.wanted[0], '을', '를')} 파는 곳이 없어요"
     if constraints.cap is not None:
-        return f"{near}{when} 영업 중인 가게 중 {won(constraints.cap)} 이하 메뉴가 없어요"
+        food = f"{constraints.menu.wanted[0]} " if constraints.menu.wanted else ""
+        return f"{near}{when} 영업 중인 {food}가게 중 {won(constraints.cap)} 이하 메뉴가 없어요"
     return f"{near}조건에 맞는 곳이 없어요"
 
 
@@ -73,17 +77,20 @@ def suggest(
     no_meal: bool = False,
     meal_amount: int | None = None,
     opening_said: bool = False,
+    more_money_said: bool = False,
 ) -> list[str]:
     """Up to three true suggestions; ``screening`` must have been run with ``keep_rejects``.
 
     ``opening_said``: the reply already says when the first shop opens (``first_opening``), so it is not repeated.
+    ``more_money_said``: a higher budget is already suggested ("7천원이면 1곳 더 있어요"), so no item is named for it.
 
     ``no_meal``: something fits, but only drinks and sides, so the cheapest real meal is worth naming.
     ``meal_amount``: what the card pays for one meal; "a little more money" never names an item above it.
     """
     found: list[str] = []
     if not card_blocked:
-        found.extend(_more_money(screening, constraints, no_meal=no_meal, meal_amount=meal_amount))
+        if not more_money_said or no_meal:
+            found.extend(_more_money(screening, constraints, no_meal=no_meal, meal_amount=meal_amount))
         if not opening_said:
             found.extend(_opens_later(screening, constraints, meals_only=no_meal))
         found.extend(_wider(snapshot, constraints, shown, meals_only=no_meal))

@@ -36,6 +36,7 @@ RULES = (
     "time_words",
     "missed_ask_place",
     "missed_list",
+    "missed_ask_which",
     "card_unexplained",
 )
 """Every rule counted; all must be 0. Item rules count listed items, the others count replies."""
@@ -48,6 +49,8 @@ _SUFFIXES = re.compile(r"\([^)]*\)|세트|\s")
 _FACT_LABELS = ("쓸 수 있는 돈", "한 끼", "한도", "잔액")
 """Words that name an amount as the card's fact (today's money, the meal amount, limit, balance), not a budget."""
 _PLACE_QUESTION = ("어디 근처", "어디야", "어디에 있", "어디 쪽")
+_WHICH = "어느 가게"
+"""How "거기" with several shops shown is asked about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,8 @@ def judge(seen: Seen, wanted: Wanted, snapshot: CatalogueSnapshot, card: CardVie
     _judge_numbers(seen, wanted, len(listed), verdict)
     if wanted.expect == "ask_place" and not _asks_place(seen):
         verdict.add("missed_ask_place", seen.text.splitlines()[0][:60])
+    if wanted.expect == "ask_which" and not (_WHICH in seen.text and len(seen.buttons) >= 2):
+        verdict.add("missed_ask_which", seen.text.splitlines()[0][:60])
     if wanted.expect == "list" and not listed and not _asks_place(seen):
         verdict.add("missed_list", seen.text.splitlines()[0][:60])
     trouble = card_trouble(card)

@@ -105,7 +105,8 @@ def recommend_in(
     if len(items) < limit or no_meal:
         shown = {item.shop_id for item in items}
         ceiling = spendable(replace(query, budget=None))
-        alternatives.extend(relaxations(snapshot, constraints, shown, budget=query.budget, ceiling=ceiling))
+        relaxed = relaxations(snapshot, constraints, shown, budget=query.budget, ceiling=ceiling)
+        alternatives.extend(relaxed.said)
         meal = query.meal_amount if query.pay_by_card else None
         alternatives.extend(
             suggest(
@@ -117,6 +118,7 @@ def recommend_in(
                 no_meal=no_meal,
                 meal_amount=meal,
                 opening_said=opening is not None,
+                more_money_said=relaxed.more_money,
             )
         )
     if logger.isEnabledFor(logging.DEBUG):

@@ -7,7 +7,7 @@ kept. Rules that protect the child (the card's money, the meal amount, diet, ope
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from dialogue.recommend.candidates import Constraints, screen
 from dialogue.recommend.catalogue import CatalogueSnapshot
@@ -27,6 +27,14 @@ def money_words(amount: int) -> str:
     return " ".join(parts) + "원" if parts else "0원"
 
 
+@dataclass(frozen=True, slots=True)
+class Relaxed:
+    said: tuple[str, ...]
+    """The sentences, nearest first."""
+    more_money: bool
+    """One of them is a higher budget."""
+
+
 def relaxations(
     snapshot: CatalogueSnapshot,
     constraints: Constraints,
@@ -34,20 +42,15 @@ def relaxations(
     *,
     budget: int | None,
     ceiling: int | None,
-) -> list[str]:
+) -> Relaxed:
     """At most one sentence per relaxation, nearest first: a little more budget, then any food.
 
     ``budget`` is what the child said; ``ceiling`` is what the card allows without it (None: no bound), which a
     higher budget never passes.
     """
-    found: list[str] = []
     more = _higher_budget(snapshot, constraints, shown, budget, ceiling)
-    if more:
-        found.append(more)
     other_food = _any_food(snapshot, constraints, shown)
-    if other_food:
-        found.append(other_food)
-    return found
+    return Relaxed(tuple(words for words in (more, other_food) if words), more is not None)
 
 
 def _higher_budget(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -164,9 +165,16 @@ async def test_cheaper_asks_below_the_cheapest_shown_and_hours_of_the_shop_just_
     cheaper_cards = next(event for event in cheaper if isinstance(event, Cards)).cards
     assert all(card.price is not None and card.price < cheapest for card in cheaper_cards)
     assert not {card.ref for card in cheaper_cards} & {card.ref for card in shown}
-    hours = await collect(engine, console("demo07", "거기 몇 시까지 해?", at=LUNCH))
-    assert final(hours).text.startswith(cheaper_cards[0].title)
-    assert "영업" in final(hours).text
+    asked = await collect(engine, console("demo07", "거기 몇 시까지 해?", at=LUNCH))
+    assert final(asked).text.startswith("어느 가게 말이에요?")  # several shown, none chosen yet
+    buttons = next(event for event in asked if isinstance(event, QuickReplies)).buttons
+    assert [button.label for button in buttons] == [f"{n}번 {card.title}" for n, card in enumerate(cheaper_cards, 1)]
+    pressed = console("demo07", buttons[1].label, at=LUNCH)
+    hours = await collect(engine, replace(pressed, payload=buttons[1].payload))
+    assert final(hours).text.startswith(cheaper_cards[1].title) and "영업" in final(hours).text
+    # The shop chosen is what "거기" means now.
+    again = await collect(engine, console("demo07", "거기 몇 시까지 해?", at=LUNCH))
+    assert f"{cheaper_cards[1].title}은" in final(again).text or f"{cheaper_cards[1].title}는" in final(again).text
 
 
 async def test_a_seoul_card_holder_is_shown_seoul_shops_only(

@@ -49,8 +49,11 @@ class Chat:
         self.user = user
         self.replies: list[Said] = []
 
-    async def say(self, text: str) -> Said:
-        events = await collect(self.engine, console(self.user, text, at=LUNCH))
+    async def press(self, button: Button) -> Said:
+        return await self.say(button.label, payload=button.payload)
+
+    async def say(self, text: str, payload: str | None = None) -> Said:
+        events = await collect(self.engine, console(self.user, text, payload=payload, at=LUNCH))
         last = final(events)
         cards = next((event.cards for event in events if isinstance(event, Cards)), ())
         buttons = next((event.buttons for event in events if isinstance(event, QuickReplies)), ())
@@ -87,6 +90,27 @@ async def test_where_and_a_numbered_pick_name_the_shop_shown(kkini: DialogueEngi
     assert "급식카드" in where.text
     picked = await chat.say("2번으로 할래")
     assert second.title in picked.text and picked.buttons[0].payload == f"select:{second.ref.split(':')[1]}"  # type: ignore[union-attr]
+
+
+async def test_there_with_several_shown_asks_which_and_then_means_the_one_chosen(kkini: DialogueEngine) -> None:
+    chat = Chat(kkini, "demo07")
+    listed = await chat.say("떡볶이 먹고 싶어")
+    assert len(listed.cards) > 1, listed.text
+    asked = await chat.say("거기 어디야?")
+    assert asked.text.startswith("어느 가게 말이에요?") and not asked.cards
+    assert [button.label for button in asked.buttons] == [
+        f"{rank}번 {card.title}" for rank, card in enumerate(listed.cards, start=1)
+    ]
+    third = listed.cards[2]
+    where = await chat.press(asked.buttons[2])
+    assert where.text.startswith(f"3번 {third.title}") and "있어요" in where.text
+    hours = await chat.say("거기 몇 시까지 해?")  # the shop chosen is "거기" now
+    assert hours.text.startswith(third.title) and "영업" in hours.text
+    second = await chat.say("2번 몇 시까지 해?")
+    assert second.text.startswith(listed.cards[1].title)
+    again = await chat.say("떡볶이 말고 김밥")  # a new list: nothing in focus
+    assert len(again.cards) > 1, again.text
+    assert (await chat.say("거기 몇 시까지 해?")).text.startswith("어느 가게 말이에요?")
 
 
 async def test_notices_come_back_on_with_the_verb_alone_right_after_a_switch(

@@ -110,3 +110,21 @@ def test_closures_and_the_next_day() -> None:
     result = recommend_in(catalogue, query(at=at("12:00"), balance=4300))
     assert result.empty_reason == "근처 1.2km 안에 지금 영업 중인 가게가 없어요"
     assert result.alternatives == ()  # it opens again on Wednesday, more than 18 hours away
+
+
+def test_a_wish_over_the_budget_names_the_food_and_one_way_to_more_money() -> None:
+    catalogue = snapshot(
+        shop(1, ("김밥", 3000), name="김밥집"),
+        shop(2, ("짜장면", 7000), category="중식", name="중국집"),
+    )
+    result = recommend_in(catalogue, query(balance=20000, budget=5000, food=("중식",)))
+    assert result.empty_reason == "근처 1.2km 안에 지금 영업 중인 중식 가게 중 5,000원 이하 메뉴가 없어요"
+    # "7천원이면 1곳 더" already says it: no second line naming the same dish for 2,000 won more.
+    assert result.alternatives == ("7천원이면 1곳 더 있어요", "중식 말고 다른 음식도 보면 1곳 더 있어요")
+
+
+def test_other_places_after_everything_that_fits_was_shown() -> None:
+    catalogue = snapshot(shop(1, ("김밥", 3000)), shop(2, ("돈까스", 9000)))
+    result = recommend_in(catalogue, query(balance=20000, budget=5000, exclude_shop_ids=(1,)))
+    assert result.items == ()
+    assert result.empty_reason == "보여 드린 곳 말고는 근처 1.2km 안에 조건에 맞는 곳이 없어요"

@@ -127,3 +127,9 @@ def test_missed_questions_and_lists() -> None:
     assert broken(asked, Wanted(at=NOON, expect="ask_place")) == {}
     assert broken(Seen("지금 갈 수 있는 곳이 없어요."), Wanted(at=NOON, expect="ask_place")) == {"missed_ask_place": 1}
     assert broken(Seen("지금 갈 수 있는 곳이 없어요."), Wanted(at=NOON)) == {"missed_list": 1}
+    which = Seen(
+        "어느 가게 말이에요?", buttons=(Button("1번 분식집", "shown:when:1"), Button("2번 치킨집", "shown:when:2"))
+    )
+    assert broken(which, Wanted(at=NOON, expect="ask_which")) == {}
+    answered_first = Seen("분식집은 오늘 11:00~21:00 영업해요.")
+    assert broken(answered_first, Wanted(at=NOON, expect="ask_which")) == {"missed_ask_which": 1}
