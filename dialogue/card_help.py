@@ -29,6 +29,10 @@ _CANNOT = re.compile(
 )
 _CARD_WORDS = re.compile(r"카드|결제|계산|잔액|한도|돈")
 _BARE_WHY = re.compile(r"^(?:왜|어째서|왜요|왜 ?그래|이유가 ?뭐)[?!.~ ]*$")
+# "언제 돼?", "언제 다시 쓸 수 있어?", "충전 언제 돼", "언제 풀려?": when the card pays again.
+_WHEN_AGAIN = re.compile(
+    r"언제(?: ?부터)? ?(?:돼|되|풀려|풀리|충전|쓸 ?수|다시|채워)|충전 ?(?:은|이)? ?언제|^언제(?:요)?[?!.~ ]*$"
+)
 _SHORT = 4
 _CASH = re.compile(r"현금|현장 ?결제|카드 ?말고|카드 ?없이|내 ?돈")
 _BY_CARD = re.compile(r"카드로 ?(?:먹|갈|결제|낼|살|찾)|급식 ?카드로")
@@ -54,6 +58,11 @@ class CardTrouble:
 
     def answer(self) -> str:
         return " ".join(part for part in (self.because, self.changes, self.todo) if part)
+
+    def when_again(self) -> str:
+        return " ".join(
+            part for part in (self.changes or "언제 다시 쓸 수 있는지는 아직 알 수 없어요.", self.todo) if part
+        )
 
 
 def card_trouble(card: CardView | None) -> CardTrouble | None:
@@ -130,6 +139,11 @@ def trouble_buttons(trouble: CardTrouble) -> tuple[Button, ...]:
     return (CASH_BUTTON, BALANCE_BUTTON) if trouble.kind in {"balance", "daily"} else (CASH_BUTTON,)
 
 
+def asks_when_again(text: str) -> bool:
+    """Whether ``text`` asks when the card pays again: "언제 돼?", "충전 언제 돼", a bare "언제?"."""
+    return bool(_WHEN_AGAIN.search(for_matching(text)))
+
+
 def asks_why_not(text: str, states_something: bool = False) -> bool:
     """Whether ``text`` asks why paying does not work: "왜 안돼?", "카드 안 돼요", "결제가 왜 안 돼" or a bare "왜?".
 
@@ -149,8 +163,13 @@ class CardTroubleFirst:
 
     async def intercept(self, ctx: TurnContext) -> Reply | None:
         trouble = card_trouble(ctx.card)
-        understanding = ctx.understanding
-        stated = bool(understanding.entities or understanding.excluded_food or understanding.food_category)
-        if trouble is None or ctx.message.payload or not asks_why_not(ctx.text, stated):
+        if trouble is None or ctx.message.payload:
             return None
-        return finished(ctx, Reply(trouble.answer(), quick_replies=trouble_buttons(trouble)))
+        understanding = ctx.understanding
+        said = set(understanding.entities) - {"urgency"}  # "배고파 … 왜 안돼?" is still about the card
+        stated = bool(said or understanding.excluded_food or understanding.food_category)
+        if asks_why_not(ctx.text, stated):
+            return finished(ctx, Reply(trouble.answer(), quick_replies=trouble_buttons(trouble)))
+        if not stated and asks_when_again(ctx.text):
+            return finished(ctx, Reply(trouble.when_again(), quick_replies=trouble_buttons(trouble)))
+        return None

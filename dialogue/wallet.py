@@ -35,7 +35,9 @@ def balance_reply(card: CardView | None) -> Reply:
         text = f"{card.program} ({card.number_masked})는 {status}. {trouble.changes} {trouble.todo}"
         return Reply(text.replace("  ", " "), quick_replies=trouble_buttons(trouble))
     lines = [f"{card.program} 잔액은 {won(card.balance)}이에요."]
-    if card.daily_remaining < card.daily_limit:
+    if card.daily_remaining <= 0 < card.balance:
+        lines.append(f"오늘 한도 {won(card.daily_limit)}을 다 써서 오늘은 카드로 더 쓸 수 없어요.")
+    elif card.daily_remaining < card.daily_limit:
         lines.append(
             f"오늘 한도 {won(card.daily_limit)} 중 {won(card.spent_today)}을 써서 "
             f"오늘은 {won(card.spendable_today)}까지 쓸 수 있어요."

@@ -124,8 +124,9 @@ def inherited(analysis: Analysis, own_intent: str, previous: str) -> str | None:
     weak = own_intent in {"general_chat", "out_of_scope"} or (previous in _ASKING and own_intent == "time_inquiry")
     if previous in SEARCHING and weak and about_shown(text) is not None:
         return previous  # "왜?", "그럼?", "좋아" after a list are about the list
-    if previous in _ASKING and (weak or _QUESTION.search(text)) and own_intent not in _CARRYING - _ASKING:
-        return previous
+    eats = bool({"hunger", "eat", "recommend"} & analysis.cues) and own_intent in SEARCHING
+    if previous in _ASKING and (weak or _QUESTION.search(text)) and own_intent not in _CARRYING - _ASKING and not eats:
+        return previous  # "그럼 언제 돼?" after the balance; not "뭐 먹지", a question of its own
     if weak and previous in _CARRYING and previous != "cart_clear":
         return "order_add" if previous in {"cart_view", "checkout", "menu_option"} else previous
     return None

@@ -133,3 +133,21 @@ async def test_a_card_that_cannot_pay_is_answered_with_the_reason_and_the_next_s
     assert asked.text != hungry.text
     assert "거예요" in pay.text and "급식카드 가맹점" not in pay.text  # the child's own card, not the FAQ's list
     assert any("현금" in button.label for button in (*hungry.buttons, *asked.buttons))
+
+
+async def test_when_the_card_pays_again_and_a_new_question_after_the_balance(
+    services_at: dict[str, Services], tmp_path: Path, knowledge_dir: Path, offline_nlu: OfflineNLU, kiwi: Kiwi
+) -> None:
+    empty = await _talk(services_at, tmp_path, knowledge_dir, offline_nlu, kiwi, "demo02", MONDAY_NOON)
+    hungry, why, when = await empty.lines("배고파", "왜 안돼?", "언제 돼?")
+    assert "잔액이 0원" in hungry.text
+    assert why.text.startswith("카드에 남은 돈이 0원이라서")  # "배고파" is urgent, and still about the card
+    assert when.text.startswith("다음 충전일인 12월 1일에") and "잔액이 0원" not in when.text
+    suspended = await _talk(services_at, tmp_path, knowledge_dir, offline_nlu, kiwi, "demo38", MONDAY_NOON)
+    balance, food = await suspended.lines("카드 잔액", "뭐 먹지")
+    assert "정지된 카드예요" in balance.text
+    assert "현금이 있다면" in food.text and "어디 근처야?" in food.text  # a search, not the balance again
+    spent = await _talk(services_at, tmp_path, knowledge_dir, offline_nlu, kiwi, "demo08", MONDAY_NOON)
+    (limit,) = await spent.lines("잔액 얼마야?")
+    assert "오늘 한도 28,500원을 다 써서 오늘은 카드로 더 쓸 수 없어요." in limit.text
+    assert "오늘은 0원까지" not in limit.text
