@@ -169,7 +169,10 @@ def follow(analysis: Analysis, own_intent: str, earlier: Sequence[str]) -> tuple
         return "order_add", 0.75
     previous = earlier[-1] if earlier else ""
     if previous in _ASKING and all(name in {"food_type", "location", "meal_time"} for name in said):
-        # "편의점은?" after a question about where the card works asks the same question about another place.
+        # "편의점은?" after a question about where the card works asks the same question about another place;
+        # "편의점에서도 돼?" after the balance asks where the card works, not the balance again.
+        if previous == "balance_inquiry" and own_intent in _ASKING - {previous}:
+            return own_intent, 0.75
         return previous, 0.75
     if previous in _CORE_SLOTS and (not said or all(name in _CORE_SLOTS[previous] for name in said)):
         return previous, 0.8

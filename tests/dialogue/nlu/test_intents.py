@@ -61,6 +61,12 @@ def test_intents_of_single_messages(nlu: OfflineNLU, text: str, accepted: set[st
         (["불고기버거 세트 하나 주세요"], "그리고 치즈스틱도", "order_add"),
         (["치킨 먹고 싶어"], "근데 내일 비 와?", "out_of_scope"),
         (["집 근처 국밥집 있어?"], "거기 급식카드 돼요?", "faq"),
+        # Written after this session's changes: a new question after the balance, a change after a list.
+        (["카드 잔액"], "뭐 먹지", "food_request"),
+        (["남은 돈 얼마야"], "편의점에서도 돼?", "faq"),
+        (["6천원으로 먹을 데 알려줘"], "햄버거로 바꿔", "budget_inquiry"),
+        (["만원으로 뭐 먹지"], "분식으로 바꿀래", "budget_inquiry"),
+        (["불고기버거 세트 하나 주세요"], "감자튀김 양념감자로 바꿔줘", "order_add"),
     ],
 )
 def test_follow_ups_read_in_context(nlu: OfflineNLU, context: list[str], text: str, intent: str) -> None:
