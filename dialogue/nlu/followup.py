@@ -27,7 +27,7 @@ _CORE_SLOTS: dict[str, frozenset[str]] = {
     "time_inquiry": frozenset({"food_type", "location", "meal_time"}),
     "emergency_food": frozenset({"location", "meal_time"}),
     "group_dining": frozenset({"party_size", "companions", "location"}),
-    "coupon_inquiry": frozenset({"food_type", "location"}),
+    "coupon_inquiry": frozenset(),  # the wallet is not filtered: "디저트는?" after it asks for food
     "menu_option": frozenset({"taste", "dietary_restrictions"}),
     "preference_update": frozenset({"taste", "dietary_restrictions"}),
     "order_add": frozenset({"food_type"}),
@@ -170,10 +170,12 @@ def follow(analysis: Analysis, own_intent: str, earlier: Sequence[str]) -> tuple
     previous = earlier[-1] if earlier else ""
     if previous in _ASKING and all(name in {"food_type", "location", "meal_time"} for name in said):
         # "편의점은?" after a question about where the card works asks the same question about another place;
-        # "편의점에서도 돼?" after the balance asks where the card works, not the balance again.
-        if previous == "balance_inquiry" and own_intent in _ASKING - {previous}:
+        # after the balance or the coupons, "편의점에서도 돼?" asks where the card works and "디저트는?" asks for
+        # food: neither answer depends on a place or a food.
+        if previous == "faq" or not said:
+            return previous, 0.75
+        if own_intent == "faq":
             return own_intent, 0.75
-        return previous, 0.75
     if previous in _CORE_SLOTS and (not said or all(name in _CORE_SLOTS[previous] for name in said)):
         return previous, 0.8
     for name, intent in _ENTITY_INTENT:

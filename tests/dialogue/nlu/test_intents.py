@@ -67,6 +67,8 @@ def test_intents_of_single_messages(nlu: OfflineNLU, text: str, accepted: set[st
         (["6천원으로 먹을 데 알려줘"], "햄버거로 바꿔", "budget_inquiry"),
         (["만원으로 뭐 먹지"], "분식으로 바꿀래", "budget_inquiry"),
         (["불고기버거 세트 하나 주세요"], "감자튀김 양념감자로 바꿔줘", "order_add"),
+        (["쿠폰 뭐 있어?"], "분식은?", "food_request"),  # the wallet is not by food: a food asks for food
+        (["쿠폰 뭐 있어?"], "언제까지 써?", "coupon_inquiry"),
     ],
 )
 def test_follow_ups_read_in_context(nlu: OfflineNLU, context: list[str], text: str, intent: str) -> None:
