@@ -27,7 +27,8 @@ from dialogue.recommend.replies import change_note, render
 from dialogue.recommend.search import MealSearch
 from dialogue.turn import Reply, TurnContext
 
-_CHEAPER = re.compile(r"더\s?싼|더\s?저렴|싼\s?(?:거|걸|데|곳)|저렴한")
+_CHEAPER = re.compile(r"더\s?싼|더\s?저렴|(?<!비)싼\s?(?:거|걸|데|곳)|저렴한")
+_PRICIER = re.compile(r"더\s?비싼|비싼\s?(?:거|걸|데|곳|것)|더\s?좋은\s?(?:거|걸|데|곳)|더\s?든든한")
 SAME_LIST = "조건이 그대로라 아까와 같은 곳이에요."
 """What a list the same as the one just shown starts with."""
 _NOT_A_SEARCH = frozenset({"hurt", "shame", "worry"})
@@ -64,16 +65,24 @@ class RecommendHandler:
             if answered is not None:
                 return answered
         remember_payment(ctx)  # "현금으로 먹을 곳" when the card cannot pay
-        cheaper_than = None
-        if _CHEAPER.search(ctx.text) and ctx.session.last_prices:
+        cheaper_than = pricier_than = None
+        if _PRICIER.search(ctx.text) and (ctx.session.last_prices or "budget" in ctx.session.slots):
+            # "5천원 말고 더 비싼 거": above the budget said (which no longer holds) or the dearest just shown.
+            said = ctx.session.slots.pop("budget", None)
+            pricier_than = int(said) if said is not None else max(ctx.session.last_prices)
+            ctx.understanding = replace(ctx.understanding, wants_other=True)
+        elif _CHEAPER.search(ctx.text) and ctx.session.last_prices:
             # "더 싼 거": cheaper than the cheapest just shown, elsewhere; for this turn only, never a budget.
             cheaper_than = min(ctx.session.last_prices)
             ctx.understanding = replace(ctx.understanding, wants_other=True)
-        found = await self.search.find(ctx, cheaper_than=cheaper_than)
+        found = await self.search.find(ctx, cheaper_than=cheaper_than, pricier_than=pricier_than)
         food = ctx.session.slots.get("food")
         notes = [
             f"아까 본 {won(cheaper_than)}보다 싼 곳이에요."
             if cheaper_than is not None and found.result.items
+            else None,
+            f"{won(pricier_than)}보다 비싼 메뉴로 찾았어요."
+            if pricier_than is not None and found.result.items
             else None,
             change_note(ctx.text, ctx.understanding, found.result.spendable),
             _emoji_note(ctx.text, str(food)) if food else None,

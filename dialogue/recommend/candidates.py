@@ -173,7 +173,7 @@ def _offers(shop: CatalogueShop, menu: MenuRules, cap: int | None, shop_wallet: 
         if not menu.allows(item, shop):
             continue
         allowed = True
-        if not menu.wants(item, shop):
+        if not menu.wants(item, shop) or item.price < menu.min_price:
             continue
         if cheapest is None:
             cheapest = item

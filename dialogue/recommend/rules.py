@@ -93,6 +93,8 @@ class MenuRules:
     pay_by_card: bool = True
     wanted: tuple[str, ...] = ()
     """The foods wished for (categories or dishes): every item offered must be one (``dialogue.recommend.foods``)."""
+    min_price: int = 0
+    """"더 비싼 거": items charged less than this are not offered."""
 
     @classmethod
     def build(cls, query: RecommendationQuery, stored_allergies: Iterable[str] = ()) -> MenuRules:
@@ -120,6 +122,7 @@ class MenuRules:
             tuple(dict.fromkeys(allergies)),
             query.pay_by_card,
             wanted,
+            query.price_above + 1 if query.price_above is not None else 0,
         )
 
     def wants(self, item: CatalogueItem, shop: CatalogueShop) -> bool:

@@ -36,15 +36,20 @@ class MealSearch:
         self.recommender = recommender
         self.places = places
 
-    async def find(self, ctx: TurnContext, *, cheaper_than: int | None = None) -> Found:
+    async def find(
+        self, ctx: TurnContext, *, cheaper_than: int | None = None, pricier_than: int | None = None
+    ) -> Found:
         """Recommendations for the session's slots; the prices shown are kept for "더 싼 거" next turn.
 
-        ``cheaper_than`` bounds this search only ("더 싼 거"): it is not a budget, and no slot keeps it. When no place
+        ``cheaper_than`` bounds this search only ("더 싼 거"): it is not a budget, and no slot keeps it; nor does
+        ``pricier_than`` ("더 비싼 거", above the budget said or the dearest shown). When no place
         is known and what fits lies in several areas, ``choices`` names a landmark of each, to ask where first.
         """
         query, where = self.query_for(ctx)
         if cheaper_than is not None:
             query = replace(query, price_below=cheaper_than)
+        if pricier_than is not None:
+            query = replace(query, price_above=pricier_than)
         result = await self.recommender.recommend(query)
         choices: tuple[str, ...] = ()
         if where is None and query.latitude is None and len(result.areas) > 1:

@@ -31,6 +31,8 @@ class RecommendationQuery:
     """What the card pays for one meal (9,500 won for Seoul's card); None or 0 when unknown or paying cash."""
     price_below: int | None = None
     """"더 싼 거": only items charged less than this; a bound for this turn, not a budget the child said."""
+    price_above: int | None = None
+    """"더 비싼 거": only items charged more than this; a bound for this turn, like ``price_below``."""
     pay_by_card: bool = True
     latitude: float | None = None
     longitude: float | None = None

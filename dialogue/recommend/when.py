@@ -185,13 +185,15 @@ def words(at: datetime, now: datetime) -> str:
 
 
 def meal_word(hour: int) -> str:
-    """ "아침 ", "점심 ", "저녁 ", "밤 " for the hour, or "" for the hours between meals."""
+    """ "아침 ", "점심 ", "저녁 ", "밤 ", "새벽 " for the hour, or "" for the hours between meals."""
     if 6 <= hour < 10:
         return "아침 "
     if 11 <= hour < 14:
         return "점심 "
     if 17 <= hour < 21:
         return "저녁 "
-    if hour >= 21 or hour < 4:
+    if hour >= 21 or hour < 2:
         return "밤 "
+    if hour < 5:
+        return "새벽 "
     return ""

@@ -158,6 +158,18 @@ async def test_corrections_change_the_search_and_say_what_changed(
     assert swapped.text.startswith("피자는 빼고 떡볶이로 바꿨어요.")
 
 
+async def test_dearer_than_the_budget_drops_it_and_cheaper_is_never_pricier(kkini: DialogueEngine) -> None:
+    chat = Chat(kkini, "demo07")
+    await chat.say("5천원으로 뭐 먹지?")
+    dearer = await chat.say("5천원 말고 더 비싼 거")
+    assert dearer.text.startswith("5,000원보다 비싼 메뉴로 찾았어요.") and dearer.cards
+    assert all(card.price is not None and 5000 < card.price <= 9500 for card in dearer.cards)
+    assert "예산 안" not in dearer.text  # the 5,000 won no longer holds, and no other budget was said
+    cheaper = await chat.say("더 싼 거")
+    cheapest = min(card.price or 0 for card in dearer.cards)
+    assert cheaper.cards and all(card.price is not None and card.price < cheapest for card in cheaper.cards)
+
+
 async def test_a_worried_child_is_comforted_and_not_sent_to_a_group_table(kkini: DialogueEngine) -> None:
     chat = Chat(kkini, "demo07")
     await chat.say("5천원으로 뭐 먹지?")

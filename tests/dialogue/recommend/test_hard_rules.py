@@ -221,3 +221,9 @@ async def test_a_naive_clock_is_refused() -> None:
     recommender = Recommender(Catalogue(loader=loader))
     with pytest.raises(ValueError, match="aware"):
         await recommender.recommend(query(at=at("20:00").replace(tzinfo=None)))
+
+
+def test_pricier_than_keeps_only_dearer_items_within_the_money() -> None:
+    catalogue = snapshot(shop(1, ("김밥", 3000), ("돈까스", 8000)), shop(2, ("라면", 4000), ("쫄면", 6000)))
+    result = recommend_in(catalogue, query(balance=7000, price_above=5000))
+    assert names(result) == ["가게2:쫄면"]  # 돈까스 is over the card's money, 김밥 and 라면 are not dearer
