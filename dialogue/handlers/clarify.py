@@ -19,7 +19,6 @@ from typing import Any
 
 from dialogue.messages import Button
 from dialogue.nlu.types import Understanding
-from dialogue.slots import merge_slots
 from dialogue.turn import Handler, Reply, TurnContext
 
 PAYLOAD_PREFIX = "clarify:"
@@ -144,5 +143,5 @@ class ChosenMeaning:
         ctx.understanding = understanding
         ctx.text = str(asked.get("text") or ctx.text)
         ctx.message = replace(ctx.message, text=ctx.text, payload=None)
-        ctx.session.slots = merge_slots(ctx.session.slots, understanding)
+        # The slots are the message's already: routing merged them when it came, before asking what it meant.
         return await self.handlers.get(chosen, self.fallback).handle(ctx)

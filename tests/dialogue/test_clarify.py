@@ -6,7 +6,7 @@ import pytest
 
 from dialogue.engine import DialogueEngine
 from dialogue.handlers.clarify import NOT_THESE, PAYLOAD_PREFIX, choices
-from dialogue.messages import QuickReplies
+from dialogue.messages import Cards, QuickReplies
 from dialogue.nlu.types import Understanding
 from tests.dialogue.conftest import collect, console, final
 
@@ -68,3 +68,24 @@ async def test_a_sure_reading_is_answered_without_a_question(
     )
     reply = final(await collect(engine, console("demo13", "떡볶이 먹고 싶어")))
     assert "아니면" not in reply.text
+
+
+async def test_the_slots_of_the_unsure_message_hold_once_a_meaning_is_chosen(
+    engine: DialogueEngine, script: dict[str, Understanding]
+) -> None:
+    unsure = "5천원 편의점 카드"
+    script[unsure] = Understanding(
+        "food_request",
+        0.42,
+        {"budget": 5000, "food_type": "편의점"},
+        food_category="편의점",
+        margin=0.05,
+        runner_up="faq",
+    )
+    events = await collect(engine, console("demo22", unsure))
+    buttons = next(event for event in events if isinstance(event, QuickReplies)).buttons
+    food = next(button for button in buttons if button.payload.endswith("food_request"))
+    chosen = await collect(engine, console("demo22", food.label, payload=food.payload))
+    cards = next(event for event in chosen if isinstance(event, Cards)).cards
+    assert cards and all(card.price is not None and card.price <= 5000 for card in cards)
+    assert "5,000원으로" in final(chosen).text
