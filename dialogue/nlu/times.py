@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dialogue.nlu.lexicon import NATIVE_NUMBERS
+
 PERIODS = {
     "오전": "am",
     "아침": "am",
@@ -25,20 +27,8 @@ PERIODS = {
     "늦은밤": "night",
 }
 """Words said just before an hour, and the half of the day they put it in."""
-_HOUR_WORDS = {
-    "한": 1,
-    "두": 2,
-    "세": 3,
-    "네": 4,
-    "다섯": 5,
-    "여섯": 6,
-    "일곱": 7,
-    "여덟": 8,
-    "아홉": 9,
-    "열": 10,
-    "열한": 11,
-    "열두": 12,
-}
+_HOUR_WORDS = {word: value for word, value in NATIVE_NUMBERS.items() if value <= 12}
+"""한 시 ... 열두 시: the native numbers an hour is said with (the odd "셋 시" costs nothing)."""
 _HOUR_ALT = "|".join(sorted(_HOUR_WORDS, key=len, reverse=True))
 _PERIOD_ALT = "|".join(sorted(PERIODS, key=len, reverse=True))
 # "시" followed by these is another word (시간, 시켜, 시작, 시험 ...), not o'clock.

@@ -104,8 +104,20 @@ def first_opening(screening: Screening, constraints: Constraints, wanted: tuple[
     payable and allowed, and opens first, within ``LATER_WITHIN``; ``screening`` must have kept its rejects."""
     if not any(word for word in wanted):
         return None
+    options = _openings(screening, constraints, meals_only=False)
+    if not options:
+        return None
+    opens_at, _, shop_name, item_name, price, _ = min(options)
+    return Opening(opens_at, shop_name, item_name, price)
+
+
+def _openings(
+    screening: Screening, constraints: Constraints, *, meals_only: bool
+) -> list[tuple[datetime, float, str, str, int, bool]]:
+    """(opens at, metres, shop, example item, its price, after a break) for every shop closed at
+    ``constraints.at`` that opens within ``LATER_WITHIN`` with an item the rules allow within the cap."""
     at, menu, cap = constraints.at, constraints.menu, constraints.cap
-    best: tuple[datetime, float, str, str, int] | None = None
+    options: list[tuple[datetime, float, str, str, int, bool]] = []
     for shop, metres in screening.closed:
         state = shop.state_at(at)
         if state.opens_at is None or state.opens_at - at > LATER_WITHIN or not shop.hours_known:
@@ -117,13 +129,12 @@ def first_opening(screening: Screening, constraints: Constraints, wanted: tuple[
             and menu.allows(item, shop)
             and menu.wants(item, shop)
             and (cap is None or item.price <= cap)
+            and (item.kind in MEAL_KINDS or not meals_only)
         )
         if example is not None:
-            option = (state.opens_at, metres or 0.0, shop.name, example.name, example.price)
-            best = option if best is None or option < best else best
-    if best is None:
-        return None
-    return Opening(best[0], best[2], best[3], best[4])
+            after_break = state.reason == "break"
+            options.append((state.opens_at, metres or 0.0, shop.name, example.name, example.price, after_break))
+    return options
 
 
 def _more_money(
@@ -162,24 +173,7 @@ def _example(items: Iterable[CatalogueItem]) -> CatalogueItem | None:
 
 def _opens_later(screening: Screening, constraints: Constraints, *, meals_only: bool) -> list[str]:
     at = constraints.at
-    options: list[tuple[datetime, float, str, str, int, bool]] = []
-    for shop, metres in screening.closed:
-        state = shop.state_at(at)
-        if state.opens_at is None or state.opens_at - at > LATER_WITHIN or not shop.hours_known:
-            continue
-        menu, cap = constraints.menu, constraints.cap
-        example = _example(
-            item
-            for item in shop.items
-            if menu.offerable(item, shop)
-            and menu.allows(item, shop)
-            and menu.wants(item, shop)
-            and (cap is None or item.price <= cap)
-            and (item.kind in MEAL_KINDS or not meals_only)
-        )
-        if example is not None:
-            after_break = state.reason == "break"
-            options.append((state.opens_at, metres or 0.0, shop.name, example.name, example.price, after_break))
+    options = _openings(screening, constraints, meals_only=meals_only)
     if not options:
         return []
     opens_at, _, shop_name, item_name, price, after_break = min(options)
