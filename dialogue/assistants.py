@@ -77,7 +77,7 @@ def meal_assistant(parts: MealParts) -> Assistant:
     handlers: dict[str, Handler] = {
         **dict.fromkeys(RECOMMEND_INTENTS, recommend),
         **dict.fromkeys(ORDER_INTENTS, order),
-        "balance_inquiry": BalanceHandler(),
+        "balance_inquiry": BalanceHandler(rules=faq),
         "coupon_inquiry": CouponHandler(Coupons(db)),
         "preference_update": PreferenceHandler(parts.preferences),
         "general_chat": SmallTalkHandler(),

@@ -189,3 +189,14 @@ async def test_a_seoul_card_holder_is_shown_seoul_shops_only(
     events = await collect(engine, console("demo05", buttons[0].payload, at=LUNCH))
     cards = next(event for event in events if isinstance(event, Cards)).cards
     assert cards and all("서울특별시" in card.description and "춘천" not in card.description for card in cards)
+
+
+async def test_without_a_card_the_cards_rules_come_from_the_meal_faq(
+    engine: DialogueEngine, script: dict[str, Understanding]
+) -> None:
+    script["한 끼에 얼마까지 쓸 수 있어?"] = Understanding("balance_inquiry", 0.9, {})
+    script["잔액 얼마야?"] = Understanding("balance_inquiry", 0.9, {})
+    rules = final(await collect(engine, console("nocard01", "한 끼에 얼마까지 쓸 수 있어?", at=LUNCH)))
+    assert "9,500원" in rules.text and "연결된 급식카드가 없어요" not in rules.text
+    balance = final(await collect(engine, console("nocard01", "잔액 얼마야?", at=LUNCH)))
+    assert "연결된 급식카드가 없어요" in balance.text  # the balance itself needs the card
