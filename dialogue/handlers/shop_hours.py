@@ -6,9 +6,8 @@ import re
 from datetime import date
 
 from dialogue.korean import hhmm, particle
-from dialogue.nlu.times import WEEKDAYS
 from dialogue.recommend.catalogue import CatalogueShop, CatalogueSnapshot
-from dialogue.recommend.when import asked_day
+from dialogue.recommend.when import asked_day, day_words
 from dialogue.turn import Reply, TurnContext
 from storage.hours import MINUTES_PER_DAY, DayHours, local_time
 
@@ -43,8 +42,7 @@ def day_hours(row: DayHours) -> str:
 
 def day_name(day: date, today: date) -> str:
     """ "오늘", "내일", "모레" or the weekday ("토요일")."""
-    days = (day - today).days
-    return {0: "오늘", 1: "내일", 2: "모레"}.get(days, f"{WEEKDAYS[day.weekday()]}요일")
+    return day_words(day, today).strip() or "오늘"
 
 
 def hours_reply(shop: CatalogueShop, ctx: TurnContext) -> Reply:

@@ -11,12 +11,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from dialogue.korean import particle, won
-from dialogue.nlu.times import WEEKDAYS
 from dialogue.recommend.candidates import RULES, Constraints, Screening, screen
 from dialogue.recommend.catalogue import CatalogueItem, CatalogueSnapshot
 from dialogue.recommend.reasons import distance_text
 from dialogue.recommend.rules import MEAL_KINDS
 from dialogue.recommend.types import Opening
+from dialogue.recommend.when import day_words
 from storage.hours import local_time
 
 MAX_ALTERNATIVES = 3
@@ -178,8 +178,7 @@ def _opens_later(screening: Screening, constraints: Constraints, *, meals_only: 
         return []
     opens_at, _, shop_name, item_name, price, after_break = min(options)
     local = local_time(opens_at)
-    days = (local.date() - local_time(at).date()).days
-    day = "" if days == 0 else "내일 " if days == 1 else f"{WEEKDAYS[local.weekday()]}요일 "
+    day = day_words(local.date(), local_time(at).date())
     verb = "다시 여는" if after_break else "여는"
     return [f"{day}{local:%H:%M}에 {verb} {shop_name} ({item_name} {won(price)})"]
 

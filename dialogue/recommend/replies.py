@@ -11,10 +11,10 @@ from dialogue.handlers.select import PAYLOAD_PREFIX as SELECT_PREFIX
 from dialogue.korean import particle, ro, won
 from dialogue.messages import Button, Card
 from dialogue.nlu.entities import SPICY_FOOD
-from dialogue.nlu.times import WEEKDAYS
 from dialogue.nlu.types import Understanding
 from dialogue.recommend.listing import ask_place, budget_words, count_words, money_note
 from dialogue.recommend.types import Opening, Recommendation, RecommendationQuery, RecommendationResult
+from dialogue.recommend.when import day_words
 from dialogue.recommend.when import words as when_words
 from dialogue.turn import Reply, TurnContext
 from storage.hours import local_time
@@ -94,9 +94,8 @@ def cash_note(ctx: TurnContext, trouble: CardTrouble) -> str:
 
 def opening_words(opening: Opening, now: datetime) -> str:
     """ "11:00에 문을 여는 곳이 있어요 (영빈반점 짜장면 6,000원)." with 내일 or the weekday when not today."""
-    at, today = local_time(opening.at), local_time(now).date()
-    days = (at.date() - today).days
-    day = "" if days == 0 else "내일 " if days == 1 else f"{WEEKDAYS[at.weekday()]}요일 "
+    at = local_time(opening.at)
+    day = day_words(at.date(), local_time(now).date())
     return f"{day}{at:%H:%M}에 문을 여는 곳이 있어요 ({opening.shop_name} {opening.item_name} {won(opening.price)})."
 
 

@@ -178,10 +178,16 @@ def words(at: datetime, now: datetime) -> str:
     if abs(at - now) < NOW_WITHIN:
         return "지금"
     days = (at.date() - now.date()).days
-    day = "" if days == 0 else "내일 " if days == 1 else "모레 " if days == 2 else f"{WEEKDAYS[at.weekday()]}요일 "
+    day = day_words(at.date(), now.date())
     if 1 <= days and at.hour < 5:
         day = "" if days == 1 and now.hour >= 18 else day  # "밤 1시" asked at night is tonight's
     return f"{day}{meal_word(at.hour)}{at:%H:%M}에"
+
+
+def day_words(day: date, today: date) -> str:
+    """The day as a reply puts it before a time: "" for today, "내일 ", "모레 ", else the weekday ("토요일 ")."""
+    days = (day - today).days
+    return "" if days == 0 else "내일 " if days == 1 else "모레 " if days == 2 else f"{WEEKDAYS[day.weekday()]}요일 "
 
 
 def meal_word(hour: int) -> str:
