@@ -47,6 +47,11 @@ class DayHours:
     def of(cls, row: HoursLike) -> DayHours:
         return cls(row.weekday, row.opens_at, row.closes_at, row.break_start, row.break_end)
 
+    @property
+    def all_day(self) -> bool:
+        """Open from midnight to midnight: said as "24시간", never "00:00~00:00"."""
+        return self.opens_at == 0 and self.closes_at >= MINUTES_PER_DAY
+
 
 def week_of(rows: Iterable[HoursLike]) -> dict[int, DayHours]:
     """Weekday -> hours, ready to pass to `open_state` many times."""

@@ -9,7 +9,7 @@ from dialogue.korean import hhmm, particle
 from dialogue.recommend.catalogue import CatalogueShop, CatalogueSnapshot
 from dialogue.recommend.when import asked_day, day_words
 from dialogue.turn import Reply, TurnContext
-from storage.hours import MINUTES_PER_DAY, DayHours, local_time
+from storage.hours import DayHours, local_time
 
 _BRANCH = re.compile(r"\s*[가-힣A-Za-z0-9]+점$")
 
@@ -31,7 +31,7 @@ def named_shop(snapshot: CatalogueSnapshot, text: str, area: str | None = None) 
 
 def day_hours(row: DayHours) -> str:
     """One day's hours as said: "09:00~21:00", "24시간", with the break ("(쉬는 시간 15:00~17:00)")."""
-    if row.opens_at == 0 and row.closes_at >= MINUTES_PER_DAY:
+    if row.all_day:
         hours = "24시간"
     else:
         hours = f"{hhmm(row.opens_at)}~{hhmm(row.closes_at)}"

@@ -24,7 +24,7 @@ from dialogue.recommend.search import MealSearch
 from dialogue.recommend.types import RecommendationQuery
 from dialogue.session import Session
 from dialogue.turn import Reply, TurnContext
-from storage.hours import MINUTES_PER_DAY, local_time
+from storage.hours import local_time
 
 _STATED = frozenset({"budget", "food_type", "location", "meal_time", "party_size", "companions", "taste"})
 _ELSEWHERE = (Button("다른 데 보여줘", "다른 데 보여줘"), Button("더 싼 거", "더 싼 거 없어?"))
@@ -239,7 +239,7 @@ def _hours(ctx: TurnContext, shown: list[ShownShop]) -> Reply:
         today = line.shop.by_day.get(weekday)
         if today is None or not line.shop.hours_known:
             continue
-        if today.opens_at == 0 and today.closes_at >= MINUTES_PER_DAY:
+        if today.all_day:
             all_day.append(f"{line.rank}번 {line.shop.name}")
         else:
             others.append(f"{line.rank}번 {line.shop.name} {hhmm(today.closes_at)}")
