@@ -56,6 +56,10 @@ class CardTrouble:
     def full(self) -> str:
         return " ".join(part for part in (self.reason, self.changes, self.todo) if part)
 
+    def brief(self) -> str:
+        """Why and what to do, before a search that goes on in cash."""
+        return " ".join(part for part in (self.reason, self.todo) if part)
+
     def answer(self) -> str:
         return " ".join(part for part in (self.because, self.changes, self.todo) if part)
 

@@ -47,12 +47,12 @@ def render(
         lines = [trouble.full(), *(f"• {alternative}" for alternative in result.alternatives)]
         return Reply("\n".join(lines), quick_replies=trouble_buttons(trouble))
     cash = cash_note(ctx, trouble) if trouble is not None else None
+    # The card's trouble comes first until cash is asked for by name.
+    told = trouble.brief() if trouble is not None and cash != "현금으로" else None
     if choices:
         asked = ask_place(choices)
-        if trouble is not None and cash != "현금으로":
-            asked = replace(
-                asked, text=f"{trouble.reason} {trouble.todo} 현금이 있다면 갈 곳을 찾아 드릴게요. {asked.text}"
-            )
+        if told is not None:
+            asked = replace(asked, text=f"{told} 현금이 있다면 갈 곳을 찾아 드릴게요. {asked.text}")
         return asked
     if not result.items:
         text = result.empty_reason or "지금 조건에 맞는 곳을 찾지 못했어요."
@@ -60,8 +60,8 @@ def render(
             text = f"{text.rstrip('.')}. {opening_words(result.first_opening, ctx.now)}"
         if result.alternatives:
             text += "\n" + "\n".join(f"• {alternative}" for alternative in result.alternatives)
-        if trouble is not None and cash != "현금으로":
-            text = f"{trouble.reason} {trouble.todo} {text}"
+        if told is not None:
+            text = f"{told} {text}"
         if notice:
             text = f"{notice} {text}"
         return Reply(text, quick_replies=FOLLOW_UPS[1:])
@@ -89,7 +89,7 @@ def cash_note(ctx: TurnContext, trouble: CardTrouble) -> str:
     then "현금이 있다면"; or only "현금으로"."""
     if ctx.session.slots.get("pay") == "cash" or trouble.kind in {"balance", "daily"}:
         return "현금으로"
-    return f"{trouble.reason} {trouble.todo} 현금이 있다면"
+    return f"{trouble.brief()} 현금이 있다면"
 
 
 def opening_words(opening: Opening, now: datetime) -> str:
