@@ -32,8 +32,8 @@ def balance_reply(card: CardView | None) -> Reply:
     trouble = card_trouble(card)
     if not card.active and trouble is not None:
         status = STATUS_TEXT.get(card.status, "지금 쓸 수 없는 카드예요")
-        text = f"{card.program} ({card.number_masked})는 {status}. {trouble.changes} {trouble.todo}"
-        return Reply(text.replace("  ", " "), quick_replies=trouble_buttons(trouble))
+        said = (f"{card.program} ({card.number_masked})는 {status}.", trouble.changes, trouble.todo)
+        return Reply(" ".join(part for part in said if part), quick_replies=trouble_buttons(trouble))
     lines = [f"{card.program} 잔액은 {won(card.balance)}이에요."]
     if card.daily_remaining <= 0 < card.balance:
         lines.append(f"오늘 한도 {won(card.daily_limit)}을 다 써서 오늘은 카드로 더 쓸 수 없어요.")
